@@ -1,0 +1,60 @@
+import { BertTsError } from './errors.ts';
+
+/**
+ * The tensor: a Float32Array and an explicit row-major shape. Nothing more.
+ * Kernels take raw arrays and integer dims (llm.c style); the Tensor exists so
+ * that weights and outputs carry their shape with them.
+ */
+export class Tensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+
+  constructor(data: Float32Array, shape: readonly number[]) {
+    const n = numel(shape);
+    if (data.length !== n) {
+      throw new BertTsError(`tensor data has ${data.length} elements, shape ${shapeString(shape)} needs ${n}`);
+    }
+    this.data = data;
+    this.shape = shape.slice();
+  }
+
+  static zeros(shape: readonly number[]): Tensor {
+    return new Tensor(new Float32Array(numel(shape)), shape);
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Same data, another shape with the same number of elements (no copy). */
+  reshape(shape: readonly number[]): Tensor {
+    return new Tensor(this.data, shape);
+  }
+
+  /**
+   * The i-th sub-tensor along the first axis, as a view (no copy):
+   * for x of shape [L, B, S, H], x.at(l) has shape [B, S, H].
+   */
+  at(i: number): Tensor {
+    const inner = this.shape.slice(1);
+    const n = numel(inner);
+    if (!Number.isInteger(i) || i < 0 || i >= this.shape[0]) {
+      throw new BertTsError(`index ${i} out of range for axis 0 of a tensor of shape ${shapeString(this.shape)}`);
+    }
+    return new Tensor(this.data.subarray(i * n, (i + 1) * n), inner);
+  }
+}
+
+export function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function shapeString(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

@@ -1,0 +1,29 @@
+// Builds the package with esbuild: the Node CLI, the library (ESM), the worker
+// used by the thread pool, and a browser bundle. Type declarations come from tsc.
+// Run by `npm install` (prepare), `npm run build` and `npm run bench`.
+import { build } from 'esbuild';
+import { existsSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+rmSync('dist', { recursive: true, force: true });
+
+const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
+const node = { ...common, platform: 'node', external: ['@petamoriken/float16'] };
+
+await build({ ...node, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' });
+await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+if (existsSync('src/layers/worker.ts')) {
+  await build({ ...node, entryPoints: { worker: 'src/layers/worker.ts' }, outdir: 'dist' });
+}
+await build({ ...common, platform: 'browser', entryPoints: { 'bert-ts.browser': 'src/browser.ts' }, outdir: 'dist' });
+
+// Declarations for library users; skipped quietly if TypeScript is not installed
+// (a production install without devDependencies).
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+if (existsSync(tsc)) {
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
