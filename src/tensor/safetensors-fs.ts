@@ -1,0 +1,135 @@
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { BertTsError } from './errors.ts';
+import {
+  parseSafetensors,
+  parseSafetensorsIndex,
+  safetensorsHeader,
+  SafetensorsFile,
+  ShardedSafetensors,
+  type F32TensorToWrite,
+  type TensorSource,
+} from './safetensors.ts';
+
+/**
+ * Node file access for safetensors: read a file into one buffer, write one,
+ * open a model folder (single file or sharded).
+ */
+
+export interface ReadOptions {
+  /**
+   * Read into a SharedArrayBuffer (the default), so worker threads can see the
+   * weights without copying them. false: a plain ArrayBuffer.
+   */
+  shared?: boolean;
+}
+
+/** The most read(2) moves at once; Linux caps a single read a little below 2 GiB. */
+const CHUNK = 1 << 30;
+
+/**
+ * Read and validate a safetensors file. The file is read straight into one
+ * buffer of its exact size (no readFileSync + copy), so peak memory is one copy
+ * of the file; aligned F32 tensors are then views into that buffer.
+ */
+export function readSafetensors(path: string, options: ReadOptions = {}): SafetensorsFile {
+  const shared = options.shared ?? true;
+  const fd = openOrFail(path);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new BertTsError(`${path}: is a folder, not a safetensors file`, 'use openCheckpoint for a model folder');
+    const size = stat.size;
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+    } catch (e) {
+      throw new BertTsError(`${path}: cannot allocate ${size} bytes to read it (${(e as Error).message})`, 'the file is too large for one buffer in this runtime; use a sharded checkpoint');
+    }
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, bytes, at, Math.min(CHUNK, size - at), at);
+      if (n === 0) throw new BertTsError(`${path}: file shrank while being read (got ${at} of ${size} bytes)`);
+      at += n;
+    }
+    return parseSafetensors(bytes, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Write F32 tensors (and optional string→string metadata) as a safetensors file
+ * byte-identical to what Python's `safetensors.torch.save_file` writes for the
+ * same tensors (sorted by name; see safetensorsHeader). The data is written
+ * straight from each Float32Array, without assembling the file in memory.
+ */
+export function writeSafetensors(path: string, tensors: readonly F32TensorToWrite[], metadata?: Record<string, string>): void {
+  const { header, order } = safetensorsHeader(tensors, metadata);
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new BertTsError(`${path}: cannot create (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    writeAll(fd, header);
+    for (const t of order) writeAll(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let at = 0;
+  while (at < bytes.byteLength) {
+    at += writeSync(fd, bytes, at, Math.min(CHUNK, bytes.byteLength - at));
+  }
+}
+
+export const SINGLE_FILE = 'model.safetensors';
+export const INDEX_FILE = 'model.safetensors.index.json';
+
+/**
+ * Open a model folder's weights: `model.safetensors`, or when absent the shards
+ * listed in `model.safetensors.index.json`, merged into one TensorSource.
+ */
+export function openCheckpoint(dir: string): TensorSource {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new BertTsError(`${dir}: no such folder`, `expected a model folder containing ${SINGLE_FILE} (or ${INDEX_FILE} and its shards)`);
+  }
+  const single = join(dir, SINGLE_FILE);
+  if (existsSync(single)) return readSafetensors(single);
+
+  const indexPath = join(dir, INDEX_FILE);
+  if (!existsSync(indexPath)) {
+    const present = readdirSync(dir);
+    const torch = present.find((f) => f === 'pytorch_model.bin' || f === 'pytorch_model.bin.index.json');
+    throw new BertTsError(
+      `${dir}: has neither ${SINGLE_FILE} nor ${INDEX_FILE}`,
+      torch !== undefined
+        ? `found ${torch}: PyTorch pickles are not read; convert with transformers: model.save_pretrained(dir, safe_serialization=True)`
+        : `expected ${SINGLE_FILE}, or ${INDEX_FILE} with the shard files it lists`,
+    );
+  }
+  const weightMap = parseSafetensorsIndex(readFileSync(indexPath, 'utf8'), indexPath);
+  const shards = new Map<string, SafetensorsFile>();
+  for (const shardName of new Set(Object.values(weightMap))) {
+    const shardPath = join(dir, shardName);
+    if (!existsSync(shardPath)) {
+      throw new BertTsError(`${indexPath}: shard file ${shardName} is missing from ${dir}`, 'download every shard the index lists');
+    }
+    shards.set(shardName, readSafetensors(shardPath));
+  }
+  return new ShardedSafetensors(indexPath, weightMap, shards);
+}
+
+function openOrFail(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new BertTsError(`${path}: no such file`);
+    if (code === 'EISDIR') throw new BertTsError(`${path}: is a folder, not a safetensors file`, 'use openCheckpoint for a model folder');
+    throw new BertTsError(`${path}: cannot open (${code ?? (e as Error).message})`);
+  }
+}
