@@ -1,0 +1,78 @@
+/**
+ * One worker of the pool in threads.ts (Node worker_threads).
+ *
+ * It sleeps in Atomics.wait on its task number; when woken it reads the task's
+ * numbers from the shared argument block, makes Float32Array views on buffers
+ * it was sent once (by id), runs the fast kernel on its block of the output,
+ * stores "done" and wakes the caller. Buffers arrive on a MessagePort and are
+ * read synchronously with receiveMessageOnPort, because a worker asleep in
+ * Atomics.wait never runs its event loop.
+ */
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { linearBlock } from './matmul.ts';
+import {
+  ARG, ARG_STRIDE, CTL_DONE, CTL_ERROR, CTL_SEQ, CTL_STRIDE, CTL_TASKS, type PoolMessage,
+} from './threads.ts';
+
+interface WorkerData { index: number; ctl: SharedArrayBuffer; args: SharedArrayBuffer; port: MessagePort }
+
+const { index, ctl: ctlBuffer, args: argsBuffer, port } = workerData as WorkerData;
+const ctl = new Int32Array(ctlBuffer);
+const args = new Float64Array(argsBuffer);
+const buffers = new Map<number, SharedArrayBuffer>();
+const c = index * CTL_STRIDE;
+const a = index * ARG_STRIDE;
+
+/** Apply every message waiting on the port. */
+function drain(): void {
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+    const msg = m.message as PoolMessage;
+    if (msg.type === 'add') buffers.set(msg.id, msg.buffer);
+    else buffers.delete(msg.id);
+  }
+}
+
+/** A view on buffer `id` as described at argument slot `at`, or null for id -1. */
+function view(at: number): Float32Array | null {
+  const id = args[a + at];
+  if (id < 0) return null;
+  let buffer = buffers.get(id);
+  // The buffer was posted before the task was signalled; wait briefly if the
+  // message is not visible yet.
+  for (let spins = 0; buffer === undefined && spins < 10000; spins++) {
+    Atomics.wait(ctl, c + CTL_ERROR, 0, 0.1);
+    drain();
+    buffer = buffers.get(id);
+  }
+  if (buffer === undefined) throw new Error(`bert-ts worker ${index}: unknown buffer id ${id}`);
+  return new Float32Array(buffer, args[a + at + 1], args[a + at + 2]);
+}
+
+function run(): void {
+  drain();
+  const out = view(ARG.out)!, x = view(ARG.x)!, W = view(ARG.W)!, bias = view(ARG.bias);
+  linearBlock(
+    out, x, W, bias,
+    args[a + ARG.m0], args[a + ARG.m1], args[a + ARG.n0], args[a + ARG.n1], args[a + ARG.K], args[a + ARG.N],
+  );
+}
+
+parentPort!.postMessage('ready');
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, c + CTL_SEQ, seen);
+  const seq = Atomics.load(ctl, c + CTL_SEQ);
+  if (seq < 0) break;
+  if (seq === seen) continue;
+  seen = seq;
+  try {
+    run();
+  } catch (err) {
+    Atomics.store(ctl, c + CTL_ERROR, 1);
+    console.error(err);
+  }
+  Atomics.add(ctl, c + CTL_TASKS, 1);
+  Atomics.store(ctl, c + CTL_DONE, seq);
+  Atomics.notify(ctl, c + CTL_DONE);
+}
+port.close();
