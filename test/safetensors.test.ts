@@ -351,6 +351,14 @@ describe('corrupt files: one clear error naming the file', () => {
     expect(f.ints('z2')).toEqual([]);
     expect(fromBytes(fileBytes('{}')).names()).toEqual([]);
   });
+
+  it('keeps odd names: "__proto__" as a tensor and as a metadata key', () => {
+    const header = '{"__metadata__":{"__proto__":"x"},"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}';
+    const f = fromBytes(fileBytes(header, le(Float32Array, [5])));
+    expect(Object.keys(f.metadata)).toEqual(['__proto__']);
+    expect(f.metadata.__proto__).toBe('x');
+    expect(Array.from(f.float32('__proto__'))).toEqual([5]);
+  });
 });
 
 describe('shared memory', () => {

@@ -200,14 +200,14 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
 
 function checkMetadata(entry: unknown, fail: (problem: string) => never): Record<string, string> {
   if (!isPlainObject(entry)) return fail(`__metadata__ must map strings to strings, but it is ${describe(entry)}`);
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
+  const entries = Object.entries(entry as Record<string, unknown>);
+  for (const [key, value] of entries) {
     if (typeof value !== 'string') {
       fail(`__metadata__ must map strings to strings, but key '${key}' holds ${describe(value)}`);
     }
-    out[key] = value as string;
   }
-  return out;
+  // fromEntries defines own properties, so even a key named "__proto__" survives.
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 function isPlainObject(x: unknown): boolean {
@@ -244,17 +244,16 @@ export function parseSafetensorsIndex(text: string, file: string): Record<string
   if (!isPlainObject(index)) throw new BertTsError(`${file}: not a JSON object but ${describe(index)}`, hint);
   const map = (index as Record<string, unknown>).weight_map;
   if (!isPlainObject(map)) throw new BertTsError(`${file}: weight_map is missing or not an object`, hint);
-  const out: Record<string, string> = {};
-  for (const [name, shard] of Object.entries(map as Record<string, unknown>)) {
+  const entries = Object.entries(map as Record<string, unknown>);
+  for (const [name, shard] of entries) {
     if (typeof shard !== 'string') {
       throw new BertTsError(`${file}: weight_map entry '${name}' is ${describe(shard)}, expected a shard file name`, hint);
     }
     if (shard === '' || shard === '.' || shard === '..' || /[/\\]/.test(shard)) {
       throw new BertTsError(`${file}: weight_map entry '${name}' names shard '${shard}', which is not a plain file name`, hint);
     }
-    out[name] = shard;
   }
-  return out;
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /**
