@@ -1,0 +1,137 @@
+/**
+ * From checkpoint names to BertWeights, with every shape checked.
+ *
+ * The naming variants Hugging Face checkpoints come in:
+ *   - a `bert.` prefix (BertFor* models) or none (BertModel, sentence-transformers);
+ *     in general, whatever precedes `embeddings.word_embeddings.weight`;
+ *   - LayerNorm `weight`/`bias`, or the legacy `gamma`/`beta` (the real
+ *     bert-base-uncased file);
+ *   - the MLM decoder stored (`cls.predictions.decoder.weight`) or tied to the
+ *     word embeddings (absent from the file); its bias as `cls.predictions.bias`
+ *     (or `cls.predictions.decoder.bias`, the same tensor saved twice);
+ *   - the `embeddings.position_ids` buffer some files store: ignored.
+ * A tensor we need and cannot find, or find with another shape, is an error
+ * naming it; tensors we do not use (a classifier head, …) are returned as
+ * `unused` so the caller can report them, as transformers warns about them.
+ */
+import { BertTsError } from '../tensor/errors.ts';
+import { shapeString, sameShape } from '../tensor/tensor.ts';
+import type { TensorSource } from '../tensor/safetensors.ts';
+import type { BertConfig } from './config.ts';
+import type { BertWeights, LayerNormWeights, LayerWeights, Linear } from './weights.ts';
+
+export interface LoadedWeights {
+  weights: BertWeights;
+  /** the prefix found before `embeddings.`: 'bert.' or '' (or another) */
+  prefix: string;
+  /** tensor names present in the file and not used by the model */
+  unused: string[];
+}
+
+const IGNORED = /(^|\.)position_ids$|(^|\.)num_batches_tracked$/;
+
+export function loadBertWeights(config: BertConfig, source: TensorSource): LoadedWeights {
+  const file = source.files.length === 1 ? source.files[0] : `${source.files[0]} (and ${source.files.length - 1} more shards)`;
+  const names = new Set(source.names());
+  const used = new Set<string>();
+  const missing: string[] = [];
+  const prefix = findPrefix(names, file);
+  const { vocabSize: V, hiddenSize: H, intermediateSize: I, maxPositionEmbeddings: P, typeVocabSize: T } = config;
+
+  const empty = new Float32Array(0);
+  /** the tensor `name` (or its legacy alias), checked against `shape` */
+  const get = (name: string, shape: number[]): Float32Array => {
+    let found = names.has(name) ? name : undefined;
+    if (!found) {
+      const legacy = name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta');
+      if (legacy !== name && names.has(legacy)) found = legacy;
+    }
+    if (!found) {
+      missing.push(name);
+      return empty;
+    }
+    const info = source.info(found)!;
+    if (!sameShape(info.shape, shape)) {
+      throw new BertTsError(
+        `${info.file}: tensor '${found}' has shape ${shapeString(info.shape)}, expected ${shapeString(shape)} from config.json`,
+        'check that config.json belongs to this checkpoint (hidden_size, intermediate_size, vocab_size, max_position_embeddings, type_vocab_size)',
+      );
+    }
+    used.add(found);
+    return source.float32(found);
+  };
+  const linear = (name: string, out: number, inp: number): Linear => ({
+    weight: get(`${name}.weight`, [out, inp]),
+    bias: get(`${name}.bias`, [out]),
+  });
+  const layerNorm = (name: string): LayerNormWeights => ({
+    weight: get(`${name}.weight`, [H]),
+    bias: get(`${name}.bias`, [H]),
+  });
+
+  const p = prefix;
+  const embeddings = {
+    word_embeddings: get(`${p}embeddings.word_embeddings.weight`, [V, H]),
+    position_embeddings: get(`${p}embeddings.position_embeddings.weight`, [P, H]),
+    token_type_embeddings: get(`${p}embeddings.token_type_embeddings.weight`, [T, H]),
+    LayerNorm: layerNorm(`${p}embeddings.LayerNorm`),
+  };
+  const layer: LayerWeights[] = [];
+  for (let l = 0; l < config.numHiddenLayers; l++) {
+    const n = `${p}encoder.layer.${l}`;
+    layer.push({
+      attention: {
+        self: {
+          query: linear(`${n}.attention.self.query`, H, H),
+          key: linear(`${n}.attention.self.key`, H, H),
+          value: linear(`${n}.attention.self.value`, H, H),
+        },
+        output: { dense: linear(`${n}.attention.output.dense`, H, H), LayerNorm: layerNorm(`${n}.attention.output.LayerNorm`) },
+      },
+      intermediate: { dense: linear(`${n}.intermediate.dense`, I, H) },
+      output: { dense: linear(`${n}.output.dense`, H, I), LayerNorm: layerNorm(`${n}.output.LayerNorm`) },
+    });
+  }
+  const pooler = names.has(`${p}pooler.dense.weight`) ? { dense: linear(`${p}pooler.dense`, H, H) } : null;
+
+  let predictions: BertWeights['cls']['predictions'] = null;
+  if (names.has('cls.predictions.transform.dense.weight')) {
+    const transform = { dense: linear('cls.predictions.transform.dense', H, H), LayerNorm: layerNorm('cls.predictions.transform.LayerNorm') };
+    const tied = !names.has('cls.predictions.decoder.weight');
+    const weight = tied ? embeddings.word_embeddings : get('cls.predictions.decoder.weight', [V, H]);
+    const biasName = names.has('cls.predictions.bias') ? 'cls.predictions.bias' : 'cls.predictions.decoder.bias';
+    const bias = get(biasName, [V]);
+    // the same bias is often saved twice (tied parameters); it is not "unused"
+    if (names.has('cls.predictions.decoder.bias')) used.add('cls.predictions.decoder.bias');
+    predictions = { transform, decoder: { weight, bias }, tied };
+  }
+  const seq_relationship = names.has('cls.seq_relationship.weight') ? linear('cls.seq_relationship', 2, H) : null;
+
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 6).map((m) => `'${m}'`).join(', ');
+    throw new BertTsError(
+      `${file}: ${missing.length} tensor${missing.length > 1 ? 's' : ''} missing for a BERT with ${config.numHiddenLayers} layers: ${shown}${missing.length > 6 ? ', …' : ''}`,
+      `the file uses the prefix '${prefix}'; check that config.json (num_hidden_layers) belongs to this checkpoint`,
+    );
+  }
+  const unused = [...names].filter((n) => !used.has(n) && !IGNORED.test(n)).sort();
+  return {
+    weights: { embeddings, encoder: { layer }, pooler, cls: { predictions, seq_relationship } },
+    prefix,
+    unused,
+  };
+}
+
+/** The prefix before `embeddings.word_embeddings.weight`, preferring '' and 'bert.'. */
+function findPrefix(names: Set<string>, file: string): string {
+  const key = 'embeddings.word_embeddings.weight';
+  for (const p of ['bert.', '']) if (names.has(p + key)) return p;
+  const candidates = [...names].filter((n) => n.endsWith('.' + key)).map((n) => n.slice(0, -key.length));
+  if (candidates.length === 0) {
+    throw new BertTsError(
+      `${file}: no BERT word embeddings found (no tensor named '…${key}')`,
+      'is this a BERT checkpoint? expected names such as bert.embeddings.word_embeddings.weight',
+    );
+  }
+  return candidates.sort((a, b) => a.length - b.length)[0];
+}

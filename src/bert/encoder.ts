@@ -1,0 +1,36 @@
+/**
+ * One BertLayer, in place on the residual stream st.hidden [B·S, H]:
+ *
+ *   q, k, v = x·Wqᵀ + bq, x·Wkᵀ + bk, x·Wvᵀ + bv          (attention.self)
+ *   a = LayerNorm(x + (MultiHead(q, k, v)·Woᵀ + bo))      (attention.output)
+ *   x = LayerNorm(a + act(a·W1ᵀ + b1)·W2ᵀ + b2)            (intermediate, output)
+ *
+ * probs: where to write this layer's attention probabilities [B, A, S, S], or null.
+ */
+import { linear } from '../layers/matmul.ts';
+import { attention } from '../layers/attention.ts';
+import { applyActivation } from '../layers/activations.ts';
+import { addLayerNorm } from '../layers/layernorm.ts';
+import type { BertConfig } from './config.ts';
+import type { RunState } from './run-state.ts';
+import type { LayerWeights } from './weights.ts';
+
+export function encoderLayerForward(st: RunState, w: LayerWeights, c: BertConfig, probs: Float32Array | null): void {
+  const { B, S } = st;
+  const { hiddenSize: H, intermediateSize: I, numAttentionHeads: A, headSize: D, layerNormEps: eps } = c;
+  const M = B * S;
+  const self = w.attention.self;
+  const out = w.attention.output;
+
+  linear(st.q, st.hidden, self.query.weight, self.query.bias, M, H, H);
+  linear(st.k, st.hidden, self.key.weight, self.key.bias, M, H, H);
+  linear(st.v, st.hidden, self.value.weight, self.value.bias, M, H, H);
+  attention(st.ctx, st.q, st.k, st.v, st.maskAdd, probs, st.row, B, S, A, D);
+  linear(st.tmp, st.ctx, out.dense.weight, out.dense.bias, M, H, H);
+  addLayerNorm(st.attnOut, st.tmp, st.hidden, out.LayerNorm.weight, out.LayerNorm.bias, M, H, eps);
+
+  linear(st.inter, st.attnOut, w.intermediate.dense.weight, w.intermediate.dense.bias, M, H, I);
+  applyActivation(c.activation, st.inter, M * I);
+  linear(st.tmp, st.inter, w.output.dense.weight, w.output.dense.bias, M, I, H);
+  addLayerNorm(st.hidden, st.tmp, st.attnOut, w.output.LayerNorm.weight, w.output.LayerNorm.bias, M, H, eps);
+}

@@ -1,0 +1,210 @@
+/**
+ * BertModel: config + read-only weights + a forward pass that mirrors
+ * transformers' BertModel / BertForPreTraining (eager attention, inference).
+ */
+import { BertTsError } from '../tensor/errors.ts';
+import { Tensor } from '../tensor/tensor.ts';
+import { allocFloat32 } from '../tensor/alloc.ts';
+import type { TensorSource } from '../tensor/safetensors.ts';
+import { parseBertConfig, type BertConfig } from './config.ts';
+import { loadBertWeights } from './checkpoint.ts';
+import { RunState } from './run-state.ts';
+import { embeddingsForward } from './embeddings.ts';
+import { encoderLayerForward } from './encoder.ts';
+import { mlmForward, nspForward, poolerForward } from './heads.ts';
+import type { BertWeights } from './weights.ts';
+
+/** Batched integer inputs, [B][S]: rows of equal length. */
+export type IdRows = ArrayLike<ArrayLike<number>>;
+
+export interface BertInput {
+  inputIds: IdRows; // [B, S]
+  attentionMask?: IdRows; // [B, S] 1 = token, 0 = padding; default all 1
+  tokenTypeIds?: IdRows; // [B, S] segment A = 0, B = 1; default all 0
+}
+
+export interface ForwardOptions {
+  /** return hiddenStates [L+1, B, S, H]: the embeddings, then every layer's output */
+  outputHiddenStates?: boolean;
+  /** return attentions [L, B, A, S, S]: every layer's softmax probabilities */
+  outputAttentions?: boolean;
+  /**
+   * masked-LM logits: true → every position, [B, S, V];
+   * { positions: [[b, s], …] } → only those N positions, [N, V], in that order.
+   */
+  mlm?: boolean | { positions: ReadonlyArray<readonly [number, number]> };
+  /** next-sentence logits [B, 2] */
+  nsp?: boolean;
+  /** activation buffers to use (by default the model keeps one per shape) */
+  state?: RunState;
+}
+
+export interface BertOutput {
+  lastHiddenState: Tensor; // [B, S, H]
+  poolerOutput?: Tensor; // [B, H]; absent when the checkpoint has no pooler
+  hiddenStates?: Tensor; // [L+1, B, S, H]
+  attentions?: Tensor; // [L, B, A, S, S]
+  mlmLogits?: Tensor; // [B, S, V] or [N, V]
+  nspLogits?: Tensor; // [B, 2]
+}
+
+/** float32's most negative finite value: torch.finfo(torch.float32).min */
+export const MASK_FILL = -3.4028234663852886e38;
+
+export class BertModel {
+  readonly config: BertConfig;
+  readonly weights: BertWeights;
+  /** tensors of the checkpoint the model does not use (a task head, …) */
+  readonly unusedTensors: string[];
+  private state: RunState | null = null;
+
+  constructor(config: BertConfig, weights: BertWeights, unusedTensors: string[] = []) {
+    this.config = config;
+    this.weights = weights;
+    this.unusedTensors = unusedTensors;
+  }
+
+  /** Build from a parsed (or raw) config and any tensor source (a safetensors file, shards). */
+  static fromTensors(config: BertConfig | unknown, source: TensorSource): BertModel {
+    const c = isParsed(config) ? config : parseBertConfig(config);
+    const { weights, unused } = loadBertWeights(c, source);
+    return new BertModel(c, weights, unused);
+  }
+
+  get hasPooler(): boolean {
+    return this.weights.pooler !== null;
+  }
+  get hasMlmHead(): boolean {
+    return this.weights.cls.predictions !== null;
+  }
+  get hasNspHead(): boolean {
+    return this.weights.cls.seq_relationship !== null && this.weights.pooler !== null;
+  }
+
+  /** The buffers for shape (B, S), reused while the shape stays the same. */
+  runState(B: number, S: number): RunState {
+    if (!this.state || this.state.B !== B || this.state.S !== S) this.state = new RunState(this.config, B, S);
+    return this.state;
+  }
+
+  forward(input: BertInput, options: ForwardOptions = {}): BertOutput {
+    const c = this.config;
+    const w = this.weights;
+    const { B, S } = checkInput(input, c);
+    const st = options.state ?? this.runState(B, S);
+    if (st.B !== B || st.S !== S) throw new BertTsError(`forward: the RunState is for [${st.B}, ${st.S}], the input is [${B}, ${S}]`);
+    fillInputs(st, input);
+    const { numHiddenLayers: L, hiddenSize: H, numAttentionHeads: A } = c;
+    const M = B * S;
+
+    const hiddenStates = options.outputHiddenStates ? Tensor.zeros([L + 1, B, S, H]) : undefined;
+    const attentions = options.outputAttentions ? Tensor.zeros([L, B, A, S, S]) : undefined;
+
+    // x = LayerNorm(word + token type + position)
+    embeddingsForward(st, w.embeddings, c);
+    hiddenStates?.data.set(st.hidden, 0);
+    // x = BertLayer_l(x), l = 0 … L−1
+    for (let l = 0; l < L; l++) {
+      const probs = attentions ? attentions.data.subarray(l * B * A * S * S, (l + 1) * B * A * S * S) : null;
+      encoderLayerForward(st, w.encoder.layer[l], c, probs);
+      hiddenStates?.data.set(st.hidden, (l + 1) * M * H);
+    }
+    const out: BertOutput = { lastHiddenState: new Tensor(st.hidden.slice(), [B, S, H]) };
+    if (hiddenStates) out.hiddenStates = hiddenStates;
+    if (attentions) out.attentions = attentions;
+
+    // pooled = tanh(W · x[:, 0] + b)
+    if (w.pooler) {
+      out.poolerOutput = new Tensor(allocFloat32(B * H), [B, H]);
+      poolerForward(out.poolerOutput.data, st.hidden, w.pooler.dense, B, S, H);
+    }
+    if (options.mlm) out.mlmLogits = this.mlmLogits(st, options.mlm);
+    if (options.nsp) {
+      if (!w.cls.seq_relationship || !out.poolerOutput) {
+        throw new BertTsError('forward: nsp was requested but the checkpoint has no next-sentence head (cls.seq_relationship) and pooler');
+      }
+      out.nspLogits = new Tensor(allocFloat32(B * 2), [B, 2]);
+      nspForward(out.nspLogits.data, out.poolerOutput.data, w.cls.seq_relationship, B, H);
+    }
+    return out;
+  }
+
+  private mlmLogits(st: RunState, request: Exclude<ForwardOptions['mlm'], false | undefined>): Tensor {
+    const head = this.weights.cls.predictions;
+    if (!head) throw new BertTsError('forward: mlm logits were requested but the checkpoint has no masked-LM head (cls.predictions)');
+    const { B, S } = st;
+    const V = this.config.vocabSize;
+    let rows: Int32Array;
+    let shape: number[];
+    if (request === true) {
+      rows = Int32Array.from({ length: B * S }, (_, i) => i);
+      shape = [B, S, V];
+    } else {
+      rows = new Int32Array(request.positions.length);
+      request.positions.forEach(([b, s], i) => {
+        if (!Number.isInteger(b) || !Number.isInteger(s) || b < 0 || b >= B || s < 0 || s >= S) {
+          throw new BertTsError(`forward: mlm position [${b}, ${s}] is outside the input's [${B}, ${S}]`);
+        }
+        rows[i] = b * S + s;
+      });
+      shape = [rows.length, V];
+    }
+    const logits = new Tensor(allocFloat32(rows.length * V), shape);
+    mlmForward(logits.data, st.hidden, rows, head, this.config);
+    return logits;
+  }
+}
+
+function isParsed(c: unknown): c is BertConfig {
+  return typeof c === 'object' && c !== null && 'activation' in c && 'headSize' in c;
+}
+
+/**
+ * Check the user's input before any kernel sees it: rectangular [B][S], ids in
+ * the vocabulary, token types below type_vocab_size, S within the position
+ * table, mask of 0 and 1. Each problem is one clear error.
+ */
+function checkInput(input: BertInput, c: BertConfig): { B: number; S: number } {
+  const ids = input.inputIds;
+  if (!ids || typeof ids.length !== 'number' || ids.length === 0) throw new BertTsError('forward: inputIds must be a non-empty [batch][seq] array');
+  const B = ids.length;
+  const S = ids[0]?.length ?? 0;
+  if (S === 0) throw new BertTsError('forward: inputIds rows must not be empty');
+  if (S > c.maxPositionEmbeddings) {
+    throw new BertTsError(
+      `forward: sequence length ${S} is longer than the model's max_position_embeddings ${c.maxPositionEmbeddings}`,
+      `truncate the input to ${c.maxPositionEmbeddings} tokens (tokenizer option maxLength)`,
+    );
+  }
+  const check = (name: string, rows: IdRows | undefined, limit: number, what: string): void => {
+    if (rows === undefined) return;
+    if (rows.length !== B) throw new BertTsError(`forward: ${name} has ${rows.length} rows, inputIds has ${B}`);
+    for (let b = 0; b < B; b++) {
+      const row = rows[b];
+      if (!row || row.length !== S) throw new BertTsError(`forward: ${name}[${b}] has length ${row?.length}, expected ${S} (rows must have equal length: pad them)`);
+      for (let s = 0; s < S; s++) {
+        const v = row[s];
+        if (!Number.isInteger(v) || v < 0 || v >= limit) {
+          throw new BertTsError(`forward: ${name}[${b}][${s}] = ${v} is not ${what}`);
+        }
+      }
+    }
+  };
+  check('inputIds', ids, c.vocabSize, `a token id in [0, ${c.vocabSize})`);
+  check('tokenTypeIds', input.tokenTypeIds, c.typeVocabSize, `a token type in [0, ${c.typeVocabSize})`);
+  check('attentionMask', input.attentionMask, 2, '0 or 1');
+  return { B, S };
+}
+
+/** Copy the inputs into the run state; the additive mask is (1 − mask) · float32 min. */
+function fillInputs(st: RunState, input: BertInput): void {
+  const { B, S } = st;
+  for (let b = 0; b < B; b++) {
+    for (let s = 0; s < S; s++) {
+      const i = b * S + s;
+      st.ids[i] = input.inputIds[b][s];
+      st.types[i] = input.tokenTypeIds ? input.tokenTypeIds[b][s] : 0;
+      st.maskAdd[i] = input.attentionMask && input.attentionMask[b][s] === 0 ? MASK_FILL : 0;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * BERT's weights, one field per checkpoint tensor, named as Hugging Face names
+ * them (`encoder.layer[i].attention.self.query.weight` …) so a reader can go
+ * from the paper to this file to a tensor in model.safetensors.
+ * Linear weights keep nn.Linear's [out, in] layout. All are read-only; where the
+ * file's alignment allows they are views into the loaded file.
+ */
+
+/** nn.Linear: y = x · weightᵀ + bias */
+export interface Linear {
+  weight: Float32Array; // [out, in]
+  bias: Float32Array; // [out]
+}
+
+export interface LayerNormWeights {
+  weight: Float32Array; // [H]  (γ; `gamma` in legacy checkpoints)
+  bias: Float32Array; // [H]  (β; `beta`)
+}
+
+export interface EmbeddingsWeights {
+  word_embeddings: Float32Array; // [V, H]
+  position_embeddings: Float32Array; // [P, H]
+  token_type_embeddings: Float32Array; // [T, H]
+  LayerNorm: LayerNormWeights;
+}
+
+export interface LayerWeights {
+  attention: {
+    self: { query: Linear; key: Linear; value: Linear }; // each [H, H]
+    output: { dense: Linear; LayerNorm: LayerNormWeights }; // dense [H, H]
+  };
+  intermediate: { dense: Linear }; // [I, H]
+  output: { dense: Linear; LayerNorm: LayerNormWeights }; // dense [H, I]
+}
+
+/** cls.predictions: the masked-LM head */
+export interface MlmHeadWeights {
+  transform: { dense: Linear; LayerNorm: LayerNormWeights }; // dense [H, H]
+  decoder: Linear; // [V, H] (tied: the word embeddings) + bias [V] (cls.predictions.bias)
+  /** true when decoder.weight is the word-embedding table (no stored decoder) */
+  tied: boolean;
+}
+
+export interface BertWeights {
+  embeddings: EmbeddingsWeights;
+  encoder: { layer: LayerWeights[] };
+  pooler: { dense: Linear } | null; // [H, H]; absent in BertForMaskedLM checkpoints
+  cls: {
+    predictions: MlmHeadWeights | null;
+    seq_relationship: Linear | null; // NSP head, [2, H]
+  };
+}

@@ -1,0 +1,14 @@
+// bert-ts without Node APIs: everything that works from bytes in memory.
+export { Tensor, numel, shapeString } from './tensor/tensor.ts';
+export { BertTsError } from './tensor/errors.ts';
+export { parseSafetensors, serializeSafetensors, type TensorSource, type TensorInfo } from './tensor/safetensors.ts';
+export { parseBertConfig, type BertConfig } from './bert/config.ts';
+export { BertModel, type BertInput, type BertOutput, type ForwardOptions } from './bert/model.ts';
+export { RunState } from './bert/run-state.ts';
+export type { BertWeights } from './bert/weights.ts';
+export * from './tokenizer/index.ts';
+export { erf, applyActivation, activationScalar, HIDDEN_ACT, type Activation } from './layers/activations.ts';
+export { linear, linearNaive } from './layers/matmul.ts';
+export { layerNorm } from './layers/layernorm.ts';
+export { softmaxRow } from './layers/softmax.ts';
+export { attention } from './layers/attention.ts';

@@ -1,0 +1,65 @@
+// Golden outputs: every committed fixture (made by tools/make_golden.py from the
+// PyTorch reference) and every public case in ../shared/golden must match.
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { verifyGoldenCase } from '../src/golden/verify.ts';
+import { readBertConfig } from '../src/bert/load.ts';
+import { BertModel } from '../src/bert/model.ts';
+import { openCheckpoint } from '../src/tensor/safetensors-fs.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const FIXTURES = join(root, 'test', 'fixtures', 'golden');
+const SHARED = resolve(root, '..', 'shared', 'golden');
+
+function cases(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'golden.safetensors')))
+    .map((d) => join(dir, d.name))
+    .sort();
+}
+
+const fixtureCases = cases(FIXTURES);
+const sharedCases = cases(SHARED);
+
+describe('golden fixtures (test/fixtures/golden)', () => {
+  it('has fixtures', () => {
+    expect(fixtureCases.length).toBeGreaterThan(0);
+  });
+  for (const dir of fixtureCases) {
+    it(`matches PyTorch: ${dir.slice(FIXTURES.length + 1)}`, () => {
+      const report = verifyGoldenCase(dir);
+      for (const t of report.tensors) expect.soft(t, `${t.name}: ${t.problem ?? ''} rel ${t.maxRel}`).toMatchObject({ ok: true });
+      expect(report.ok).toBe(true);
+      // the issue's bar, on every tensor
+      for (const t of report.tensors) expect(t.maxRel).toBeLessThanOrEqual(1e-4);
+    });
+  }
+});
+
+describe.skipIf(sharedCases.length === 0)('public golden cases (../shared/golden)', () => {
+  for (const dir of sharedCases) {
+    it(`matches PyTorch: ${dir.slice(SHARED.length + 1)}`, () => {
+      const report = verifyGoldenCase(dir);
+      for (const t of report.tensors) expect.soft(t, `${t.name}: ${t.problem ?? ''} rel ${t.maxRel}`).toMatchObject({ ok: true });
+      expect(report.ok).toBe(true);
+    });
+  }
+});
+if (sharedCases.length === 0) console.warn(`golden.test: ${SHARED} not found: public golden cases skipped`);
+
+describe('the default tolerance catches wrong numerics', () => {
+  const erfCase = [...fixtureCases, ...sharedCases].find((d) => readBertConfig(d).hiddenAct === 'gelu');
+  it.skipIf(!erfCase)('a tanh GELU on an erf model is NOT OK', () => {
+    const config = readBertConfig(erfCase!);
+    const wrong = BertModel.fromTensors({ ...config.raw, hidden_act: 'gelu_new' }, openCheckpoint(erfCase!));
+    expect(verifyGoldenCase(erfCase!, undefined, wrong).ok).toBe(false);
+  });
+  const epsCase = fixtureCases.find((d) => readBertConfig(d).layerNormEps >= 1e-5);
+  it.skipIf(!epsCase)('a wrong LayerNorm eps is NOT OK', () => {
+    const config = readBertConfig(epsCase!);
+    const wrong = BertModel.fromTensors({ ...config.raw, layer_norm_eps: 1e-12 }, openCheckpoint(epsCase!));
+    expect(verifyGoldenCase(epsCase!, undefined, wrong).ok).toBe(false);
+  });
+});
