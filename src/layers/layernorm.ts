@@ -47,7 +47,9 @@ export function addLayerNorm(
   for (let r = 0; r < R; r++) {
     const o = r * H;
     let sum = 0;
-    for (let i = 0; i < H; i++) { const v = x[o + i] + residual[o + i]; out[o + i] = v; sum += v; }
+    // the sum is stored as float32 first (as PyTorch's x + residual is), and the
+    // statistics are taken of the stored values
+    for (let i = 0; i < H; i++) { out[o + i] = x[o + i] + residual[o + i]; sum += out[o + i]; }
     const mean = sum / H;
     let sq = 0;
     for (let i = 0; i < H; i++) { const d = out[o + i] - mean; sq += d * d; }
