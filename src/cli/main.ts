@@ -4,11 +4,13 @@ import { BertTsError } from '../tensor/errors.ts';
 import { runTokenize } from './tokenize.ts';
 import { runGolden } from './golden.ts';
 import { runDemo } from './demo.ts';
+import { runForward } from './forward.ts';
 
 const USAGE = `bert-ts: BERT inference in pure TypeScript
 
 usage:
   bert-ts demo [--model DIR]                 tokenize, forward and golden-check the model in weights/
+  bert-ts forward --model DIR [--text TEXT] [--seq S] [--threads N]   load, run, time
   bert-ts tokenize --model DIR [--pair TEXT] TEXT
   bert-ts tokenize --model DIR --jsonl       JSON lines in ({"text", "pair"?}), JSON lines out
   bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--json]
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   tokenize: runTokenize,
   golden: runGolden,
   demo: runDemo,
+  forward: runForward,
 };
 
 async function main(argv: string[]): Promise<number> {
