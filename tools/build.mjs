@@ -22,7 +22,8 @@ if (existsSync('src/layers/worker.ts')) {
 await build({ ...common, platform: 'browser', entryPoints: { 'bert-ts.browser': 'src/browser.ts' }, outdir: 'dist' });
 
 // Declarations for library users; skipped quietly if TypeScript is not installed
-// (a production install without devDependencies).
+// (a production install without devDependencies), and with --no-types (tests).
+if (process.argv.includes('--no-types')) process.exit(0);
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 if (existsSync(tsc)) {
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -1,0 +1,58 @@
+// The built command line, as a user runs it: `node dist/cli.js …`.
+// The bundle is rebuilt first (esbuild, no type declarations) so it matches src/.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const cli = join(root, 'dist', 'cli.js');
+
+function bertTs(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', input, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs'), '--no-types'], { cwd: root, stdio: 'inherit' });
+});
+
+describe('bert-ts CLI', () => {
+  it('--help lists the commands', () => {
+    const r = bertTs(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['demo', 'forward', 'tokenize', 'golden verify', 'golden record']) expect(r.stdout).toContain(`bert-ts ${c}`);
+  });
+  it('an unknown command or option is one clear line, no stack trace', () => {
+    for (const args of [['frobnicate'], ['golden', 'verify', 'test/fixtures/golden/act-gelu', '--bogus'], ['golden', 'verify', '/no/such/case']]) {
+      const r = bertTs(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^bert-ts: error: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+  it('golden verify passes on a committed case', () => {
+    const r = bertTs(['golden', 'verify', 'test/fixtures/golden/sharded']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/all tensors OK/);
+  });
+  it('a corrupt checkpoint is one clear line naming the file', () => {
+    const r = bertTs(['forward', '--model', 'test/fixtures/golden', '--seq', '4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(/^bert-ts: error: .*test\/fixtures\/golden/);
+  });
+  it('forward runs a checkpoint and reports shapes and timings as JSON', () => {
+    const r = bertTs(['forward', '--model', 'test/fixtures/golden/st-layout', '--seq', '8', '--batch', '2', '--repeat', '1', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.lastHiddenState).toEqual([2, 8, 32]);
+    expect(out.forwardMs.median).toBeGreaterThanOrEqual(0);
+  });
+  it('npm start job: the demo tokenizes, runs and golden-checks weights/demo', () => {
+    const r = bertTs(['demo']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/random weights/);
+    expect(r.stdout).toMatch(/all tensors OK/);
+    expect(r.stdout).not.toMatch(/DIFFERENT/);
+  });
+});
