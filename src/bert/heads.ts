@@ -11,10 +11,9 @@ import type { Linear, MlmHeadWeights } from './weights.ts';
 
 /**
  * BertPooler: pooled[b] = tanh(W · h[b, 0] + b), the [CLS] token's state.
- * hidden: [B, S, H] → out: [B, H].
+ * hidden: [B, S, H] → out: [B, H]; first: [B, H] scratch for the gathered rows.
  */
-export function poolerForward(out: Float32Array, hidden: Float32Array, dense: Linear, B: number, S: number, H: number): void {
-  const first = allocFloat32(B * H); // [B, H] the first token of each row
+export function poolerForward(out: Float32Array, hidden: Float32Array, first: Float32Array, dense: Linear, B: number, S: number, H: number): void {
   for (let b = 0; b < B; b++) first.set(hidden.subarray(b * S * H, b * S * H + H), b * H);
   linear(out, first, dense.weight, dense.bias, B, H, H);
   for (let i = 0; i < B * H; i++) out[i] = Math.tanh(out[i]);

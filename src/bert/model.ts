@@ -116,7 +116,7 @@ export class BertModel {
     // pooled = tanh(W · x[:, 0] + b)
     if (w.pooler) {
       out.poolerOutput = new Tensor(allocFloat32(B * H), [B, H]);
-      poolerForward(out.poolerOutput.data, st.hidden, w.pooler.dense, B, S, H);
+      poolerForward(out.poolerOutput.data, st.hidden, st.first, w.pooler.dense, B, S, H);
     }
     if (options.mlm) out.mlmLogits = this.mlmLogits(st, options.mlm);
     if (options.nsp) {

@@ -22,6 +22,7 @@ export class RunState {
   readonly tmp: Float32Array; // [B, S, H] output of a dense layer before Add & Norm
   readonly inter: Float32Array; // [B, S, I] intermediate activations
   readonly row: Float64Array; // [S + D] one attention row's scores and context sums
+  readonly first: Float32Array; // [B, H] each row's first ([CLS]) state, the pooler's input
 
   constructor(config: BertConfig, B: number, S: number) {
     const { hiddenSize: H, intermediateSize: I, headSize: D } = config;
@@ -40,5 +41,6 @@ export class RunState {
     this.tmp = allocFloat32(M * H);
     this.inter = allocFloat32(M * I);
     this.row = new Float64Array(S + D);
+    this.first = allocFloat32(B * H);
   }
 }
