@@ -44,18 +44,11 @@ export function addLayerNorm(
   H: number,
   eps: number,
 ): void {
-  for (let r = 0; r < R; r++) {
-    const o = r * H;
-    let sum = 0;
-    // the sum is stored as float32 first (as PyTorch's x + residual is), and the
-    // statistics are taken of the stored values
-    for (let i = 0; i < H; i++) { out[o + i] = x[o + i] + residual[o + i]; sum += out[o + i]; }
-    const mean = sum / H;
-    let sq = 0;
-    for (let i = 0; i < H; i++) { const d = out[o + i] - mean; sq += d * d; }
-    const inv = 1 / Math.sqrt(sq / H + eps);
-    for (let i = 0; i < H; i++) out[o + i] = (out[o + i] - mean) * inv * gamma[i] + beta[i];
-  }
+  // the sum is stored as float32 first (as PyTorch's x + residual is), and the
+  // statistics are taken of the stored values
+  const n = R * H;
+  for (let i = 0; i < n; i++) out[i] = x[i] + residual[i];
+  layerNorm(out, out, gamma, beta, R, H, eps);
 }
 
 /** The reference: the formula on one row at a time, with plain arrays. */
