@@ -89,9 +89,27 @@ describe('activations', () => {
     // tanh GELU is an approximation: it must differ from the exact form
     expect(Math.abs(activationScalar('gelu', 2) - activationScalar('gelu_tanh', 2))).toBeGreaterThan(1e-5);
   });
+  it('the rarer ACT2FN forms agree with PyTorch (values from torch, float64)', () => {
+    const xs = [-3, -0.5, 0.3, 1, 2.5, 25];
+    const torch: Record<string, number[]> = {
+      mish: [-0.1456474612756246, -0.22074377465173, 0.20800137234811503, 0.8650983882673103, 2.471392304557881, 25],
+      laplace: [0, 9.383381167682447e-6, 0.07448831139480605, 0.8504296492845703, 0.9999999998962167, 1],
+      leaky_relu: [-0.03, -0.005, 0.3, 1, 2.5, 25],
+      relu6: [0, 0, 0.3, 1, 2.5, 6],
+      relu2: [0, 0, 0.09, 1, 6.25, 625],
+      gelu_10: xs.map((x) => Math.min(10, activationScalar('gelu', x))),
+      linear: xs,
+      sigmoid: xs.map((x) => 1 / (1 + Math.exp(-x))),
+    };
+    for (const [name, ys] of Object.entries(torch)) {
+      const act = activationFor(name, 'config.json');
+      xs.forEach((x, i) => expect(Math.abs(activationScalar(act, x) - ys[i]), `${name}(${x})`).toBeLessThan(1e-7 * Math.max(1, Math.abs(ys[i]))));
+    }
+    expect(activationScalar('gelu_10', 25)).toBe(10);
+  });
   it('refuses an unknown hidden_act with a clear error', () => {
-    expect(() => activationFor('mish', 'config.json')).toThrow(BertTsError);
-    expect(() => activationFor('mish', 'config.json')).toThrow(/config.json: hidden_act 'mish' is not supported/);
+    expect(() => activationFor('xielu', 'config.json')).toThrow(BertTsError);
+    expect(() => activationFor('xielu', 'config.json')).toThrow(/config.json: hidden_act 'xielu' is not supported/);
   });
 });
 

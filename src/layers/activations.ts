@@ -47,27 +47,42 @@ export function erf(x: number): number {
 }
 
 /** The activations BERT configs name. Aliases map to one kernel. */
-export type Activation = 'gelu' | 'gelu_tanh' | 'gelu_fast' | 'quick_gelu' | 'relu' | 'silu' | 'tanh';
+export type Activation =
+  | 'gelu' | 'gelu_tanh' | 'gelu_fast' | 'quick_gelu' | 'gelu_10' | 'laplace'
+  | 'relu' | 'relu6' | 'relu2' | 'leaky_relu' | 'silu' | 'mish' | 'tanh' | 'sigmoid' | 'linear';
 
 /**
  * `hidden_act` → kernel, as transformers' ACT2FN defines them:
  *   gelu, gelu_python           0.5·x·(1 + erf(x/√2))                 (exact)
- *   gelu_new, gelu_pytorch_tanh 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+ *   gelu_new, gelu_pytorch_tanh,
+ *   gelu_accurate               0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
  *   gelu_fast                   0.5·x·(1 + tanh(0.7978845608·x·(1 + 0.044715·x²)))
  *   quick_gelu                  x·σ(1.702·x)
- *   relu, silu = swish, tanh
+ *   gelu_10                     clip(gelu(x), −10, 10)
+ *   laplace                     0.5·(1 + erf((x − 0.707107) / (0.282095·√2)))
+ *   relu, relu6 = min(max(x, 0), 6), relu2 = relu(x)², leaky_relu (slope 0.01),
+ *   silu = swish = x·σ(x), mish = x·tanh(softplus(x)), tanh, sigmoid, linear = x
  */
 export const HIDDEN_ACT: Readonly<Record<string, Activation>> = {
   gelu: 'gelu',
   gelu_python: 'gelu',
   gelu_new: 'gelu_tanh',
   gelu_pytorch_tanh: 'gelu_tanh',
+  gelu_accurate: 'gelu_tanh',
   gelu_fast: 'gelu_fast',
   quick_gelu: 'quick_gelu',
+  gelu_10: 'gelu_10',
+  laplace: 'laplace',
   relu: 'relu',
+  relu6: 'relu6',
+  relu2: 'relu2',
+  leaky_relu: 'leaky_relu',
   silu: 'silu',
   swish: 'silu',
+  mish: 'mish',
   tanh: 'tanh',
+  sigmoid: 'sigmoid',
+  linear: 'linear',
 };
 
 export function activationFor(hiddenAct: string, where: string): Activation {
@@ -92,12 +107,29 @@ export function activationScalar(act: Activation, x: number): number {
       return 0.5 * x * (1 + Math.tanh(0.7978845608 * x * (1 + 0.044715 * x * x)));
     case 'quick_gelu':
       return x / (1 + Math.exp(-1.702 * x));
+    case 'gelu_10':
+      return Math.min(Math.max(0.5 * x * (1 + erf(x * INV_SQRT_2)), -10), 10);
+    case 'laplace':
+      return 0.5 * (1 + erf((x - 0.707107) / (0.282095 * Math.SQRT2)));
     case 'relu':
       return x > 0 ? x : 0;
+    case 'relu6':
+      return Math.min(Math.max(x, 0), 6);
+    case 'relu2':
+      return x > 0 ? x * x : 0;
+    case 'leaky_relu':
+      return x >= 0 ? x : 0.01 * x;
     case 'silu':
       return x / (1 + Math.exp(-x));
+    case 'mish':
+      // softplus as PyTorch computes it: x above 20 (its threshold), else log1p(eˣ)
+      return x * Math.tanh(x > 20 ? x : Math.log1p(Math.exp(x)));
     case 'tanh':
       return Math.tanh(x);
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-x));
+    case 'linear':
+      return x;
   }
 }
 
@@ -125,5 +157,10 @@ export function applyActivation(act: Activation, x: Float32Array, n: number): vo
     case 'tanh':
       for (let i = 0; i < n; i++) x[i] = Math.tanh(x[i]);
       return;
+    case 'linear':
+      return;
+    default:
+      // the rare forms: per-element dispatch is fine off BERT's hot path
+      for (let i = 0; i < n; i++) x[i] = activationScalar(act, x[i]);
   }
 }
