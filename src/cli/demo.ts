@@ -62,13 +62,27 @@ export async function runDemo(args: string[]): Promise<number> {
   const model = loadBertModel(dir);
   const c = model.config;
   console.log(`\nmodel: L=${c.numHiddenLayers} H=${c.hiddenSize} A=${c.numAttentionHeads} I=${c.intermediateSize} V=${c.vocabSize} act=${c.hiddenAct}`);
+  const input = {
+    inputIds: encodings.map((e) => e.inputIds),
+    attentionMask: encodings.map((e) => e.attentionMask),
+    tokenTypeIds: encodings.map((e) => e.tokenTypeIds),
+  };
   const t0 = performance.now();
-  const out = model.forward(
-    { inputIds: encodings.map((e) => e.inputIds), attentionMask: encodings.map((e) => e.attentionMask), tokenTypeIds: encodings.map((e) => e.tokenTypeIds) },
-    { nsp: model.hasNspHead },
-  );
+  const out = model.forward(input, { nsp: model.hasNspHead });
   const ms = performance.now() - t0;
   console.log(`forward: lastHiddenState ${shapeString(out.lastHiddenState.shape)}${out.poolerOutput ? `, poolerOutput ${shapeString(out.poolerOutput.shape)}` : ''} in ${ms.toFixed(1)} ms`);
+
+  // fill-mask: MLM logits only at the [MASK] positions (random weights: the guesses are noise)
+  const masks = encodings.flatMap((e, b) => e.inputIds.flatMap((id, s) => (id === tokenizer.maskTokenId ? [[b, s] as [number, number]] : [])));
+  if (model.hasMlmHead && masks.length > 0) {
+    const logits = model.forward(input, { mlm: { positions: masks } }).mlmLogits!;
+    const V = c.vocabSize;
+    masks.forEach(([b, s], i) => {
+      const row = Array.from(logits.data.subarray(i * V, (i + 1) * V));
+      const top = row.map((v, id) => [v, id] as const).sort((x, y) => y[0] - x[0]).slice(0, 3);
+      console.log(`fill-mask text ${b} position ${s}: ${top.map(([, id]) => tokenizer.idToToken(id)).join(', ')} (noise: random weights)`);
+    });
+  }
 
   // 3. golden check against PyTorch's outputs for the same ids
   console.log('');
