@@ -189,12 +189,13 @@ async function start(count: number, minMacs: number): Promise<Pool> {
       worker.once('message', () => resolve());
       worker.once('error', reject);
     }));
-    worker.unref();
-    port1.unref?.();
     workers.push(worker);
     ports.push(port1);
   }
   await Promise.all(ready);
+  // Only now: an unref'd worker would not keep the process alive until it is ready.
+  for (const w of workers) w.unref();
+  for (const port of ports) port.unref?.();
   const p: Pool = {
     workers, ports, ctl, args, seq: 0, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0,
     finalizer: new FinalizationRegistry((id: number) => {
@@ -288,7 +289,7 @@ export function parallelLinear(
       // Not expected; recompute the worker's block here rather than return garbage.
       Atomics.store(ctl, w * CTL_STRIDE + CTL_ERROR, 0);
       const a = w * ARG_STRIDE;
-      kernel(out, x, W, bias, args[a + ARG.m0], args[a + ARG.m1], args[a + ARG.n0], args[a + ARG.n1], K, N);
+      kernel(out, x, W, bias, args[a + ARG.m0] | 0, args[a + ARG.m1] | 0, args[a + ARG.n0] | 0, args[a + ARG.n1] | 0, K, N);
     }
   }
   p.parallelCalls++;

@@ -1,0 +1,192 @@
+// Writes bench/results/latest.md (Markdown tables) and latency.svg (latency vs
+// sequence length, one line per engine) from the merged results object.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const f = (x, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+const ms = (x) => (x === null || x === undefined ? '–' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
+
+function machineLine(m) {
+  if (!m) return '';
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function table(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+function matmulSection(mm) {
+  const shapes = [...new Set(mm.rows.map((r) => r.shape))];
+  const engines = [...new Set(mm.rows.map((r) => r.engine))];
+  const get = (e, s) => mm.rows.find((r) => r.engine === e && r.shape === s);
+  const fast = (s) => get('bert-ts fast (1 thread)', s)?.gflops;
+  return [
+    '## Matmul: GFLOP/s on BERT\'s shapes',
+    '',
+    `out[M,N] = x[M,K] · W[N,K]ᵀ, median of ${mm.reps} alternating runs (higher is better). ` +
+      'Every engine is checked against bert-ts\'s naive reference before it is timed. ' +
+      'tfjs is given W pre-transposed to [K,N] (its faster layout).',
+    '',
+    table(
+      ['engine', ...shapes.map((s) => `${s}`)],
+      engines.map((e) => [e, ...shapes.map((s) => f(get(e, s)?.gflops, 2))]),
+    ),
+    '',
+    'Ratio to bert-ts fast (1 thread):',
+    '',
+    table(
+      ['engine', ...shapes],
+      engines.map((e) => [e, ...shapes.map((s) => (get(e, s) && fast(s) ? `${f(get(e, s).gflops / fast(s), 2)}×` : '–'))]),
+    ),
+    '',
+    `_${machineLine(mm.machine)}${mm.quick ? ' (--quick)' : ''}_`,
+    '',
+  ].join('\n');
+}
+
+function e2eSection(e) {
+  const out = ['## End to end: one forward pass', ''];
+  out.push(
+    `Latency of \`forward\` on random-weight checkpoints (same weights and inputs for every engine), median of alternating runs; ` +
+      `the ratio is the engine's time over bert-ts's at the same thread count (above 1×: bert-ts is faster).`,
+    '',
+  );
+  for (const model of e.models) {
+    out.push(`### ${model.name} (${model.description})`, '');
+    const shapes = [...new Set(model.rows.map((r) => r.input))];
+    const engines = [...new Set(model.rows.map((r) => r.engine))];
+    const get = (en, s) => model.rows.find((r) => r.engine === en && r.input === s);
+    out.push(
+      table(
+        ['engine', ...shapes],
+        engines.map((en) => [
+          en,
+          ...shapes.map((s) => {
+            const r = get(en, s);
+            if (!r) return '–';
+            return r.ratio && !en.startsWith('bert-ts') ? `${ms(r.ms)} (${f(r.ratio, 2)}×)` : ms(r.ms);
+          }),
+        ]),
+      ),
+      '',
+    );
+    if (model.notes?.length) out.push(...model.notes.map((n) => `- ${n}`), '');
+  }
+  out.push(`_${machineLine(e.machine)}${e.quick ? ' (--quick)' : ''}_`, '');
+  return out.join('\n');
+}
+
+function opsSection(o) {
+  const total = Object.values(o.ms).reduce((a, b) => a + b, 0);
+  const rows = Object.entries(o.ms).sort((a, b) => b[1] - a[1]);
+  return [
+    `## Where the time goes: one ${o.model} forward at batch ${o.B}, seq ${o.S}, ${o.threads} thread${o.threads > 1 ? 's' : ''}`,
+    '',
+    table(['op', 'ms', 'share'], [...rows.map(([k, v]) => [k, f(v, 1), `${f((100 * v) / total, 1)} %`]), ['**total**', f(total, 1), '100 %']]),
+    '',
+    `_median over ${o.runs} forwards per op; ${machineLine(o.machine)}_`,
+    '',
+  ].join('\n');
+}
+
+function loadSection(l) {
+  return [
+    '## Load time and peak memory',
+    '',
+    'Each in a fresh Node process: load the model folder, then one forward at batch 1, seq 128 on 1 thread. ' +
+      'Peak RSS is the process maximum (Node itself is ~45 MB of it).',
+    '',
+    table(
+      ['model', 'checkpoint', 'load', 'forward', 'peak RSS', 'peak RSS / checkpoint'],
+      l.rows.map((r) => [
+        r.model, `${f(r.checkpointMB, 0)} MB`, ms(r.loadMs), ms(r.forwardMs), `${f(r.peakRssMB, 0)} MB`, `${f(r.peakRssMB / r.checkpointMB, 2)}×`,
+      ]),
+    ),
+    '',
+    `_${machineLine(l.machine)}_`,
+    '',
+  ].join('\n');
+}
+
+function tokenizerSection() {
+  return ['## Tokenizer', '', 'See bench/results/tokenizer.json (bench/tokenizer.mjs).', ''].join('\n');
+}
+
+// ---------------------------------------------------------------- the chart
+
+const COLORS = ['#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#17becf', '#bcbd22'];
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** One panel per model: log-log latency (ms) vs seq at batch 1, one polyline per engine. */
+export function latencySvg(e) {
+  const W = 460, Hh = 340, pad = { l: 62, r: 14, t: 34, b: 44 };
+  const models = e.models;
+  const engines = [...new Set(models.flatMap((m) => m.rows.filter((r) => r.B === 1).map((r) => r.engine)))];
+  const legendH = 18 * Math.ceil(engines.length / 2) + 10;
+  const width = W * models.length, height = Hh + legendH;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+  ];
+  models.forEach((m, mi) => {
+    const rows = m.rows.filter((r) => r.B === 1 && Number.isFinite(r.ms));
+    if (rows.length === 0) return;
+    const seqs = [...new Set(rows.map((r) => r.S))].sort((a, b) => a - b);
+    const x0 = mi * W + pad.l, x1 = (mi + 1) * W - pad.r, y0 = Hh - pad.b, y1 = pad.t;
+    const lx = (s) => Math.log2(s);
+    const sx = (s) => (seqs.length === 1 ? (x0 + x1) / 2 : x0 + ((lx(s) - lx(seqs[0])) / (lx(seqs.at(-1)) - lx(seqs[0]))) * (x1 - x0));
+    const lo = Math.floor(Math.log10(Math.min(...rows.map((r) => r.ms))));
+    const hi = Math.ceil(Math.log10(Math.max(...rows.map((r) => r.ms))));
+    const sy = (v) => y0 - ((Math.log10(v) - lo) / Math.max(1, hi - lo)) * (y0 - y1);
+    parts.push(`<text x="${(x0 + x1) / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${esc(m.name)}: batch 1 latency (log scales)</text>`);
+    for (let p = lo; p <= hi; p++) {
+      const y = sy(10 ** p);
+      parts.push(`<line x1="${x0}" x2="${x1}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
+      parts.push(`<text x="${x0 - 6}" y="${y + 4}" text-anchor="end">${esc(ms(10 ** p))}</text>`);
+    }
+    for (const s of seqs) {
+      parts.push(`<line x1="${sx(s)}" x2="${sx(s)}" y1="${y0}" y2="${y1}" stroke="#eee"/>`);
+      parts.push(`<text x="${sx(s)}" y="${y0 + 16}" text-anchor="middle">${s}</text>`);
+    }
+    parts.push(`<text x="${(x0 + x1) / 2}" y="${y0 + 34}" text-anchor="middle">sequence length</text>`);
+    parts.push(`<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#888"/>`);
+    engines.forEach((en, ei) => {
+      const pts = rows.filter((r) => r.engine === en).sort((a, b) => a.S - b.S);
+      if (pts.length === 0) return;
+      const c = COLORS[ei % COLORS.length];
+      const dash = en.startsWith('bert-ts') ? '' : ' stroke-dasharray="5 3"';
+      if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${dash} points="${pts.map((r) => `${sx(r.S).toFixed(1)},${sy(r.ms).toFixed(1)}`).join(' ')}"/>`);
+      for (const r of pts) parts.push(`<circle cx="${sx(r.S).toFixed(1)}" cy="${sy(r.ms).toFixed(1)}" r="3" fill="${c}"/>`);
+    });
+  });
+  engines.forEach((en, ei) => {
+    const x = 20 + (ei % 2) * (width / 2), y = Hh + 8 + 18 * Math.floor(ei / 2);
+    const c = COLORS[ei % COLORS.length];
+    const dash = en.startsWith('bert-ts') ? '' : ' stroke-dasharray="5 3"';
+    parts.push(`<line x1="${x}" x2="${x + 24}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="2"${dash}/>`);
+    parts.push(`<text x="${x + 30}" y="${y + 4}">${esc(en)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+export function writeReport(results, dir) {
+  const md = ['# bert-ts benchmark: latest results', ''];
+  md.push(`Written by \`npm run bench\` (bench/run.mjs). Machine: ${machineLine(results.machine)}.`, '');
+  if (results.peers) md.push(`Peers: ${Object.entries(results.peers).map(([k, v]) => `${k} ${v ?? '(not installed)'}`).join(', ')}.`, '');
+  if (results.e2e) md.push('![latency vs sequence length](latency.svg)', '', e2eSection(results.e2e));
+  if (results.matmul) md.push(matmulSection(results.matmul));
+  if (results.ops) md.push(opsSection(results.ops));
+  if (results.load) md.push(loadSection(results.load));
+  if (results.tokenizer || existsSync(join(dir, 'tokenizer.json'))) md.push(tokenizerSection());
+  writeFileSync(join(dir, 'latest.md'), md.join('\n'));
+  if (results.e2e) writeFileSync(join(dir, 'latency.svg'), latencySvg(results.e2e));
+}
+
+export function readResults(dir) {
+  return JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
+}

@@ -1,0 +1,130 @@
+// Matmul GFLOP/s on BERT's shapes: bert-ts's reference, fast and threaded
+// kernels, and the peers on the same product out = x · Wᵀ, timed alternately.
+import { alternate, summary } from '../lib/stats.mjs';
+import { gemmModel } from '../lib/onnx.mjs';
+import { loadOrtNode, loadOrtWeb, loadTfjs, tfSwitch } from '../lib/peers.mjs';
+
+/** [M, K, N, what] */
+export const MATMUL_SHAPES = [
+  [128, 768, 768, 'q/k/v/attention output, bert-base seq 128'],
+  [128, 768, 3072, 'intermediate (H→I)'],
+  [128, 3072, 768, 'output (I→H)'],
+  [128, 64, 128, 'attention per head: Q·Kᵀ'],
+  [128, 128, 64, 'attention per head: P·V'],
+];
+
+function random(alloc, n, seed) {
+  const a = alloc(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = s / 2 ** 32 - 0.5;
+  }
+  return a;
+}
+
+function maxDiff(a, b) {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+export async function benchMatmul(bt, { quick, peers, threads }) {
+  const reps = quick ? 3 : 7;
+  const minMs = quick ? 60 : 150;
+  const T = Math.max(2, threads);
+  await bt.setThreads(T);
+  const ortNode = peers ? await loadOrtNode() : null;
+  const ortWeb = peers ? await loadOrtWeb() : null;
+  const tf = peers ? await loadTfjs() : null;
+  const rows = [];
+  for (const [M, K, N, what] of MATMUL_SHAPES) {
+    console.log(`matmul ${M}×${K}×${N} (${what})`);
+    const x = random(bt.allocFloat32, M * K, 1), W = random(bt.allocFloat32, N * K, 2);
+    const ref = new Float32Array(M * N);
+    bt.linearNaive(ref, x, W, null, M, K, N);
+    const outs = {};
+    const engines = [];
+    // Every engine is checked against the reference before it is timed.
+    const check = (name, got) => {
+      const d = maxDiff(got, ref);
+      if (!(d < 1e-3)) throw new Error(`matmul ${name} ${M}×${K}×${N}: differs from the reference by ${d}`);
+      outs[name] = d;
+    };
+    outs['bert-ts naive'] = 0;
+
+    const o1 = bt.allocFloat32(M * N), o2 = bt.allocFloat32(M * N);
+    engines.push({ name: 'bert-ts naive', run: () => bt.linearNaive(o1, x, W, null, M, K, N) });
+    bt.linearFast(o1, x, W, null, M, K, N);
+    check('bert-ts fast (1 thread)', o1);
+    engines.push({ name: 'bert-ts fast (1 thread)', run: () => bt.linearFast(o1, x, W, null, M, K, N) });
+    const calls = bt.threadStats().parallelCalls;
+    bt.linear(o2, x, W, null, M, K, N);
+    const threaded = bt.threadStats().parallelCalls > calls;
+    check(`bert-ts threaded (${T} threads)`, o2);
+    if (threaded) engines.push({ name: `bert-ts threaded (${T} threads)`, run: () => bt.linear(o2, x, W, null, M, K, N) });
+
+    const sessions = [];
+    if (ortNode) {
+      for (const t of [1, T]) {
+        const s = await ortNode.InferenceSession.create(gemmModel(M, K, N, W), {
+          intraOpNumThreads: t, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+        });
+        sessions.push(s);
+        const feeds = { x: new ortNode.Tensor('float32', new Float32Array(x), [M, K]) }; // peers get plain (unshared) copies
+        const name = `onnxruntime-node (${t} thread${t > 1 ? 's' : ''})`;
+        check(name, (await s.run(feeds)).y.data);
+        engines.push({ name, run: () => s.run(feeds) });
+      }
+    }
+    if (ortWeb) {
+      const s = await ortWeb.InferenceSession.create(gemmModel(M, K, N, W), { executionProviders: ['wasm'] });
+      sessions.push(s);
+      const feeds = { x: new ortWeb.Tensor('float32', new Float32Array(x), [M, K]) };
+      check('onnxruntime-web wasm (1 thread)', (await s.run(feeds)).y.data);
+      engines.push({ name: 'onnxruntime-web wasm (1 thread)', run: () => s.run(feeds) });
+    }
+    const tfTensors = [];
+    if (tf) {
+      // tfjs gets its best layout: W pre-transposed to [K, N] once (its
+      // transposeB path is 10× slower on the wasm backend).
+      const Wt = new Float32Array(K * N);
+      for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) Wt[k * N + n] = W[n * K + k];
+      for (const backend of ['wasm', 'cpu']) {
+        await tfSwitch(backend);
+        const tx = tf.tensor2d(new Float32Array(x), [M, K]), tw = tf.tensor2d(Wt, [K, N]);
+        tfTensors.push(tx, tw);
+        const run = async () => {
+          const y = tf.matMul(tx, tw);
+          const d = await y.data();
+          y.dispose();
+          return d;
+        };
+        check(`tfjs ${backend} (1 thread)`, await run());
+        engines.push({
+          name: `tfjs ${backend} (1 thread)`,
+          run: async () => {
+            if (tf.getBackend() !== backend) await tfSwitch(backend);
+            await run();
+          },
+        });
+      }
+    }
+    const samples = await alternate(engines, { reps, minMs, warmup: 3 });
+    const flop = 2 * M * K * N;
+    for (const [engine, ms] of Object.entries(samples)) {
+      const s = summary(ms);
+      const row = {
+        shape: `${M}×${K}×${N}`, M, K, N, what, engine,
+        ms: s.median, msMin: s.min, msMax: s.max, n: s.n,
+        gflops: flop / s.median / 1e6, gflopsBest: flop / s.min / 1e6,
+        maxAbsDiff: outs[engine] ?? null,
+      };
+      rows.push(row);
+      console.log(`  ${engine.padEnd(36)} ${row.gflops.toFixed(2).padStart(7)} GFLOP/s (median of ${s.n}; ${s.median.toFixed(2)} ms)`);
+    }
+    for (const s of sessions) await s.release?.();
+    for (const t of tfTensors) t.dispose();
+  }
+  return { rows, threads: T, reps };
+}
