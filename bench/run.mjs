@@ -3,7 +3,7 @@
 //
 //   node bench/run.mjs [--only matmul,e2e,ops,load,tokenizer] [--quick]
 //                      [--no-peers] [--threads 2] [--models bench/models]
-//                      [--report-only]
+//                      [--model minilm-l6|bert-base] [--verbose] [--report-only]
 //
 // Sections:
 //   matmul     GFLOP/s of the reference, fast and threaded kernels and the peers
@@ -32,7 +32,7 @@ const resultsDir = join(bench, 'results');
 const SECTIONS = ['matmul', 'e2e', 'ops', 'load', 'tokenizer'];
 
 function parseArgs(argv) {
-  const o = { only: SECTIONS, quick: false, peers: true, threads: 2, models: join(bench, 'models'), reportOnly: false };
+  const o = { only: SECTIONS, quick: false, peers: true, threads: 2, models: join(bench, 'models'), reportOnly: false, model: null, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -46,6 +46,8 @@ function parseArgs(argv) {
     else if (a === '--threads') o.threads = Number(value());
     else if (a === '--models') o.models = value();
     else if (a === '--report-only') o.reportOnly = true;
+    else if (a === '--model') o.model = value();
+    else if (a === '--verbose') o.verbose = true;
     else if (a === '--help' || a === '-h') {
       console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 20).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);

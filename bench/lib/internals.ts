@@ -58,9 +58,9 @@ export function profileForward(model: BertModel, B: number, S: number): Record<s
       addLayerNorm(st.hidden, st.tmp, st.attnOut, l.output.LayerNorm.weight, l.output.LayerNorm.bias, M, H, eps));
   }
   if (w.pooler) {
-    const pooled = allocFloat32(B * H);
+    const pooled = allocFloat32(B * H), first = allocFloat32(B * H);
     const dense = w.pooler.dense;
-    time('pooler', () => poolerForward(pooled, st.hidden, dense, B, S, H));
+    time('pooler', () => poolerForward(pooled, st.hidden, first, dense, B, S, H));
   }
   return ms;
 }

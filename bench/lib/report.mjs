@@ -98,12 +98,12 @@ function loadSection(l) {
     '## Load time and peak memory',
     '',
     'Each in a fresh Node process: load the model folder, then one forward at batch 1, seq 128 on 1 thread. ' +
-      'Peak RSS is the process maximum (Node itself is ~45 MB of it).',
+      'Peak RSS is the process maximum (Node itself is about 40 MiB of it).',
     '',
     table(
       ['model', 'checkpoint', 'load', 'forward', 'peak RSS', 'peak RSS / checkpoint'],
       l.rows.map((r) => [
-        r.model, `${f(r.checkpointMB, 0)} MB`, ms(r.loadMs), ms(r.forwardMs), `${f(r.peakRssMB, 0)} MB`, `${f(r.peakRssMB / r.checkpointMB, 2)}×`,
+        r.model, `${f(r.checkpointMB, 0)} MiB`, ms(r.loadMs), ms(r.forwardMs), `${f(r.peakRssMB, 0)} MiB`, `${f(r.peakRssMB / r.checkpointMB, 2)}×`,
       ]),
     ),
     '',

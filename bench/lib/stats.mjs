@@ -42,10 +42,16 @@ export async function timeOnce(fn, minMs = 0) {
  */
 export async function alternate(engines, { reps, minMs = 0, warmup = 1, log }) {
   const samples = Object.fromEntries(engines.map((e) => [e.name, []]));
-  for (const e of engines) for (let i = 0; i < warmup; i++) await e.run();
+  // e.before(): set-up outside the clock (e.g. switch thread count); e.reps: fewer samples for slow engines
+  for (const e of engines) {
+    await e.before?.();
+    for (let i = 0; i < (e.warmup ?? warmup); i++) await e.run();
+  }
   for (let r = 0; r < reps; r++) {
     for (let j = 0; j < engines.length; j++) {
       const e = engines[(j + r) % engines.length];
+      if (r >= (e.reps ?? reps)) continue;
+      await e.before?.();
       const ms = await timeOnce(e.run, e.minMs ?? minMs);
       samples[e.name].push(ms);
       log?.(e.name, r, ms);
