@@ -1,0 +1,200 @@
+/**
+ * The WebAssembly SIMD backend of `linear` (out = x · Wᵀ + b), emitted at run
+ * time by wasm-emit.ts: 128-bit SIMD, four float32 lanes.
+ *
+ * Layout. WebAssembly computes only on its own linear memory, so:
+ * - each weight matrix W [N, K] is copied once, on first use, into wasm memory
+ *   as packed panels of 8 output columns: panel p holds W[8p..8p+7, k] for
+ *   k = 0..K−1 interleaved ([K, 8], zero-padded past N). The packed copies are
+ *   cached by the identity of the W array (weights are read-only) and live as
+ *   long as the process: the wasm backend roughly doubles the memory held by
+ *   linear weights;
+ * - x [M, K] is packed per call into tiles of MR rows interleaved ([K, MR]);
+ * - the kernel writes a padded [M', N'] block that is copied out with the bias.
+ *
+ * Kernel. For one panel and MR = 6 rows at a time, 12 accumulators of 4 lanes
+ * (6 rows × 8 columns) stay in registers over the whole K loop; each step
+ * loads 2 vectors of W and splats 6 values of x: 48 multiply-adds for 8 loads.
+ * Sums are float32 (as in PyTorch's GEMM), not float64 like the JS kernels, so
+ * results differ from linearNaive by float32 rounding (≈ 1e-6 relative).
+ * Single-threaded: the JS worker pool is not combined with this backend.
+ */
+import { I32, V128, emitModule, op, type FuncDef } from './wasm-emit.ts';
+
+const MR = 6; // rows of x per tile
+const NR = 8; // columns of W per panel (two f32x4 vectors)
+
+/** The kernel `panel(xp, pp, K, op, ldo, tiles)`: tiles × MR rows against one packed panel. */
+function panelKernel(): FuncDef {
+  // params
+  const XP = 0, PP = 1, K = 2, OP = 3, LDO = 4, TILES = 5;
+  // locals
+  const k = 6, pk = 7, q = 8, s = 9, w0 = 10, w1 = 11, acc = (r: number, j: number) => 12 + 2 * r + j;
+  const body: number[] = [];
+  const emit = (...ins: (number[] | number)[]) => {
+    for (const i of ins) typeof i === 'number' ? body.push(i) : body.push(...i);
+  };
+  emit(op.block, op.loop); // for each tile of MR rows
+  emit(op.localGet(TILES), op.i32Eqz, op.brIf(1));
+  for (let r = 0; r < MR; r++) for (let j = 0; j < 2; j++) emit(op.v128Zero, op.localSet(acc(r, j)));
+  emit(op.localGet(PP), op.localSet(pk), op.localGet(K), op.localSet(k));
+  emit(op.block, op.loop); // for k in 0..K-1
+  emit(op.localGet(k), op.i32Eqz, op.brIf(1));
+  emit(op.localGet(pk), op.v128Load(0), op.localSet(w0));
+  emit(op.localGet(pk), op.v128Load(16), op.localSet(w1));
+  for (let r = 0; r < MR; r++) {
+    emit(op.localGet(XP), op.v128Load32Splat(4 * r), op.localTee(s));
+    emit(op.localGet(w0), op.f32x4Mul, op.localGet(acc(r, 0)), op.f32x4Add, op.localSet(acc(r, 0)));
+    emit(op.localGet(s), op.localGet(w1), op.f32x4Mul, op.localGet(acc(r, 1)), op.f32x4Add, op.localSet(acc(r, 1)));
+  }
+  emit(op.localGet(pk), op.i32Const(4 * NR), op.i32Add, op.localSet(pk));
+  emit(op.localGet(XP), op.i32Const(4 * MR), op.i32Add, op.localSet(XP));
+  emit(op.localGet(k), op.i32Const(1), op.i32Sub, op.localSet(k));
+  emit(op.br(0), op.end, op.end);
+  // store the MR × 8 block at op, row stride ldo bytes
+  emit(op.localGet(OP), op.localSet(q));
+  for (let r = 0; r < MR; r++) {
+    emit(op.localGet(q), op.localGet(acc(r, 0)), op.v128Store(0));
+    emit(op.localGet(q), op.localGet(acc(r, 1)), op.v128Store(16));
+    emit(op.localGet(q), op.localGet(LDO), op.i32Add, op.localSet(q));
+  }
+  emit(op.localGet(q), op.localSet(OP));
+  emit(op.localGet(TILES), op.i32Const(1), op.i32Sub, op.localSet(TILES));
+  emit(op.br(0), op.end, op.end);
+  return {
+    name: 'panel',
+    params: [I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [[3, I32], [3 + 2 * MR, V128]],
+    body,
+  };
+}
+
+interface WasmState {
+  memory: WebAssembly.Memory;
+  panel: (xp: number, pp: number, K: number, op: number, ldo: number, tiles: number) => void;
+  /** next free byte */
+  top: number;
+  /** packed weights by identity: byte offset in memory */
+  packed: WeakMap<Float32Array, number>;
+  scratch: { ptr: number; bytes: number };
+}
+
+let state: WasmState | null = null;
+let supported: boolean | null = null;
+
+/** Whether this runtime runs WebAssembly with 128-bit SIMD. */
+export function wasmSimdSupported(): boolean {
+  if (supported === null) {
+    try {
+      // (func (result v128) v128.const 0) — validates only where SIMD is implemented
+      const probe: FuncDef = { name: 'f', params: [], results: [V128], locals: [], body: [...op.v128Zero] };
+      supported = typeof WebAssembly === 'object' && WebAssembly.validate(emitModule([probe], 1));
+    } catch {
+      supported = false;
+    }
+  }
+  return supported;
+}
+
+function init(): WasmState {
+  if (state) return state;
+  if (!wasmSimdSupported()) throw new Error('bert-ts: this runtime has no WebAssembly SIMD; use the js backend');
+  const memory = new WebAssembly.Memory({ initial: 16 });
+  const module = new WebAssembly.Module(emitModule([panelKernel()], 1));
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  state = {
+    memory,
+    panel: instance.exports.panel as WasmState['panel'],
+    top: 64,
+    packed: new WeakMap(),
+    scratch: { ptr: 0, bytes: 0 },
+  };
+  return state;
+}
+
+/** Reserve `bytes` (16-byte aligned) at the top of wasm memory, growing it if needed. */
+function alloc(st: WasmState, bytes: number): number {
+  const ptr = (st.top + 15) & ~15;
+  const end = ptr + bytes;
+  const have = st.memory.buffer.byteLength;
+  if (end > have) {
+    const pages = Math.ceil((end - have) / 65536);
+    try {
+      st.memory.grow(pages);
+    } catch {
+      throw new Error(`bert-ts wasm backend: cannot grow WebAssembly memory to ${Math.ceil(end / 2 ** 20)} MiB (the 4 GiB limit of wasm32?)`);
+    }
+  }
+  st.top = end;
+  return ptr;
+}
+
+/** W [N, K] packed as panels [⌈N/8⌉][K][8], once per W array. */
+function packedWeights(st: WasmState, W: Float32Array, K: number, N: number): number {
+  const hit = st.packed.get(W);
+  if (hit !== undefined) return hit;
+  const panels = Math.ceil(N / NR);
+  const ptr = alloc(st, panels * K * NR * 4);
+  const P = new Float32Array(st.memory.buffer, ptr, panels * K * NR); // zero (fresh memory)
+  for (let p = 0; p < panels; p++) {
+    for (let j = 0; j < NR; j++) {
+      const n = p * NR + j;
+      if (n >= N) break;
+      const src = n * K;
+      let dst = p * K * NR + j;
+      for (let k = 0; k < K; k++, dst += NR) P[dst] = W[src + k];
+    }
+  }
+  st.packed.set(W, ptr);
+  return ptr;
+}
+
+/** Same contract as matmul.ts's `linear`, on the WebAssembly SIMD kernel. */
+export function linearWasm(
+  out: Float32Array,
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  M: number,
+  K: number,
+  N: number,
+): void {
+  if (M === 0 || N === 0) return;
+  const st = init();
+  const wPtr = packedWeights(st, W, K, N);
+  const tiles = Math.ceil(M / MR), panels = Math.ceil(N / NR);
+  const Mp = tiles * MR, Np = panels * NR;
+  const need = (Mp * K + Mp * Np) * 4;
+  if (st.scratch.bytes < need) st.scratch = { ptr: alloc(st, need * 1.5), bytes: need * 1.5 };
+  const xPtr = st.scratch.ptr, oPtr = xPtr + Mp * K * 4;
+  const buf = st.memory.buffer; // after any grow
+  // x [M, K] → tiles [Mp/MR][K][MR], zero rows past M
+  const X = new Float32Array(buf, xPtr, Mp * K);
+  for (let t = 0; t < tiles; t++) {
+    for (let r = 0; r < MR; r++) {
+      const m = t * MR + r;
+      let dst = t * K * MR + r;
+      if (m >= M) {
+        for (let k = 0; k < K; k++, dst += MR) X[dst] = 0;
+        continue;
+      }
+      const src = m * K;
+      for (let k = 0; k < K; k++, dst += MR) X[dst] = x[src + k];
+    }
+  }
+  for (let p = 0; p < panels; p++) {
+    st.panel(xPtr, wPtr + p * K * NR * 4, K, oPtr + p * NR * 4, Np * 4, tiles);
+  }
+  const O = new Float32Array(buf, oPtr, Mp * Np);
+  for (let m = 0; m < M; m++) {
+    const o = m * N, s = m * Np;
+    if (bias) for (let n = 0; n < N; n++) out[o + n] = O[s + n] + bias[n];
+    else for (let n = 0; n < N; n++) out[o + n] = O[s + n];
+  }
+}
+
+/** Bytes of wasm memory in use (packed weights + scratch), for the benchmark. */
+export function wasmMemoryBytes(): number {
+  return state ? state.memory.buffer.byteLength : 0;
+}

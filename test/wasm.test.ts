@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { getBackend, linear, linearNaive, setBackend } from '../src/layers/matmul.ts';
+import { linearWasm, wasmSimdSupported } from '../src/layers/wasm-matmul.ts';
+import { emitModule, sleb, uleb } from '../src/layers/wasm-emit.ts';
+
+function randomArray(n: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = s / 2 ** 31 - 1;
+  }
+  return a;
+}
+
+/** Max |a − b| relative to the largest magnitude of the reference (≥ 1). */
+function maxError(a: Float32Array, b: Float32Array): number {
+  let err = 0, scale = 1;
+  for (let i = 0; i < a.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return err / scale;
+}
+
+describe('wasm emitter', () => {
+  it('writes LEB128 as the spec says', () => {
+    expect(uleb(0)).toEqual([0]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(64)).toEqual([0xc0, 0x00]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+  });
+  it('emits a module WebAssembly accepts', () => {
+    expect(WebAssembly.validate(emitModule([], 1))).toBe(true);
+  });
+});
+
+const sim = wasmSimdSupported() ? describe : describe.skip;
+
+sim('linearWasm (WebAssembly SIMD) vs linearNaive', () => {
+  afterEach(() => {
+    setBackend('js');
+  });
+
+  const sizes = [1, 3, 5, 6, 7, 8, 9, 17, 64, 65];
+  const shapes: [number, number, number][] = [];
+  for (const M of sizes) for (const N of sizes) shapes.push([M, (M * 5 + N * 3) % 70 + 1, N]);
+  shapes.push([129, 3, 65], [5, 129, 7], [128, 64, 128], [128, 128, 64], [33, 768, 20]);
+
+  for (const withBias of [true, false]) {
+    it(`matches the reference on ${shapes.length} shapes, ${withBias ? 'with' : 'without'} bias`, () => {
+      let seed = 100;
+      for (const [M, K, N] of shapes) {
+        const x = randomArray(M * K, seed++), W = randomArray(N * K, seed++);
+        const bias = withBias ? randomArray(N, seed++) : null;
+        const want = new Float32Array(M * N), got = new Float32Array(M * N).fill(NaN);
+        linearNaive(want, x, W, bias, M, K, N);
+        linearWasm(got, x, W, bias, M, K, N);
+        // float32 sums (as PyTorch's GEMM) against the float64 reference
+        expect(maxError(got, want), `M=${M} K=${K} N=${N}`).toBeLessThan(1e-5);
+      }
+    });
+  }
+
+  it('reuses the packed weights and sees a new x every call', () => {
+    const M = 9, K = 31, N = 13;
+    const W = randomArray(N * K, 1), bias = randomArray(N, 2);
+    for (let i = 0; i < 3; i++) {
+      const x = randomArray(M * K, 10 + i);
+      const want = new Float32Array(M * N), got = new Float32Array(M * N);
+      linearNaive(want, x, W, bias, M, K, N);
+      linearWasm(got, x, W, bias, M, K, N);
+      expect(maxError(got, want)).toBeLessThan(1e-5);
+    }
+  });
+
+  it("routes linear through wasm after setBackend('wasm')", () => {
+    expect(getBackend()).toBe('js');
+    expect(setBackend('wasm')).toBe('wasm');
+    const M = 17, K = 65, N = 9;
+    const x = randomArray(M * K, 3), W = randomArray(N * K, 4);
+    const want = new Float32Array(M * N), got = new Float32Array(M * N);
+    linearNaive(want, x, W, null, M, K, N);
+    linear(got, x, W, null, M, K, N);
+    expect(maxError(got, want)).toBeLessThan(1e-5);
+    expect(setBackend('auto')).toBe('wasm');
+    expect(() => setBackend('gpu' as never)).toThrow(/unknown backend/);
+  });
+});
