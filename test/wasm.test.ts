@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getBackend, linear, linearNaive, setBackend } from '../src/layers/matmul.ts';
 import { linearWasm, wasmSimdSupported } from '../src/layers/wasm-matmul.ts';
 import { emitModule, sleb, uleb } from '../src/layers/wasm-emit.ts';
+import { setThreads, threadStats } from '../src/layers/threads.ts';
 
 function randomArray(n: number, seed: number): Float32Array {
   const a = new Float32Array(n);
@@ -72,6 +73,27 @@ sim('linearWasm (WebAssembly SIMD) vs linearNaive', () => {
       linearNaive(want, x, W, bias, M, K, N);
       linearWasm(got, x, W, bias, M, K, N);
       expect(maxError(got, want)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('splits the panels over the worker pool, on the shared wasm memory', async () => {
+    await setThreads(3, { minMacs: 0 });
+    try {
+      setBackend('wasm');
+      let seed = 500;
+      for (const [M, K, N] of [[7, 13, 24], [64, 65, 129], [128, 64, 128], [3, 5, 100]] as const) {
+        const x = randomArray(M * K, seed++), W = randomArray(N * K, seed++), bias = randomArray(N, seed++);
+        const want = new Float32Array(M * N), got = new Float32Array(M * N).fill(NaN);
+        linearNaive(want, x, W, bias, M, K, N);
+        const before = threadStats();
+        linear(got, x, W, bias, M, K, N);
+        const after = threadStats();
+        expect(maxError(got, want), `M=${M} K=${K} N=${N}`).toBeLessThan(1e-5);
+        expect(after.parallelCalls).toBe(before.parallelCalls + 1);
+        after.workerTasks.forEach((n, i) => expect(n, `worker ${i} ran`).toBe(before.workerTasks[i] + 1));
+      }
+    } finally {
+      await setThreads(1);
     }
   });
 

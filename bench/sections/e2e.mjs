@@ -17,9 +17,9 @@ export async function bertTs(bt) {
   const dist = join(root, 'dist', 'index.js');
   if (existsSync(dist)) {
     const lib = await import(pathToFileURL(dist).href);
-    if (lib.setThreads && lib.loadBertModel) return { lib, from: 'dist/index.js' };
+    if (lib.setThreads && lib.setBackend && lib.loadBertModel) return { lib, from: 'dist/index.js' };
   }
-  return { lib: bt, from: 'bench bundle of src/ (dist/index.js does not export setThreads)' };
+  return { lib: bt, from: 'bench bundle of src/ (dist/index.js does not export setThreads and setBackend)' };
 }
 
 /** Seeded inputs [B, S]: [CLS] random ids [SEP], full attention mask, segment 0. */
@@ -32,6 +32,11 @@ export function makeInputs(B, S, vocab) {
   }
   const rows = (a) => Array.from({ length: B }, (_, b) => Array.from(a.subarray(b * S, (b + 1) * S)));
   return { B, S, ids, mask, types, rows: { inputIds: rows(ids), attentionMask: rows(mask), tokenTypeIds: rows(types) } };
+}
+
+async function config0(lib, T) {
+  lib.setBackend('js');
+  await lib.setThreads(T, { minMacs: 2 ** 20 });
 }
 
 function maxDiff(a, b) {
@@ -121,7 +126,12 @@ export async function benchEndToEnd(bt, opts) {
       // Agreement with bert-ts on the first shape, before any timing.
       if (!checked) {
         checked = true;
+        await config0(lib, T);
         const want = ours(inp);
+        lib.setBackend('wasm');
+        const dw = maxDiff(ours(inp), want);
+        lib.setBackend('js');
+        notes.push(`bert-ts wasm: max |Δ| vs bert-ts js on the last hidden state at ${input}: ${dw.toExponential(1)}`);
         for (const p of peers) {
           if (p.only && !p.only(inp)) continue;
           await p.before?.();
@@ -132,9 +142,20 @@ export async function benchEndToEnd(bt, opts) {
           if (!(d < 1e-2)) throw new Error(`end to end: ${p.name} disagrees with bert-ts (${d}); not timing a wrong result`);
         }
       }
+      const config = (backend, t) => async () => {
+        lib.setBackend(backend);
+        await lib.setThreads(T, { minMacs: t === 1 ? Infinity : 2 ** 20 });
+      };
+      const wasm = lib.wasmSimdSupported?.() ?? true;
       const engines = [
-        { name: 'bert-ts (1 thread)', threads: 1, before: () => lib.setThreads(T, { minMacs: Infinity }), run: () => ours(inp) },
-        { name: `bert-ts (${T} threads)`, threads: T, before: () => lib.setThreads(T, { minMacs: 2 ** 20 }), run: () => ours(inp) },
+        { name: 'bert-ts (1 thread)', threads: 1, before: config('js', 1), run: () => ours(inp) },
+        { name: `bert-ts (${T} threads)`, threads: T, before: config('js', T), run: () => ours(inp) },
+        ...(wasm
+          ? [
+              { name: 'bert-ts wasm (1 thread)', threads: 1, wasm: true, before: config('wasm', 1), run: () => ours(inp) },
+              { name: `bert-ts wasm (${T} threads)`, threads: T, wasm: true, before: config('wasm', T), run: () => ours(inp) },
+            ]
+          : []),
         ...peers
           .filter((p) => !p.only || p.only(inp))
           .map((p) => ({ ...p, run: () => p.run(inp) })),
@@ -143,13 +164,21 @@ export async function benchEndToEnd(bt, opts) {
       const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summary(v)]));
       for (const e of engines) {
         const s = med[e.name];
-        const base = med[e.threads > 1 ? `bert-ts (${T} threads)` : 'bert-ts (1 thread)'].median;
-        const row = { engine: e.name, threads: e.threads, input, B, S, ms: s.median, msMin: s.min, msMax: s.max, n: s.n, ratio: s.median / base };
+        const tn = e.threads > 1 ? `${T} threads` : '1 thread';
+        const base = med[`bert-ts (${tn})`].median;
+        const baseWasm = med[`bert-ts wasm (${tn})`]?.median;
+        const row = {
+          engine: e.name, threads: e.threads, input, B, S, ms: s.median, msMin: s.min, msMax: s.max, n: s.n,
+          // engine time ÷ bert-ts time at the same thread count (> 1: bert-ts is faster)
+          ratio: s.median / base,
+          ratioWasm: baseWasm ? s.median / baseWasm : null,
+        };
         rows.push(row);
-        console.log(`    ${e.name.padEnd(36)} ${s.median.toFixed(1).padStart(9)} ms  (${row.ratio.toFixed(2)}× bert-ts at ${e.threads > 1 ? T : 1} thread${e.threads > 1 ? 's' : ''}; n=${s.n})`);
+        const r = (x) => (x ? `${x.toFixed(2)}×` : '–');
+        console.log(`    ${e.name.padEnd(36)} ${s.median.toFixed(1).padStart(9)} ms  ÷ bert-ts js ${r(row.ratio)}, ÷ wasm ${r(row.ratioWasm)} (${tn}; n=${s.n})`);
       }
     }
-    await lib.setThreads(T, { minMacs: 2 ** 20 });
+    await config0(lib, T);
     for (const p of peers) await p.session?.release?.();
     for (const m of tfModels) m.dispose();
     models.push({ name, description: MODELS[name], rows, notes, H });

@@ -39,6 +39,7 @@ export async function benchMatmul(bt, { quick, peers, threads }) {
   const tf = peers ? await loadTfjs() : null;
   const rows = [];
   for (const [M, K, N, what] of MATMUL_SHAPES) {
+    bt.setBackend('js');
     console.log(`matmul ${M}×${K}×${N} (${what})`);
     const x = random(bt.allocFloat32, M * K, 1), W = random(bt.allocFloat32, N * K, 2);
     const ref = new Float32Array(M * N);
@@ -54,15 +55,34 @@ export async function benchMatmul(bt, { quick, peers, threads }) {
     outs['bert-ts naive'] = 0;
 
     const o1 = bt.allocFloat32(M * N), o2 = bt.allocFloat32(M * N);
-    engines.push({ name: 'bert-ts naive', run: () => bt.linearNaive(o1, x, W, null, M, K, N) });
+    const js = async () => {
+      bt.setBackend('js');
+      await bt.setThreads(T, { minMacs: 2 ** 20 });
+    };
+    engines.push({ name: 'bert-ts naive', before: js, run: () => bt.linearNaive(o1, x, W, null, M, K, N) });
     bt.linearFast(o1, x, W, null, M, K, N);
     check('bert-ts fast (1 thread)', o1);
-    engines.push({ name: 'bert-ts fast (1 thread)', run: () => bt.linearFast(o1, x, W, null, M, K, N) });
+    engines.push({ name: 'bert-ts fast (1 thread)', before: js, run: () => bt.linearFast(o1, x, W, null, M, K, N) });
+    await js();
     const calls = bt.threadStats().parallelCalls;
     bt.linear(o2, x, W, null, M, K, N);
     const threaded = bt.threadStats().parallelCalls > calls;
     check(`bert-ts threaded (${T} threads)`, o2);
-    if (threaded) engines.push({ name: `bert-ts threaded (${T} threads)`, run: () => bt.linear(o2, x, W, null, M, K, N) });
+    if (threaded) engines.push({ name: `bert-ts threaded (${T} threads)`, before: js, run: () => bt.linear(o2, x, W, null, M, K, N) });
+    if (bt.wasmSimdSupported()) {
+      for (const t of [1, T]) {
+        const name = `bert-ts wasm (${t} thread${t > 1 ? 's' : ''})`;
+        const before = async () => {
+          bt.setBackend('wasm');
+          await bt.setThreads(T, { minMacs: t === 1 ? Infinity : 2 ** 20 });
+        };
+        await before();
+        bt.linear(o2, x, W, null, M, K, N);
+        check(name, o2);
+        engines.push({ name, before, run: () => bt.linear(o2, x, W, null, M, K, N) });
+      }
+      await js();
+    }
 
     const sessions = [];
     if (ortNode) {
@@ -126,5 +146,6 @@ export async function benchMatmul(bt, { quick, peers, threads }) {
     for (const s of sessions) await s.release?.();
     for (const t of tfTensors) t.dispose();
   }
+  bt.setBackend('js');
   return { rows, threads: T, reps };
 }

@@ -42,15 +42,23 @@ export const CTL_ERROR = 2; // 1 if the worker's last task threw
 export const CTL_TASKS = 3; // tasks the worker has completed (statistics, tests)
 /** Layout of the shared argument block: Float64 slots per worker. */
 export const ARG_STRIDE = 32;
-/** Argument slots: for each of out, x, W, bias: buffer id (-1 = none), byte offset, length. */
+/**
+ * Argument slots. kind: which task. TASK_LINEAR: for each of out, x, W, bias a
+ * buffer id (-1 = none), byte offset and length, then the block and sizes.
+ * TASK_WASM: panels [p0, p1) of wasm-matmul.ts's kernel, on the shared wasm memory.
+ */
 export const ARG = {
-  out: 0, x: 3, W: 6, bias: 9, m0: 12, m1: 13, n0: 14, n1: 15, K: 16, N: 17,
+  kind: 0, out: 1, x: 4, W: 7, bias: 10, m0: 13, m1: 14, n0: 15, n1: 16, K: 17, N: 18,
+  p0: 13, p1: 14, xPtr: 19, wPtr: 20, oPtr: 21, ldo: 22, tiles: 23, panelBytes: 24,
 } as const;
+export const TASK_LINEAR = 0;
+export const TASK_WASM = 1;
 
 /** Messages on each worker's port. */
 export type PoolMessage =
   | { type: 'add'; id: number; buffer: SharedArrayBuffer }
-  | { type: 'drop'; id: number };
+  | { type: 'drop'; id: number }
+  | { type: 'wasm'; memory: WebAssembly.Memory };
 
 export interface PoolOptions {
   /** Products with fewer multiply-adds than this run on the calling thread (default 2^20). */
@@ -81,6 +89,8 @@ interface Pool {
   minMacs: number;
   /** calls that were split over the pool */
   parallelCalls: number;
+  /** the shared wasm memory the workers have been sent, if any */
+  wasmMemory: WebAssembly.Memory | null;
 }
 
 let pool: Pool | null = null;
@@ -197,7 +207,7 @@ async function start(count: number, minMacs: number): Promise<Pool> {
   for (const w of workers) w.unref();
   for (const port of ports) port.unref?.();
   const p: Pool = {
-    workers, ports, ctl, args, seq: 0, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0,
+    workers, ports, ctl, args, seq: 0, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0, wasmMemory: null,
     finalizer: new FinalizationRegistry((id: number) => {
       if (pool !== p) return;
       for (const port of p.ports) port.postMessage({ type: 'drop', id } satisfies PoolMessage);
@@ -249,36 +259,61 @@ export function parallelLinear(
 
   // Cut the longer side into T blocks of whole 4-wide tiles.
   const T = p.workers.length + 1;
+  const { args } = p;
   const byCols = N >= M;
   const len = byCols ? N : M;
   const tiles = Math.ceil(len / 4);
   if (tiles < T) return false;
   const cut = (t: number) => Math.min(len, 4 * Math.round((tiles * t) / T));
 
+  dispatch(
+    p,
+    (a, w) => {
+      args[a + ARG.kind] = TASK_LINEAR;
+      putView(args, a + ARG.out, outId, out);
+      putView(args, a + ARG.x, xId, x);
+      putView(args, a + ARG.W, wId, W);
+      putView(args, a + ARG.bias, bias ? biasId : -1, bias);
+      const lo = cut(w + 1), hi = cut(w + 2);
+      args[a + ARG.m0] = byCols ? 0 : lo;
+      args[a + ARG.m1] = byCols ? M : hi;
+      args[a + ARG.n0] = byCols ? lo : 0;
+      args[a + ARG.n1] = byCols ? hi : N;
+      args[a + ARG.K] = K;
+      args[a + ARG.N] = N;
+    },
+    // the calling thread's own block: the first one
+    () => {
+      const hi0 = cut(1);
+      if (byCols) kernel(out, x, W, bias, 0, M, 0, hi0, K, N);
+      else kernel(out, x, W, bias, 0, hi0, 0, N, K, N);
+    },
+    // a worker failed (not expected): recompute its block here
+    (a) => kernel(out, x, W, bias, args[a + ARG.m0] | 0, args[a + ARG.m1] | 0, args[a + ARG.n0] | 0, args[a + ARG.n1] | 0, K, N),
+  );
+  return true;
+}
+
+/**
+ * Post a task to every worker (fill(argsOffset, workerIndex) writes its
+ * arguments), run the caller's own share, then wait for every worker.
+ */
+function dispatch(
+  p: Pool,
+  fill: (a: number, w: number) => void,
+  own: () => void,
+  redo: (a: number) => void,
+): void {
   const seq = (p.seq = p.seq >= 0x3fffffff ? 1 : p.seq + 1);
-  const { ctl, args } = p;
-  for (let w = 0; w < T - 1; w++) {
-    const a = w * ARG_STRIDE;
-    putView(args, a + ARG.out, outId, out);
-    putView(args, a + ARG.x, xId, x);
-    putView(args, a + ARG.W, wId, W);
-    putView(args, a + ARG.bias, bias ? biasId : -1, bias);
-    const lo = cut(w + 1), hi = cut(w + 2);
-    args[a + ARG.m0] = byCols ? 0 : lo;
-    args[a + ARG.m1] = byCols ? M : hi;
-    args[a + ARG.n0] = byCols ? lo : 0;
-    args[a + ARG.n1] = byCols ? hi : N;
-    args[a + ARG.K] = K;
-    args[a + ARG.N] = N;
+  const { ctl } = p;
+  const W = p.workers.length;
+  for (let w = 0; w < W; w++) {
+    fill(w * ARG_STRIDE, w);
     Atomics.store(ctl, w * CTL_STRIDE + CTL_SEQ, seq);
     Atomics.notify(ctl, w * CTL_STRIDE + CTL_SEQ);
   }
-  // The calling thread's own block: the first one.
-  const hi0 = cut(1);
-  if (byCols) kernel(out, x, W, bias, 0, M, 0, hi0, K, N);
-  else kernel(out, x, W, bias, 0, hi0, 0, N, K, N);
-
-  for (let w = 0; w < T - 1; w++) {
+  own();
+  for (let w = 0; w < W; w++) {
     const at = w * CTL_STRIDE + CTL_DONE;
     for (;;) {
       const done = Atomics.load(ctl, at);
@@ -286,12 +321,55 @@ export function parallelLinear(
       Atomics.wait(ctl, at, done, 1000);
     }
     if (Atomics.load(ctl, w * CTL_STRIDE + CTL_ERROR)) {
-      // Not expected; recompute the worker's block here rather than return garbage.
       Atomics.store(ctl, w * CTL_STRIDE + CTL_ERROR, 0);
-      const a = w * ARG_STRIDE;
-      kernel(out, x, W, bias, args[a + ARG.m0] | 0, args[a + ARG.m1] | 0, args[a + ARG.n0] | 0, args[a + ARG.n1] | 0, K, N);
+      redo(w * ARG_STRIDE);
     }
   }
   p.parallelCalls++;
+}
+
+/** The geometry of one wasm-matmul.ts call: packed x, packed W panels, padded out. */
+export interface WasmPanelsTask {
+  memory: WebAssembly.Memory;
+  panels: number;
+  xPtr: number;
+  wPtr: number;
+  panelBytes: number;
+  K: number;
+  oPtr: number;
+  ldo: number;
+  tiles: number;
+}
+
+/**
+ * Split the panels of a wasm-matmul.ts product over the pool. The wasm memory
+ * must be shared (WebAssembly.Memory with shared: true); it is posted to the
+ * workers once. runPanels(p0, p1) runs panels [p0, p1) on the calling thread.
+ * Returns false, having done nothing, when there is no pool or too little work.
+ */
+export function parallelWasm(task: WasmPanelsTask, macs: number, runPanels: (p0: number, p1: number) => void): boolean {
+  const p = pool;
+  const T = p ? p.workers.length + 1 : 1;
+  if (!p || macs < p.minMacs || task.panels < T) return false;
+  if (typeof SharedArrayBuffer === 'undefined' || !(task.memory.buffer instanceof SharedArrayBuffer)) return false;
+  if (p.wasmMemory !== task.memory) {
+    for (const port of p.ports) port.postMessage({ type: 'wasm', memory: task.memory } satisfies PoolMessage);
+    p.wasmMemory = task.memory;
+  }
+  const { args } = p;
+  const cut = (t: number) => Math.round((task.panels * t) / T);
+  const fill = (a: number, w: number) => {
+    args[a + ARG.kind] = TASK_WASM;
+    args[a + ARG.p0] = cut(w + 1);
+    args[a + ARG.p1] = cut(w + 2);
+    args[a + ARG.xPtr] = task.xPtr;
+    args[a + ARG.wPtr] = task.wPtr;
+    args[a + ARG.panelBytes] = task.panelBytes;
+    args[a + ARG.K] = task.K;
+    args[a + ARG.oPtr] = task.oPtr;
+    args[a + ARG.ldo] = task.ldo;
+    args[a + ARG.tiles] = task.tiles;
+  };
+  dispatch(p, fill, () => runPanels(0, cut(1)), (a) => runPanels(args[a + ARG.p0] | 0, args[a + ARG.p1] | 0));
   return true;
 }

@@ -76,11 +76,14 @@ export interface FuncDef {
 
 /**
  * A module importing its memory as env.memory (at least `minPages` pages of
- * 64 KiB) and exporting the given functions.
+ * 64 KiB; with `sharedMaxPages`, a shared memory of at most that many pages,
+ * which threads can use together) and exporting the given functions.
  */
-export function emitModule(funcs: FuncDef[], minPages: number): Uint8Array<ArrayBuffer> {
+export function emitModule(funcs: FuncDef[], minPages: number, sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
   const types = funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
-  const imports = [[...uleb(3), ...utf8('env'), ...uleb(6), ...utf8('memory'), 0x02, 0x00, ...uleb(minPages)]];
+  // memtype limits: 0x00 min | 0x03 min max (shared)
+  const limits = sharedMaxPages === undefined ? [0x00, ...uleb(minPages)] : [0x03, ...uleb(minPages), ...uleb(sharedMaxPages)];
+  const imports = [[...uleb(3), ...utf8('env'), ...uleb(6), ...utf8('memory'), 0x02, ...limits]];
   const funcIdx = funcs.map((_, i) => uleb(i));
   const exports = funcs.map((f, i) => [...uleb(f.name.length), ...utf8(f.name), 0x00, ...uleb(i)]);
   const codes = funcs.map((f) => {

@@ -17,12 +17,22 @@
  * loads 2 vectors of W and splats 6 values of x: 48 multiply-adds for 8 loads.
  * Sums are float32 (as in PyTorch's GEMM), not float64 like the JS kernels, so
  * results differ from linearNaive by float32 rounding (≈ 1e-6 relative).
- * Single-threaded: the JS worker pool is not combined with this backend.
+ *
+ * Threads. Where SharedArrayBuffer exists the wasm memory is shared, and with a
+ * worker pool (threads.ts's setThreads) the panels of a product are split over
+ * the threads: each worker instantiates the same kernel on the same memory
+ * (sent to it once), so packed weights and x are not copied per thread.
  */
 import { I32, V128, emitModule, op, type FuncDef } from './wasm-emit.ts';
+import { parallelWasm } from './threads.ts';
+
+/** 4 GiB: wasm32's whole address space (reserved, not committed). */
+const MAX_PAGES = 65536;
+type PanelFn = (xp: number, pp: number, K: number, op: number, ldo: number, tiles: number) => void;
 
 const MR = 6; // rows of x per tile
-const NR = 8; // columns of W per panel (two f32x4 vectors)
+/** columns of W per panel (two f32x4 vectors) */
+export const NR = 8;
 
 /** The kernel `panel(xp, pp, K, op, ldo, tiles)`: tiles × MR rows against one packed panel. */
 function panelKernel(): FuncDef {
@@ -72,7 +82,7 @@ function panelKernel(): FuncDef {
 
 interface WasmState {
   memory: WebAssembly.Memory;
-  panel: (xp: number, pp: number, K: number, op: number, ldo: number, tiles: number) => void;
+  panel: PanelFn;
   /** next free byte */
   top: number;
   /** packed weights by identity: byte offset in memory */
@@ -97,15 +107,31 @@ export function wasmSimdSupported(): boolean {
   return supported;
 }
 
+const modules = new Map<boolean, WebAssembly.Module>();
+
+/** The kernel instantiated on `memory` (also called by the pool's workers on the shared memory). */
+export function wasmKernelFor(memory: WebAssembly.Memory): PanelFn {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  let module = modules.get(shared);
+  if (!module) {
+    module = new WebAssembly.Module(emitModule([panelKernel()], 1, shared ? MAX_PAGES : undefined));
+    modules.set(shared, module);
+  }
+  return new WebAssembly.Instance(module, { env: { memory } }).exports.panel as PanelFn;
+}
+
 function init(): WasmState {
   if (state) return state;
   if (!wasmSimdSupported()) throw new Error('bert-ts: this runtime has no WebAssembly SIMD; use the js backend');
-  const memory = new WebAssembly.Memory({ initial: 16 });
-  const module = new WebAssembly.Module(emitModule([panelKernel()], 1));
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
+  } catch {
+    memory = new WebAssembly.Memory({ initial: 16 }); // no shared memory here: one thread
+  }
   state = {
     memory,
-    panel: instance.exports.panel as WasmState['panel'],
+    panel: wasmKernelFor(memory),
     top: 64,
     packed: new WeakMap(),
     scratch: { ptr: 0, bytes: 0 },
@@ -183,9 +209,12 @@ export function linearWasm(
       for (let k = 0; k < K; k++, dst += MR) X[dst] = x[src + k];
     }
   }
-  for (let p = 0; p < panels; p++) {
-    st.panel(xPtr, wPtr + p * K * NR * 4, K, oPtr + p * NR * 4, Np * 4, tiles);
-  }
+  const panelBytes = K * NR * 4, ldo = Np * 4;
+  const runPanels = (p0: number, p1: number): void => {
+    for (let p = p0; p < p1; p++) st.panel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
+  };
+  const task = { memory: st.memory, panels, xPtr, wPtr, panelBytes, K, oPtr, ldo, tiles };
+  if (!parallelWasm(task, M * K * N, runPanels)) runPanels(0, panels);
   const O = new Float32Array(buf, oPtr, Mp * Np);
   for (let m = 0; m < M; m++) {
     const o = m * N, s = m * Np;

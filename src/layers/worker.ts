@@ -10,8 +10,9 @@
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { linearBlock } from './matmul.ts';
+import { NR, wasmKernelFor } from './wasm-matmul.ts';
 import {
-  ARG, ARG_STRIDE, CTL_DONE, CTL_ERROR, CTL_SEQ, CTL_STRIDE, CTL_TASKS, type PoolMessage,
+  ARG, ARG_STRIDE, CTL_DONE, CTL_ERROR, CTL_SEQ, CTL_STRIDE, CTL_TASKS, TASK_WASM, type PoolMessage,
 } from './threads.ts';
 
 interface WorkerData { index: number; ctl: SharedArrayBuffer; args: SharedArrayBuffer; port: MessagePort }
@@ -20,6 +21,8 @@ const { index, ctl: ctlBuffer, args: argsBuffer, port } = workerData as WorkerDa
 const ctl = new Int32Array(ctlBuffer);
 const args = new Float64Array(argsBuffer);
 const buffers = new Map<number, SharedArrayBuffer>();
+/** wasm-matmul.ts's kernel on the shared wasm memory, once that has been sent */
+let wasmPanel: ReturnType<typeof wasmKernelFor> | null = null;
 const c = index * CTL_STRIDE;
 const a = index * ARG_STRIDE;
 
@@ -28,7 +31,8 @@ function drain(): void {
   for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
     const msg = m.message as PoolMessage;
     if (msg.type === 'add') buffers.set(msg.id, msg.buffer);
-    else buffers.delete(msg.id);
+    else if (msg.type === 'drop') buffers.delete(msg.id);
+    else wasmPanel = wasmKernelFor(msg.memory);
   }
 }
 
@@ -50,6 +54,18 @@ function view(at: number): Float32Array | null {
 
 function run(): void {
   drain();
+  if (args[a + ARG.kind] === TASK_WASM) {
+    for (let spins = 0; !wasmPanel && spins < 10000; spins++) {
+      Atomics.wait(ctl, c + CTL_ERROR, 0, 0.1);
+      drain();
+    }
+    if (!wasmPanel) throw new Error(`bert-ts worker ${index}: no wasm memory`);
+    const p0 = args[a + ARG.p0], p1 = args[a + ARG.p1], panelBytes = args[a + ARG.panelBytes];
+    const xPtr = args[a + ARG.xPtr], wPtr = args[a + ARG.wPtr], K = args[a + ARG.K];
+    const oPtr = args[a + ARG.oPtr], ldo = args[a + ARG.ldo], tiles = args[a + ARG.tiles];
+    for (let p = p0; p < p1; p++) wasmPanel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
+    return;
+  }
   const out = view(ARG.out)!, x = view(ARG.x)!, W = view(ARG.W)!, bias = view(ARG.bias);
   // `| 0`: the sizes come out of a Float64Array as doubles; as small integers
   // V8 keeps the kernel's index arithmetic in integer registers (2× faster).
