@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getBackend, linear, linearNaive, setBackend } from '../src/layers/matmul.ts';
 import { linearWasm, wasmSimdSupported } from '../src/layers/wasm-matmul.ts';
+import { attentionWasm } from '../src/layers/wasm-attention.ts';
+import { attention } from '../src/layers/attention.ts';
 import { emitModule, sleb, uleb } from '../src/layers/wasm-emit.ts';
 import { setThreads, threadStats } from '../src/layers/threads.ts';
 
@@ -109,4 +111,23 @@ sim('linearWasm (WebAssembly SIMD) vs linearNaive', () => {
     expect(setBackend('auto')).toBe('wasm');
     expect(() => setBackend('gpu' as never)).toThrow(/unknown backend/);
   });
+});
+
+sim('attentionWasm vs attention (the JS kernel)', () => {
+  const MASK = -3.4028234663852886e38;
+  for (const [B, S, A, D] of [[1, 1, 1, 1], [2, 5, 3, 4], [1, 17, 2, 9], [2, 13, 4, 16], [1, 64, 2, 64], [1, 129, 1, 8]] as const) {
+    it(`B=${B} S=${S} A=${A} D=${D}, with a padding mask and probabilities`, () => {
+      const H = A * D, n = B * S * H;
+      const q = randomArray(n, 1 + S), k = randomArray(n, 2 + S), v = randomArray(n, 3 + S);
+      const maskAdd = new Float32Array(B * S);
+      if (S > 2) maskAdd[B * S - 1] = MASK; // the last key of the last row is padding
+      const want = new Float32Array(n), got = new Float32Array(n).fill(NaN);
+      const pWant = new Float32Array(B * A * S * S), pGot = new Float32Array(B * A * S * S).fill(NaN);
+      attention(want, q, k, v, maskAdd, pWant, new Float64Array(S + D), B, S, A, D);
+      attentionWasm(got, q, k, v, maskAdd, pGot, new Float64Array(S + D), B, S, A, D);
+      expect(maxError(got, want)).toBeLessThan(1e-5);
+      expect(maxError(pGot, pWant)).toBeLessThan(1e-5);
+      if (S > 2) expect(pGot[B * A * S * S - 1]).toBe(0);
+    });
+  }
 });

@@ -30,7 +30,8 @@ import { parallelWasm } from './threads.ts';
 const MAX_PAGES = 65536;
 type PanelFn = (xp: number, pp: number, K: number, op: number, ldo: number, tiles: number) => void;
 
-const MR = 6; // rows of x per tile
+/** rows of x per tile */
+export const MR = 6;
 /** columns of W per panel (two f32x4 vectors) */
 export const NR = 8;
 
@@ -176,6 +177,39 @@ function packedWeights(st: WasmState, W: Float32Array, K: number, N: number): nu
   return ptr;
 }
 
+/**
+ * Scratch space in wasm memory for one call: `bytes` at the returned offset
+ * (reused by the next call; valid until then). Also used by wasm-attention.ts.
+ */
+export function wasmScratch(bytes: number): number {
+  const st = init();
+  if (st.scratch.bytes < bytes) {
+    const size = Math.ceil(bytes * 1.5);
+    st.scratch = { ptr: alloc(st, size), bytes: size };
+  }
+  return st.scratch.ptr;
+}
+
+/** The wasm memory's current buffer (changes when the memory grows). */
+export function wasmBuffer(): ArrayBufferLike {
+  return init().memory.buffer;
+}
+
+/**
+ * Run the kernel: `tiles` packed x tiles (at xPtr, [tiles][K][MR]) against
+ * `panels` packed W panels (at wPtr, [panels][K][8]) into the padded output
+ * at oPtr (row stride ldo bytes); split over the worker pool when one is on.
+ */
+export function wasmPanels(xPtr: number, wPtr: number, K: number, oPtr: number, ldo: number, tiles: number, panels: number): void {
+  const st = init();
+  const panelBytes = K * NR * 4;
+  const runPanels = (p0: number, p1: number): void => {
+    for (let p = p0; p < p1; p++) st.panel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
+  };
+  const task = { memory: st.memory, panels, xPtr, wPtr, panelBytes, K, oPtr, ldo, tiles };
+  if (!parallelWasm(task, tiles * MR * K * panels * NR, runPanels)) runPanels(0, panels);
+}
+
 /** Same contract as matmul.ts's `linear`, on the WebAssembly SIMD kernel. */
 export function linearWasm(
   out: Float32Array,
@@ -191,9 +225,7 @@ export function linearWasm(
   const wPtr = packedWeights(st, W, K, N);
   const tiles = Math.ceil(M / MR), panels = Math.ceil(N / NR);
   const Mp = tiles * MR, Np = panels * NR;
-  const need = (Mp * K + Mp * Np) * 4;
-  if (st.scratch.bytes < need) st.scratch = { ptr: alloc(st, need * 1.5), bytes: need * 1.5 };
-  const xPtr = st.scratch.ptr, oPtr = xPtr + Mp * K * 4;
+  const xPtr = wasmScratch((Mp * K + Mp * Np) * 4), oPtr = xPtr + Mp * K * 4;
   const buf = st.memory.buffer; // after any grow
   // x [M, K] → tiles [Mp/MR][K][MR], zero rows past M
   const X = new Float32Array(buf, xPtr, Mp * K);
@@ -209,12 +241,7 @@ export function linearWasm(
       for (let k = 0; k < K; k++, dst += MR) X[dst] = x[src + k];
     }
   }
-  const panelBytes = K * NR * 4, ldo = Np * 4;
-  const runPanels = (p0: number, p1: number): void => {
-    for (let p = p0; p < p1; p++) st.panel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
-  };
-  const task = { memory: st.memory, panels, xPtr, wPtr, panelBytes, K, oPtr, ldo, tiles };
-  if (!parallelWasm(task, M * K * N, runPanels)) runPanels(0, panels);
+  wasmPanels(xPtr, wPtr, K, oPtr, Np * 4, tiles, panels);
   const O = new Float32Array(buf, oPtr, Mp * Np);
   for (let m = 0; m < M; m++) {
     const o = m * N, s = m * Np;
