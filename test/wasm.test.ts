@@ -131,3 +131,34 @@ sim('attentionWasm vs attention (the JS kernel)', () => {
     });
   }
 });
+
+sim('attentionWasm on the worker pool', () => {
+  it('splits the (batch, head) pairs over 3 threads and matches attention', async () => {
+    await setThreads(3, { minMacs: 0 });
+    try {
+      for (const [B, S, A, D] of [[1, 17, 3, 8], [2, 9, 4, 16], [1, 64, 12, 32]] as const) {
+        const H = A * D, n = B * S * H;
+        const shared = (src: Float32Array) => {
+          const a = new Float32Array(new SharedArrayBuffer(src.length * 4));
+          a.set(src);
+          return a;
+        };
+        const q = shared(randomArray(n, 7)), k = shared(randomArray(n, 8)), v = shared(randomArray(n, 9));
+        const maskAdd = shared(new Float32Array(B * S));
+        maskAdd[0] = -3.4028234663852886e38;
+        const want = new Float32Array(n), pWant = new Float32Array(B * A * S * S);
+        attention(want, q, k, v, maskAdd, pWant, new Float64Array(S + D), B, S, A, D);
+        const got = shared(new Float32Array(n).fill(NaN)), pGot = shared(new Float32Array(B * A * S * S).fill(NaN));
+        const before = threadStats();
+        attentionWasm(got, q, k, v, maskAdd, pGot, new Float64Array(S + D), B, S, A, D);
+        const after = threadStats();
+        expect(maxError(got, want), `B=${B} S=${S} A=${A} D=${D}`).toBeLessThan(1e-5);
+        expect(maxError(pGot, pWant)).toBeLessThan(1e-5);
+        expect(after.parallelCalls).toBe(before.parallelCalls + 1);
+        after.workerTasks.forEach((t, i) => expect(t, `worker ${i} ran`).toBe(before.workerTasks[i] + 1));
+      }
+    } finally {
+      await setThreads(1);
+    }
+  });
+});

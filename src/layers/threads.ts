@@ -53,6 +53,11 @@ export const ARG = {
 } as const;
 export const TASK_LINEAR = 0;
 export const TASK_WASM = 1;
+export const TASK_ATTENTION = 2;
+/** Argument slots of TASK_ATTENTION: views as for linear, then sizes, pairs [j0, j1), scratch offset. */
+export const ATT = {
+  ctx: 1, q: 4, k: 7, v: 10, mask: 13, probs: 16, B: 19, S: 20, A: 21, D: 22, j0: 23, j1: 24, scratch: 25,
+} as const;
 
 /** Messages on each worker's port. */
 export type PoolMessage =
@@ -91,6 +96,8 @@ interface Pool {
   parallelCalls: number;
   /** the shared wasm memory the workers have been sent, if any */
   wasmMemory: WebAssembly.Memory | null;
+  /** true while the caller runs its own share: nested products stay on the calling thread */
+  busy: boolean;
 }
 
 let pool: Pool | null = null;
@@ -207,7 +214,7 @@ async function start(count: number, minMacs: number): Promise<Pool> {
   for (const w of workers) w.unref();
   for (const port of ports) port.unref?.();
   const p: Pool = {
-    workers, ports, ctl, args, seq: 0, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0, wasmMemory: null,
+    workers, ports, ctl, args, seq: 0, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0, wasmMemory: null, busy: false,
     finalizer: new FinalizationRegistry((id: number) => {
       if (pool !== p) return;
       for (const port of p.ports) port.postMessage({ type: 'drop', id } satisfies PoolMessage);
@@ -252,7 +259,7 @@ export function parallelLinear(
   kernel: BlockKernel,
 ): boolean {
   const p = pool;
-  if (!p || M * K * N < p.minMacs) return false;
+  if (!p || p.busy || M * K * N < p.minMacs) return false;
   const outId = bufferId(p, out), xId = bufferId(p, x), wId = bufferId(p, W);
   const biasId = bias ? bufferId(p, bias) : -2;
   if (outId < 0 || xId < 0 || wId < 0 || biasId === -1) return false;
@@ -312,7 +319,12 @@ function dispatch(
     Atomics.store(ctl, w * CTL_STRIDE + CTL_SEQ, seq);
     Atomics.notify(ctl, w * CTL_STRIDE + CTL_SEQ);
   }
-  own();
+  p.busy = true;
+  try {
+    own();
+  } finally {
+    p.busy = false;
+  }
   for (let w = 0; w < W; w++) {
     const at = w * CTL_STRIDE + CTL_DONE;
     for (;;) {
@@ -350,12 +362,8 @@ export interface WasmPanelsTask {
 export function parallelWasm(task: WasmPanelsTask, macs: number, runPanels: (p0: number, p1: number) => void): boolean {
   const p = pool;
   const T = p ? p.workers.length + 1 : 1;
-  if (!p || macs < p.minMacs || task.panels < T) return false;
-  if (typeof SharedArrayBuffer === 'undefined' || !(task.memory.buffer instanceof SharedArrayBuffer)) return false;
-  if (p.wasmMemory !== task.memory) {
-    for (const port of p.ports) port.postMessage({ type: 'wasm', memory: task.memory } satisfies PoolMessage);
-    p.wasmMemory = task.memory;
-  }
+  if (!p || p.busy || macs < p.minMacs || task.panels < T) return false;
+  if (!sendWasmMemory(p, task.memory)) return false;
   const { args } = p;
   const cut = (t: number) => Math.round((task.panels * t) / T);
   const fill = (a: number, w: number) => {
@@ -371,5 +379,77 @@ export function parallelWasm(task: WasmPanelsTask, macs: number, runPanels: (p0:
     args[a + ARG.tiles] = task.tiles;
   };
   dispatch(p, fill, () => runPanels(0, cut(1)), (a) => runPanels(args[a + ARG.p0] | 0, args[a + ARG.p1] | 0));
+  return true;
+}
+
+/** Post the shared wasm memory to the workers once; false if it is not shared. */
+function sendWasmMemory(p: Pool, memory: WebAssembly.Memory): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return false;
+  if (p.wasmMemory !== memory) {
+    for (const port of p.ports) port.postMessage({ type: 'wasm', memory } satisfies PoolMessage);
+    p.wasmMemory = memory;
+  }
+  return true;
+}
+
+/** The operands of wasm-attention.ts's attention: [B, S, A·D] activations, [B, S] mask, [B, A, S, S] probs. */
+export interface AttentionTask {
+  ctx: Float32Array;
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  maskAdd: Float32Array;
+  probs: Float32Array | null;
+  B: number;
+  S: number;
+  A: number;
+  D: number;
+}
+
+/**
+ * Split the B·A (batch, head) pairs of an attention over the pool; workers run
+ * wasm-attention.ts's attentionHeads in their scratch region scratchOf(w) of
+ * the shared wasm memory. runPairs(j0, j1) runs pairs [j0, j1) on the calling
+ * thread. Returns false, having done nothing, when the pool cannot take it.
+ */
+export function parallelAttention(
+  t: AttentionTask,
+  macs: number,
+  memory: WebAssembly.Memory,
+  scratchOf: (w: number) => number,
+  runPairs: (j0: number, j1: number) => void,
+): boolean {
+  const p = pool;
+  const T = p ? p.workers.length + 1 : 1;
+  const pairs = t.B * t.A;
+  if (!p || p.busy || macs < p.minMacs || pairs < T) return false;
+  const ids = [t.ctx, t.q, t.k, t.v, t.maskAdd].map((view) => bufferId(p, view));
+  const probsId = t.probs ? bufferId(p, t.probs) : -2;
+  if (ids.some((id) => id < 0) || probsId === -1) return false;
+  if (!sendWasmMemory(p, memory)) return false;
+  const scratch = p.workers.map((_, w) => scratchOf(w));
+  const { args } = p;
+  const cut = (i: number) => Math.round((pairs * i) / T);
+  dispatch(
+    p,
+    (a, w) => {
+      args[a + ARG.kind] = TASK_ATTENTION;
+      putView(args, a + ATT.ctx, ids[0], t.ctx);
+      putView(args, a + ATT.q, ids[1], t.q);
+      putView(args, a + ATT.k, ids[2], t.k);
+      putView(args, a + ATT.v, ids[3], t.v);
+      putView(args, a + ATT.mask, ids[4], t.maskAdd);
+      putView(args, a + ATT.probs, t.probs ? probsId : -1, t.probs);
+      args[a + ATT.B] = t.B;
+      args[a + ATT.S] = t.S;
+      args[a + ATT.A] = t.A;
+      args[a + ATT.D] = t.D;
+      args[a + ATT.j0] = cut(w + 1);
+      args[a + ATT.j1] = cut(w + 2);
+      args[a + ATT.scratch] = scratch[w];
+    },
+    () => runPairs(0, cut(1)),
+    (a) => runPairs(args[a + ATT.j0] | 0, args[a + ATT.j1] | 0),
+  );
   return true;
 }

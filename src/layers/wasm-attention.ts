@@ -14,10 +14,12 @@
  * row: float64 scratch of length ≥ S (one row of scores).
  * Each head's operands are packed into wasm memory (S·D and S² floats: small
  * next to the 4·S²·D multiply-adds), and the probabilities are stored as
- * float32 before P·V, as PyTorch stores them.
+ * float32 before P·V, as PyTorch stores them. With a worker pool the heads
+ * are split over the threads.
  */
 import { softmaxRow } from './softmax.ts';
-import { MR, NR, wasmBuffer, wasmPanels, wasmScratch } from './wasm-matmul.ts';
+import { MR, NR, wasmAlloc, wasmBuffer, wasmMemory, wasmPanels, wasmScratch } from './wasm-matmul.ts';
+import { parallelAttention } from './threads.ts';
 
 export function attentionWasm(
   ctx: Float32Array,
@@ -32,6 +34,55 @@ export function attentionWasm(
   A: number,
   D: number,
 ): void {
+  const bytes = attentionScratchBytes(S, D);
+  // With a worker pool: the B·A (batch, head) pairs are split over the threads,
+  // each with its own scratch region in the shared wasm memory.
+  const ran = parallelAttention(
+    { ctx, q, k, v, maskAdd, probs, B, S, A, D },
+    4 * B * A * S * S * D,
+    wasmMemory(),
+    (w) => workerScratch(w, bytes),
+    (j0, j1) => attentionHeads(ctx, q, k, v, maskAdd, probs, row, B, S, A, D, j0, j1, wasmScratch(bytes)),
+  );
+  if (!ran) attentionHeads(ctx, q, k, v, maskAdd, probs, row, B, S, A, D, 0, B * A, wasmScratch(bytes));
+}
+
+/** Scratch bytes one thread needs for one head (see attentionHeads' layout). */
+export function attentionScratchBytes(S: number, D: number): number {
+  const Sp = Math.ceil(S / MR) * MR, Sn = Math.ceil(S / NR) * NR, Dn = Math.ceil(D / NR) * NR;
+  return (Sp * D + Sn * D + Sp * Sn + Sp * S + Dn * S + Sp * Dn) * 4;
+}
+
+/** Each pool worker's scratch region, grown as needed (the caller allocates: workers cannot). */
+const scratchOfWorker: { ptr: number; bytes: number }[] = [];
+function workerScratch(w: number, bytes: number): number {
+  const have = scratchOfWorker[w];
+  if (have && have.bytes >= bytes) return have.ptr;
+  const size = Math.ceil(bytes * 1.5);
+  scratchOfWorker[w] = { ptr: wasmAlloc(size), bytes: size };
+  return scratchOfWorker[w].ptr;
+}
+
+/**
+ * The (batch, head) pairs j0 ≤ j < j1 (j = b·A + h), using the scratch region
+ * at byte offset `base` of the wasm memory (attentionScratchBytes(S, D) bytes).
+ */
+export function attentionHeads(
+  ctx: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  maskAdd: Float32Array,
+  probs: Float32Array | null,
+  row: Float64Array,
+  B: number,
+  S: number,
+  A: number,
+  D: number,
+  j0: number,
+  j1: number,
+  base: number,
+): void {
   const H = A * D;
   const scale = 1 / Math.sqrt(D);
   const tiles = Math.ceil(S / MR), Sp = tiles * MR; // query rows, padded to MR
@@ -39,7 +90,6 @@ export function attentionWasm(
   const dPanels = Math.ceil(D / NR), Dn = dPanels * NR; // head columns, padded to NR
   // scratch layout (floats): Qx [Sp·D] | Kp [Sn·D] | scores [Sp·Sn] | Px [Sp·S] | Vp [Dn·S] | out [Sp·Dn]
   const nQ = Sp * D, nK = Sn * D, nS = Sp * Sn, nP = Sp * S, nV = Dn * S, nO = Sp * Dn;
-  const base = wasmScratch((nQ + nK + nS + nP + nV + nO) * 4);
   const buf = wasmBuffer();
   const pQ = base, pK = pQ + nQ * 4, pS = pK + nK * 4, pP = pS + nS * 4, pV = pP + nP * 4, pO = pV + nV * 4;
   const Qx = new Float32Array(buf, pQ, nQ), Kp = new Float32Array(buf, pK, nK), Sc = new Float32Array(buf, pS, nS);
@@ -50,8 +100,9 @@ export function attentionWasm(
   Px.fill(0);
   Vp.fill(0);
 
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < A; h++) {
+  for (let bh = j0; bh < j1; bh++) {
+    const b = (bh / A) | 0, h = bh % A;
+    {
       const hOff = b * S * H + h * D;
       // Q_h → x tiles [tiles][D][MR]; K_h → panels [sPanels][D][NR]
       for (let i = 0; i < S; i++) {

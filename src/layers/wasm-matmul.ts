@@ -140,8 +140,27 @@ function init(): WasmState {
   return state;
 }
 
+/**
+ * In a pool worker: use the caller's shared wasm memory (sent once). A worker
+ * never allocates in it; the caller hands it scratch regions.
+ */
+export function attachWasmMemory(memory: WebAssembly.Memory): void {
+  state = { memory, panel: wasmKernelFor(memory), top: Infinity, packed: new WeakMap(), scratch: { ptr: 0, bytes: 0 } };
+}
+
+/** A region of `bytes` in wasm memory that stays reserved (e.g. a worker's scratch). */
+export function wasmAlloc(bytes: number): number {
+  return alloc(init(), bytes);
+}
+
+/** The wasm memory, created on first use. */
+export function wasmMemory(): WebAssembly.Memory {
+  return init().memory;
+}
+
 /** Reserve `bytes` (16-byte aligned) at the top of wasm memory, growing it if needed. */
 function alloc(st: WasmState, bytes: number): number {
+  if (st.top === Infinity) throw new Error('bert-ts: a pool worker cannot allocate wasm memory');
   const ptr = (st.top + 15) & ~15;
   const end = ptr + bytes;
   const have = st.memory.buffer.byteLength;

@@ -10,9 +10,10 @@
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { linearBlock } from './matmul.ts';
-import { NR, wasmKernelFor } from './wasm-matmul.ts';
+import { NR, attachWasmMemory, wasmKernelFor } from './wasm-matmul.ts';
+import { attentionHeads } from './wasm-attention.ts';
 import {
-  ARG, ARG_STRIDE, CTL_DONE, CTL_ERROR, CTL_SEQ, CTL_STRIDE, CTL_TASKS, TASK_WASM, type PoolMessage,
+  ARG, ARG_STRIDE, ATT, CTL_DONE, CTL_ERROR, CTL_SEQ, CTL_STRIDE, CTL_TASKS, TASK_ATTENTION, TASK_WASM, type PoolMessage,
 } from './threads.ts';
 
 interface WorkerData { index: number; ctl: SharedArrayBuffer; args: SharedArrayBuffer; port: MessagePort }
@@ -32,7 +33,10 @@ function drain(): void {
     const msg = m.message as PoolMessage;
     if (msg.type === 'add') buffers.set(msg.id, msg.buffer);
     else if (msg.type === 'drop') buffers.delete(msg.id);
-    else wasmPanel = wasmKernelFor(msg.memory);
+    else {
+      attachWasmMemory(msg.memory);
+      wasmPanel = wasmKernelFor(msg.memory);
+    }
   }
 }
 
@@ -52,18 +56,34 @@ function view(at: number): Float32Array | null {
   return new Float32Array(buffer, args[a + at + 1], args[a + at + 2]);
 }
 
+/** A float64 row of scores for attention, grown as needed. */
+let row = new Float64Array(0);
+
 function run(): void {
   drain();
-  if (args[a + ARG.kind] === TASK_WASM) {
+  const kind = args[a + ARG.kind];
+  if (kind === TASK_WASM || kind === TASK_ATTENTION) {
     for (let spins = 0; !wasmPanel && spins < 10000; spins++) {
       Atomics.wait(ctl, c + CTL_ERROR, 0, 0.1);
       drain();
     }
     if (!wasmPanel) throw new Error(`bert-ts worker ${index}: no wasm memory`);
+  }
+  if (kind === TASK_ATTENTION) {
+    const S = args[a + ATT.S] | 0, D = args[a + ATT.D] | 0;
+    if (row.length < S + D) row = new Float64Array(S + D);
+    attentionHeads(
+      view(ATT.ctx)!, view(ATT.q)!, view(ATT.k)!, view(ATT.v)!, view(ATT.mask)!, view(ATT.probs), row,
+      args[a + ATT.B] | 0, S, args[a + ATT.A] | 0, D, args[a + ATT.j0] | 0, args[a + ATT.j1] | 0, args[a + ATT.scratch],
+    );
+    return;
+  }
+  if (kind === TASK_WASM) {
     const p0 = args[a + ARG.p0], p1 = args[a + ARG.p1], panelBytes = args[a + ARG.panelBytes];
     const xPtr = args[a + ARG.xPtr], wPtr = args[a + ARG.wPtr], K = args[a + ARG.K];
     const oPtr = args[a + ARG.oPtr], ldo = args[a + ARG.ldo], tiles = args[a + ARG.tiles];
-    for (let p = p0; p < p1; p++) wasmPanel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
+    const panel = wasmPanel!;
+    for (let p = p0; p < p1; p++) panel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
     return;
   }
   const out = view(ARG.out)!, x = view(ARG.x)!, W = view(ARG.W)!, bias = view(ARG.bias);
