@@ -6,6 +6,7 @@
  */
 import { linear, linearFast, linearNaive } from '../../src/layers/matmul.ts';
 import { attention } from '../../src/layers/attention.ts';
+import { attentionWasm } from '../../src/layers/wasm-attention.ts';
 import { applyActivation } from '../../src/layers/activations.ts';
 import { addLayerNorm } from '../../src/layers/layernorm.ts';
 import { embeddingsForward } from '../../src/bert/embeddings.ts';
@@ -20,21 +21,30 @@ export { setThreads, getThreads, threadStats } from '../../src/layers/threads.ts
 export { loadBertModel } from '../../src/bert/load.ts';
 
 /**
- * One forward pass of `model` at [B, S], op by op, with a clock around each
- * kernel call: milliseconds per op name, summed over the layers. The sequence
- * of calls is encoder.ts's encoderLayerForward, spelled out (keep in step).
+ * One forward pass of `model` at [B, S] on `ids`, op by op, with a clock around
+ * each kernel call: milliseconds per op name, summed over the layers. The
+ * sequence of calls is encoder.ts's encoderLayerForward, spelled out (keep in
+ * step). attentionKernel 'wasm' swaps in wasm-attention.ts's attentionWasm
+ * (the model itself calls attention.ts's attention).
  */
-export function profileForward(model: BertModel, B: number, S: number): Record<string, number> {
+export function profileForward(
+  model: BertModel,
+  B: number,
+  S: number,
+  attentionKernel: 'js' | 'wasm' = 'js',
+  ids?: Int32Array,
+): Record<string, number> {
   const c = model.config;
   const w = model.weights;
   const { hiddenSize: H, intermediateSize: I, numAttentionHeads: A, headSize: D, layerNormEps: eps } = c;
   const M = B * S;
   const st = model.runState(B, S);
   for (let i = 0; i < M; i++) {
-    st.ids[i] = 1000 + ((i * 7919) % (c.vocabSize - 1000));
+    st.ids[i] = ids ? ids[i] : 1000 + ((i * 7919) % (c.vocabSize - 1000));
     st.types[i] = 0;
     st.maskAdd[i] = 0;
   }
+  const attn = attentionKernel === 'wasm' ? attentionWasm : attention;
   const ms: Record<string, number> = {};
   const time = (name: string, f: () => void): void => {
     const t0 = performance.now();
@@ -49,7 +59,7 @@ export function profileForward(model: BertModel, B: number, S: number): Record<s
       linear(st.k, st.hidden, self.key.weight, self.key.bias, M, H, H);
       linear(st.v, st.hidden, self.value.weight, self.value.bias, M, H, H);
     });
-    time('attention (QKᵀ, softmax, PV)', () => attention(st.ctx, st.q, st.k, st.v, st.maskAdd, null, st.row, B, S, A, D));
+    time('attention (QKᵀ, softmax, PV)', () => attn(st.ctx, st.q, st.k, st.v, st.maskAdd, null, st.row, B, S, A, D));
     time('linear attention output (H→H)', () => linear(st.tmp, st.ctx, out.dense.weight, out.dense.bias, M, H, H));
     time('add + LayerNorm', () => addLayerNorm(st.attnOut, st.tmp, st.hidden, out.LayerNorm.weight, out.LayerNorm.bias, M, H, eps));
     time('linear intermediate (H→I)', () =>
@@ -65,4 +75,9 @@ export function profileForward(model: BertModel, B: number, S: number): Record<s
     time('pooler', () => poolerForward(pooled, st.hidden, first, dense, B, S, H));
   }
   return ms;
+}
+
+/** The last hidden state left in the model's run state for [B, S] (after profileForward). */
+export function lastHidden(model: BertModel, B: number, S: number): Float32Array {
+  return model.runState(B, S).hidden;
 }

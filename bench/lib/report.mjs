@@ -81,14 +81,23 @@ function e2eSection(e) {
 }
 
 function opsSection(o) {
-  const total = Object.values(o.ms).reduce((a, b) => a + b, 0);
-  const rows = Object.entries(o.ms).sort((a, b) => b[1] - a[1]);
+  if (!o.configs) return '';
+  const ops = Object.keys(o.configs[0].ms);
+  const total = (c) => Object.values(c.ms).reduce((a, b) => a + b, 0);
+  const cell = (c, op) => (c.ms[op] === undefined ? '–' : `${f(c.ms[op], 1)} (${f((100 * c.ms[op]) / total(c), 0)} %)`);
   return [
-    `## Where the time goes: one ${o.model} forward at batch ${o.B}, seq ${o.S}, ${o.threads} thread${o.threads > 1 ? 's' : ''}`,
+    `## Where the time goes: one ${o.model} forward at batch ${o.B}, seq ${o.S}`,
     '',
-    table(['op', 'ms', 'share'], [...rows.map(([k, v]) => [k, f(v, 1), `${f((100 * v) / total, 1)} %`]), ['**total**', f(total, 1), '100 %']]),
+    'Milliseconds per op, summed over the layers (share of the forward in brackets); median of ' +
+      `${o.runs} forwards. \\* wasm attention: wasm-attention.ts's attentionWasm, which the model does not call yet ` +
+      '(encoder.ts calls attention.ts); these columns preview the forward once it does.',
     '',
-    `_median over ${o.runs} forwards per op; ${machineLine(o.machine)}_`,
+    table(['op', ...o.configs.map((c) => c.label)], [
+      ...ops.map((op) => [op, ...o.configs.map((c) => cell(c, op))]),
+      ['**total**', ...o.configs.map((c) => `**${f(total(c), 0)}**`)],
+    ]),
+    '',
+    `_${machineLine(o.machine)}${o.quick ? ' (--quick)' : ''}_`,
     '',
   ].join('\n');
 }

@@ -61,6 +61,10 @@ export async function benchEndToEnd(bt, opts) {
     notes.push(`bert-ts (${from}) loaded the checkpoint in ${(performance.now() - t0).toFixed(0)} ms`);
     const V = model.config.vocabSize, H = model.config.hiddenSize;
     const ours = (inp) => model.forward(inp.rows).lastHiddenState.data;
+    const preview = (inp) => {
+      bt.profileForward(model, inp.B, inp.S, 'wasm', inp.ids);
+      return bt.lastHidden(model, inp.B, inp.S);
+    };
 
     // Peers, built once per model.
     const peers = []; // { name, threads, run(inp) → Promise<Float32Array>, only?(inp), reps?, warmup? }
@@ -128,10 +132,17 @@ export async function benchEndToEnd(bt, opts) {
         checked = true;
         await config0(lib, T);
         const want = ours(inp);
-        lib.setBackend('wasm');
-        const dw = maxDiff(ours(inp), want);
-        lib.setBackend('js');
-        notes.push(`bert-ts wasm: max |Δ| vs bert-ts js on the last hidden state at ${input}: ${dw.toExponential(1)}`);
+        if (lib.wasmSimdSupported?.() ?? true) {
+          lib.setBackend('wasm');
+          const dw = maxDiff(ours(inp), want);
+          notes.push(`bert-ts wasm: max |Δ| vs bert-ts js on the last hidden state at ${input}: ${dw.toExponential(1)}`);
+          if (lib !== bt) bt.setBackend('wasm');
+          const dp = maxDiff(preview(inp), want);
+          notes.push(`bert-ts wasm + wasm attention* (preview): max |Δ| vs bert-ts js at ${input}: ${dp.toExponential(1)}`);
+          lib.setBackend('js');
+          bt.setBackend('js');
+          if (!(dw < 1e-3 && dp < 1e-3)) throw new Error(`end to end: the wasm backend disagrees with js (${dw}, ${dp})`);
+        }
         for (const p of peers) {
           if (p.only && !p.only(inp)) continue;
           await p.before?.();
@@ -142,9 +153,12 @@ export async function benchEndToEnd(bt, opts) {
           if (!(d < 1e-2)) throw new Error(`end to end: ${p.name} disagrees with bert-ts (${d}); not timing a wrong result`);
         }
       }
+      // (the preview runs the bench bundle's kernels: configure it too when lib is dist/)
       const config = (backend, t) => async () => {
-        lib.setBackend(backend);
-        await lib.setThreads(T, { minMacs: t === 1 ? Infinity : 2 ** 20 });
+        for (const l of lib === bt ? [lib] : [lib, bt]) {
+          l.setBackend(backend);
+          await l.setThreads(T, { minMacs: t === 1 ? Infinity : 2 ** 20 });
+        }
       };
       const wasm = lib.wasmSimdSupported?.() ?? true;
       const engines = [
@@ -154,6 +168,9 @@ export async function benchEndToEnd(bt, opts) {
           ? [
               { name: 'bert-ts wasm (1 thread)', threads: 1, wasm: true, before: config('wasm', 1), run: () => ours(inp) },
               { name: `bert-ts wasm (${T} threads)`, threads: T, wasm: true, before: config('wasm', T), run: () => ours(inp) },
+              // preview: the same forward with wasm-attention.ts's attention (not yet called by encoder.ts)
+              { name: 'bert-ts wasm + wasm attention* (1 thread)', threads: 1, before: config('wasm', 1), run: () => preview(inp) },
+              { name: `bert-ts wasm + wasm attention* (${T} threads)`, threads: T, before: config('wasm', T), run: () => preview(inp) },
             ]
           : []),
         ...peers
