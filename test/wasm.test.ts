@@ -3,6 +3,8 @@ import { getBackend, linear, linearNaive, setBackend } from '../src/layers/matmu
 import { linearWasm, wasmSimdSupported } from '../src/layers/wasm-matmul.ts';
 import { attentionWasm } from '../src/layers/wasm-attention.ts';
 import { attention } from '../src/layers/attention.ts';
+import { geluWasm } from '../src/layers/wasm-activations.ts';
+import { activationScalar } from '../src/layers/activations.ts';
 import { emitModule, sleb, uleb } from '../src/layers/wasm-emit.ts';
 import { setThreads, threadStats } from '../src/layers/threads.ts';
 
@@ -159,6 +161,32 @@ sim('attentionWasm on the worker pool', () => {
       }
     } finally {
       await setThreads(1);
+    }
+  });
+});
+
+sim('geluWasm vs the float64 erf GELU', () => {
+  it('agrees to float32 rounding on [-12, 12] and at the edges', () => {
+    const xs: number[] = [];
+    for (let v = -12; v <= 12; v += 0.001) xs.push(v);
+    xs.push(0, -0, 1e-30, -1e-30, 3.9999, 4.0001, -5.6, 100, -100);
+    const x = Float32Array.from(xs);
+    const got = new Float32Array(x);
+    geluWasm(got, got.length);
+    let worst = 0;
+    for (let i = 0; i < x.length; i++) {
+      const want = activationScalar('gelu', x[i]);
+      worst = Math.max(worst, Math.abs(got[i] - want) / Math.max(1, Math.abs(want)));
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+  it('handles lengths that are not a multiple of 4 and longer than one chunk', () => {
+    for (const n of [1, 3, 5, 70001]) {
+      const x = randomArray(n, n).map((v) => v * 5);
+      const got = new Float32Array(x);
+      geluWasm(got, n);
+      for (let i = 0; i < n; i += 997) expect(Math.abs(got[i] - activationScalar('gelu', x[i]))).toBeLessThan(1e-6);
+      expect(Math.abs(got[n - 1] - activationScalar('gelu', x[n - 1]))).toBeLessThan(1e-6);
     }
   });
 });

@@ -7,6 +7,7 @@
 import { linear, linearFast, linearNaive } from '../../src/layers/matmul.ts';
 import { attention } from '../../src/layers/attention.ts';
 import { attentionWasm } from '../../src/layers/wasm-attention.ts';
+import { geluWasm } from '../../src/layers/wasm-activations.ts';
 import { applyActivation } from '../../src/layers/activations.ts';
 import { addLayerNorm } from '../../src/layers/layernorm.ts';
 import { embeddingsForward } from '../../src/bert/embeddings.ts';
@@ -24,14 +25,15 @@ export { loadBertModel } from '../../src/bert/load.ts';
  * One forward pass of `model` at [B, S] on `ids`, op by op, with a clock around
  * each kernel call: milliseconds per op name, summed over the layers. The
  * sequence of calls is encoder.ts's encoderLayerForward, spelled out (keep in
- * step). attentionKernel 'wasm' swaps in wasm-attention.ts's attentionWasm
- * (the model itself calls attention.ts's attention).
+ * step). extra 'wasm' swaps in wasm-attention.ts's attentionWasm and, for
+ * erf GELU models, wasm-activations.ts's geluWasm (the model itself calls
+ * attention.ts and activations.ts): a preview of the forward once it does.
  */
 export function profileForward(
   model: BertModel,
   B: number,
   S: number,
-  attentionKernel: 'js' | 'wasm' = 'js',
+  extra: 'js' | 'wasm' = 'js',
   ids?: Int32Array,
 ): Record<string, number> {
   const c = model.config;
@@ -44,7 +46,8 @@ export function profileForward(
     st.types[i] = 0;
     st.maskAdd[i] = 0;
   }
-  const attn = attentionKernel === 'wasm' ? attentionWasm : attention;
+  const attn = extra === 'wasm' ? attentionWasm : attention;
+  const act = extra === 'wasm' && c.activation === 'gelu' ? (x: Float32Array, n: number) => geluWasm(x, n) : (x: Float32Array, n: number) => applyActivation(c.activation, x, n);
   const ms: Record<string, number> = {};
   const time = (name: string, f: () => void): void => {
     const t0 = performance.now();
@@ -64,7 +67,7 @@ export function profileForward(
     time('add + LayerNorm', () => addLayerNorm(st.attnOut, st.tmp, st.hidden, out.LayerNorm.weight, out.LayerNorm.bias, M, H, eps));
     time('linear intermediate (H→I)', () =>
       linear(st.inter, st.attnOut, l.intermediate.dense.weight, l.intermediate.dense.bias, M, H, I));
-    time(`activation (${c.activation})`, () => applyActivation(c.activation, st.inter, M * I));
+    time(`activation (${c.activation})`, () => act(st.inter, M * I));
     time('linear output (I→H)', () => linear(st.tmp, st.inter, l.output.dense.weight, l.output.dense.bias, M, I, H));
     time('add + LayerNorm', () =>
       addLayerNorm(st.hidden, st.tmp, st.attnOut, l.output.LayerNorm.weight, l.output.LayerNorm.bias, M, H, eps));

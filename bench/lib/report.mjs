@@ -3,6 +3,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+const PREVIEW =
+  '\\*preview: the wasm backend plus attention and GELU on wasm too (wasm-attention.ts\'s attentionWasm, ' +
+  'wasm-activations.ts\'s geluWasm), run by bench/lib/internals.ts\'s copy of the forward; the model does not call ' +
+  'these two kernels yet (encoder.ts calls attention.ts and activations.ts). Its output is checked against the model\'s.';
 const f = (x, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
 const ms = (x) => (x === null || x === undefined ? '–' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
 
@@ -75,6 +79,7 @@ function e2eSection(e) {
       '',
     );
     if (model.notes?.length) out.push(...model.notes.map((n) => `- ${n}`), '');
+    if (model.rows.some((r) => r.engine.includes('preview*'))) out.push(PREVIEW, '');
   }
   out.push(`_${machineLine(e.machine)}${e.quick ? ' (--quick)' : ''}_`, '');
   return out.join('\n');
@@ -89,8 +94,7 @@ function opsSection(o) {
     `## Where the time goes: one ${o.model} forward at batch ${o.B}, seq ${o.S}`,
     '',
     'Milliseconds per op, summed over the layers (share of the forward in brackets); median of ' +
-      `${o.runs} forwards. \\* wasm attention: wasm-attention.ts's attentionWasm, which the model does not call yet ` +
-      '(encoder.ts calls attention.ts); these columns preview the forward once it does.',
+      `${o.runs} forwards. ${PREVIEW}`,
     '',
     table(['op', ...o.configs.map((c) => c.label)], [
       ...ops.map((op) => [op, ...o.configs.map((c) => cell(c, op))]),
@@ -127,7 +131,7 @@ function tokenizerSection() {
 
 // ---------------------------------------------------------------- the chart
 
-const COLORS = ['#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#17becf', '#bcbd22'];
+const COLORS = ['#d62728', '#ff7f0e', '#e6550d', '#fd8d3c', '#a50f15', '#fb6a4a', '#1f77b4', '#6baed6', '#2ca02c', '#9467bd', '#8c564b', '#7f7f7f', '#17becf', '#bcbd22'];
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** One panel per model: log-log latency (ms) vs seq at batch 1, one polyline per engine. */

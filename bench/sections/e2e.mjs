@@ -138,7 +138,7 @@ export async function benchEndToEnd(bt, opts) {
           notes.push(`bert-ts wasm: max |Δ| vs bert-ts js on the last hidden state at ${input}: ${dw.toExponential(1)}`);
           if (lib !== bt) bt.setBackend('wasm');
           const dp = maxDiff(preview(inp), want);
-          notes.push(`bert-ts wasm + wasm attention* (preview): max |Δ| vs bert-ts js at ${input}: ${dp.toExponential(1)}`);
+          notes.push(`bert-ts wasm preview*: max |Δ| vs bert-ts js at ${input}: ${dp.toExponential(1)}`);
           lib.setBackend('js');
           bt.setBackend('js');
           if (!(dw < 1e-3 && dp < 1e-3)) throw new Error(`end to end: the wasm backend disagrees with js (${dw}, ${dp})`);
@@ -168,9 +168,9 @@ export async function benchEndToEnd(bt, opts) {
           ? [
               { name: 'bert-ts wasm (1 thread)', threads: 1, wasm: true, before: config('wasm', 1), run: () => ours(inp) },
               { name: `bert-ts wasm (${T} threads)`, threads: T, wasm: true, before: config('wasm', T), run: () => ours(inp) },
-              // preview: the same forward with wasm-attention.ts's attention (not yet called by encoder.ts)
-              { name: 'bert-ts wasm + wasm attention* (1 thread)', threads: 1, before: config('wasm', 1), run: () => preview(inp) },
-              { name: `bert-ts wasm + wasm attention* (${T} threads)`, threads: T, before: config('wasm', T), run: () => preview(inp) },
+              // preview: the same forward with wasm-attention.ts's attention and wasm-activations.ts's GELU (not yet called by the model)
+              { name: 'bert-ts wasm preview* (1 thread)', threads: 1, before: config('wasm', 1), run: () => preview(inp) },
+              { name: `bert-ts wasm preview* (${T} threads)`, threads: T, before: config('wasm', T), run: () => preview(inp) },
             ]
           : []),
         ...peers

@@ -17,8 +17,8 @@ export async function benchOps(bt, opts) {
   if (bt.wasmSimdSupported()) {
     configs.push(
       { label: `wasm, ${T} threads`, backend: 'wasm', threads: T, attention: 'js' },
-      { label: 'wasm + wasm attention*, 1 thread', backend: 'wasm', threads: 1, attention: 'wasm' },
-      { label: `wasm + wasm attention*, ${T} threads`, backend: 'wasm', threads: T, attention: 'wasm' },
+      { label: 'wasm preview*, 1 thread', backend: 'wasm', threads: 1, attention: 'wasm' },
+      { label: `wasm preview*, ${T} threads`, backend: 'wasm', threads: T, attention: 'wasm' },
     );
   }
   for (const cfg of configs) {

@@ -61,8 +61,14 @@ export const op = {
   v128Load32Splat: (offset = 0) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 2, ...uleb(offset)],
   v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
+  /** v128.const with four float32 lanes */
+  f32x4Const: (a: number, b = a, c = a, d = a) => [0xfd, ...uleb(0x0c), ...new Uint8Array(Float32Array.of(a, b, c, d).buffer)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
+  f32x4Sub: [0xfd, ...uleb(0xe5)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
+  f32x4Div: [0xfd, ...uleb(0xe7)],
+  f32x4Min: [0xfd, ...uleb(0xe8)],
+  f32x4Max: [0xfd, ...uleb(0xe9)],
 };
 
 export interface FuncDef {
