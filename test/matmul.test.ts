@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { linear, linearBlock, linearFast, linearNaive } from '../src/layers/matmul.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { linear, linearBlock, linearFast, linearNaive, setBackend } from '../src/layers/matmul.ts';
+
+// these tests are about the JS kernels, whatever the default backend
+beforeAll(() => {
+  setBackend('js');
+});
 
 /** Deterministic pseudo-random values in [-1, 1) (a small LCG, so failures reproduce). */
 export function randomArray(n: number, seed: number): Float32Array {

@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocFloat32 } from '../src/tensor/alloc.ts';
-import { linear, linearNaive } from '../src/layers/matmul.ts';
+import { linear, linearNaive, setBackend } from '../src/layers/matmul.ts';
 import { getThreads, setThreads, threadStats } from '../src/layers/threads.ts';
 
 function sharedRandom(n: number, seed: number): Float32Array {
@@ -21,6 +21,10 @@ function maxError(a: Float32Array, b: Float32Array): number {
   }
   return err / scale;
 }
+
+beforeAll(() => {
+  setBackend('js'); // the JS kernels on the pool
+});
 
 afterAll(async () => {
   await setThreads(1);
