@@ -111,6 +111,14 @@ describe('BertTokenizer on a small vocabulary', () => {
     const t = loadTokenizer(dir);
     expect(t.modelMaxLength).toBe(64);
     expect(t.tokenize('The cat')).toEqual(['[UNK]', 'cat']);
+    writeFileSync(
+      join(dir, 'tokenizer_config.json'),
+      JSON.stringify({ do_lower_case: true, added_tokens_decoder: { [VOCAB.length]: { content: '<ent>', special: false, normalized: false } } }),
+    );
+    const withAdded = loadTokenizer(dir);
+    expect(withAdded.tokenize('the<ent>cat')).toEqual(['the', '<ent>', 'cat']);
+    expect(withAdded.vocabSize).toBe(VOCAB.length + 1);
+    expect(withAdded.decode([VOCAB.length])).toBe('<ent>');
     writeFileSync(join(dir, 'tokenizer.json'), referenceJson(VOCAB, { lowercase: true }));
     expect(loadTokenizer(dir).tokenize('The cat')).toEqual(['the', 'cat']); // tokenizer.json wins
   });

@@ -28,6 +28,7 @@ import { WordPiece, type PieceSink } from './wordpiece.ts';
 
 export type { Encoding } from './encoding.ts';
 export type { TokenizerJsonOverrides } from './tokenizer-json.ts';
+export type { AddedToken } from './added-vocabulary.ts';
 
 export interface EncodeOptions {
   /** Add [CLS] / [SEP] (default true). */
@@ -64,6 +65,11 @@ export interface BertTokenizerOptions {
    * one ignores it). Default none.
    */
   neverSplit?: string[];
+  /**
+   * More added tokens (tokenizer_config.json's added_tokens_decoder): kept whole when
+   * written in the text; ids may lie beyond the vocabulary.
+   */
+  addedTokens?: AddedToken[];
   /** Default 512. */
   modelMaxLength?: number;
   /** Default 100. */
@@ -175,6 +181,11 @@ export class BertTokenizer {
     // The order transformers' fast tokenizer registers them in; it does not change matching.
     for (const t of [special.pad, special.unk, special.cls, special.sep, special.mask]) add(t, true);
     for (const t of options.neverSplit ?? []) add(t, false);
+    for (const t of options.addedTokens ?? []) {
+      if (seen.has(t.content)) continue;
+      seen.add(t.content);
+      added.push(t);
+    }
     const lower = options.doLowerCase ?? true;
     return new BertTokenizer({
       vocab: v,

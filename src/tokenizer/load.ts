@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { BertTsError } from '../tensor/errors.ts';
-import { BertTokenizer, type BertTokenizerOptions } from './bert-tokenizer.ts';
+import { BertTokenizer, type AddedToken, type BertTokenizerOptions } from './bert-tokenizer.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -40,6 +40,22 @@ function tokenString(v: Json): string | undefined {
 function isCasedName(dir: string): boolean {
   const name = basename(resolve(dir)).toLowerCase();
   return /(^|[-_])cased($|[-_])/.test(name) && !name.includes('uncased');
+}
+
+/** tokenizer_config.json's added_tokens_decoder: {"<id>": {"content", "special", ...}}. */
+function addedTokensDecoder(d: Json): AddedToken[] | undefined {
+  if (!d || typeof d !== 'object') return undefined;
+  return Object.entries(d as Record<string, Json>)
+    .filter(([id, t]) => Number.isInteger(Number(id)) && t && typeof t.content === 'string')
+    .map(([id, t]) => ({
+      content: t.content,
+      id: Number(id),
+      special: Boolean(t.special),
+      normalized: Boolean(t.normalized),
+      lstrip: Boolean(t.lstrip),
+      rstrip: Boolean(t.rstrip),
+      singleWord: Boolean(t.single_word),
+    }));
 }
 
 export function loadTokenizer(dir: string): BertTokenizer {
@@ -78,6 +94,7 @@ export function loadTokenizer(dir: string): BertTokenizer {
     padToken: special('pad_token'),
     clsToken: special('cls_token'),
     maskToken: special('mask_token'),
+    addedTokens: addedTokensDecoder(config.added_tokens_decoder),
     modelMaxLength,
   };
   return BertTokenizer.fromVocab(readFileSync(vocabPath, 'utf8'), options);
