@@ -174,3 +174,33 @@ describe.skipIf(!HAVE_HF)('the vocabulary decides: 今天天气真好', () => {
     expect(fromJson.vocabSize).toBe(30522);
   });
 });
+
+describe('added tokens beyond BERT\'s five, as tokenizer.json can hold them', () => {
+  const base = JSON.parse(referenceJson(VOCAB, { lowercase: true }));
+  const extra = [
+    { content: 'Hé Llo', normalized: true, special: false },
+    { content: '<X>', lstrip: true, special: true },
+    { content: '<Y>', rstrip: true, special: false },
+    { content: 'zz', single_word: true, special: false },
+    { content: '[MASK]x', special: true },
+  ].map((t, k) => ({ id: VOCAB.length + k, single_word: false, lstrip: false, rstrip: false, normalized: false, ...t }));
+  base.added_tokens.push(...extra);
+  const json = JSON.stringify(base);
+  const ours = BertTokenizer.fromTokenizerJson(json);
+  const ref = hf.Tokenizer.fromString(json);
+
+  it('match, strip and decode as HF does', async () => {
+    const r = rng(5);
+    const pieces = ['hé llo', 'HE LLO', 'Hé Llo', '<X>', '<Y>', 'zz', 'zzs', 'a zz', 'zz_', '[MASK]', '[MASK]x', ' ', '  ', 'the', '_', 'é', '.', '\t'];
+    for (let i = 0; i < 400; i++) {
+      let a = '';
+      for (let k = 1 + Math.floor(r() * 8); k > 0; k--) a += pieces[Math.floor(r() * pieces.length)];
+      const e = await ref.encode(a, null);
+      expect(flatOurs(ours.encode(a), false), JSON.stringify(a)).toEqual(flatRef(e, a, undefined, false));
+      const ids = e.getIds();
+      // (HF decodes a normalized added token to its normalized form; bert-ts to its content.)
+      if (ids.includes(VOCAB.length)) continue;
+      expect(ours.decode(ids, { skipSpecialTokens: true, cleanUpTokenizationSpaces: false }), JSON.stringify(a)).toBe(await ref.decode(ids, true));
+    }
+  });
+});

@@ -219,7 +219,8 @@ export class BertTokenizer {
 
   /** The tokens of a text, without special tokens. */
   tokenize(text: string): string[] {
-    return this.sequence(text).ids.map((id) => this.idToToken(id)!);
+    const s = this.sequence(text);
+    return s.ids.map((id, k) => s.texts[k] ?? this.idToToken(id)!);
   }
 
   encode(text: string, pair?: string, options: EncodeOptions = {}): Encoding {
@@ -317,7 +318,9 @@ export class BertTokenizer {
     let pos = 0;
     for (const m of this.rawMatcher.find(text, 0, text.length)) {
       this.segment(text, pos, m.start, seq, word);
-      pushToken(seq, m.token.id, m.start, m.end, word.n++);
+      // HF names an added token by the text it covers (with any lstrip / rstrip spaces).
+      const covered = m.end - m.start === m.token.content.length ? null : text.slice(m.start, m.end);
+      pushToken(seq, m.token.id, m.start, m.end, word.n++, covered);
       pos = m.end;
     }
     this.segment(text, pos, text.length, seq, word);
@@ -344,7 +347,8 @@ export class BertTokenizer {
       this.words.reset();
       preTokenize(norm, pos, m.start, this.words);
       this.wordPieces(seq, word);
-      pushToken(seq, m.token.id, norm.start[m.start], norm.end[m.end - 1], word.n++);
+      // HF names the token by the normalized text it matched.
+      pushToken(seq, m.token.id, norm.start[m.start], norm.end[m.end - 1], word.n++, normalized.slice(m.start, m.end));
       pos = m.end;
     }
     this.words.reset();
@@ -376,8 +380,9 @@ export class BertTokenizer {
   }
 }
 
-function pushToken(seq: TokenSequence, id: number, start: number, end: number, word: number): void {
+function pushToken(seq: TokenSequence, id: number, start: number, end: number, word: number, text: string | null = null): void {
   seq.ids.push(id);
+  seq.texts.push(text);
   seq.starts.push(start);
   seq.ends.push(end);
   seq.words.push(word);

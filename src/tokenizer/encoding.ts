@@ -27,14 +27,22 @@ export interface TokenSequence {
   starts: number[];
   ends: number[];
   words: number[];
+  /** The token's text when it is not the vocabulary's (an added token matched after normalization); else null. */
+  texts: (string | null)[];
 }
 
 export function emptySequence(): TokenSequence {
-  return { ids: [], starts: [], ends: [], words: [] };
+  return { ids: [], starts: [], ends: [], words: [], texts: [] };
 }
 
 function slice(s: TokenSequence, from: number, to: number): TokenSequence {
-  return { ids: s.ids.slice(from, to), starts: s.starts.slice(from, to), ends: s.ends.slice(from, to), words: s.words.slice(from, to) };
+  return {
+    ids: s.ids.slice(from, to),
+    starts: s.starts.slice(from, to),
+    ends: s.ends.slice(from, to),
+    words: s.words.slice(from, to),
+    texts: s.texts.slice(from, to),
+  };
 }
 
 /**

@@ -86,7 +86,7 @@ export class Template {
           e.inputIds.push(s.ids[k]);
           e.tokenTypeIds.push(p.typeId);
           e.attentionMask.push(1);
-          e.tokens.push(idToToken(s.ids[k]));
+          e.tokens.push(s.texts[k] ?? idToToken(s.ids[k]));
           e.offsets.push([s.starts[k], s.ends[k]]);
           e.specialTokensMask.push(0);
           e.sequenceIds.push(p.sequence);
