@@ -94,7 +94,13 @@ if (!opts.reportOnly) {
   }
   if (opts.only.includes('e2e')) {
     const { benchEndToEnd } = await import('./sections/e2e.mjs');
-    results.e2e = { ...(await benchEndToEnd(bt, opts)), machine: machine(), quick: opts.quick };
+    const e2e = { ...(await benchEndToEnd(bt, opts)), machine: machine(), quick: opts.quick };
+    if (opts.model && results.e2e?.models) {
+      // one model re-measured: keep the other model's rows from the earlier run
+      const others = results.e2e.models.filter((m) => m.name !== opts.model);
+      e2e.models = [...others, ...e2e.models].sort((a, b) => (a.H ?? 0) - (b.H ?? 0));
+    }
+    results.e2e = e2e;
     save();
   }
   if (opts.only.includes('ops')) {

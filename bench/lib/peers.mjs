@@ -1,6 +1,7 @@
 // The peers, loaded from bench/node_modules (installed by bench/setup.sh).
 // Each loader returns null, with a message, when its package is missing.
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -21,7 +22,8 @@ export function peerVersions() {
   const v = {};
   for (const name of ['onnxruntime-node', 'onnxruntime-web', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) {
     try {
-      v[name] = require(`${name}/package.json`).version;
+      // read the file: some packages' "exports" do not list package.json
+      v[name] = JSON.parse(readFileSync(join(bench, 'node_modules', name, 'package.json'), 'utf8')).version;
     } catch {
       v[name] = null;
     }
