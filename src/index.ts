@@ -7,3 +7,5 @@ export { verifyGoldenCase, type VerifyReport } from './golden/verify.ts';
 export { recordGolden } from './golden/record.ts';
 export { readGoldenInputs, GOLDEN_TENSORS } from './golden/golden-case.ts';
 export { compareTensors, DEFAULT_TOLERANCE, type Tolerance, type TensorComparison } from './golden/compare.ts';
+export { setThreads, getThreads } from './layers/threads.ts';
+export { setBackend, getBackend } from './layers/matmul.ts';
