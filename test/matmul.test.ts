@@ -1,31 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { linear, linearBlock, linearFast, linearNaive, setBackend } from '../src/layers/matmul.ts';
+import { randomArray, maxError } from './helpers/random.ts';
 
 // these tests are about the JS kernels, whatever the default backend
 beforeAll(() => {
   setBackend('js');
 });
-
-/** Deterministic pseudo-random values in [-1, 1) (a small LCG, so failures reproduce). */
-export function randomArray(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
-
-/** Max |a − b| relative to the largest magnitude of the reference (≥ 1). */
-function maxError(a: Float32Array, b: Float32Array): number {
-  let err = 0, scale = 1;
-  for (let i = 0; i < a.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
 
 const sizes = [1, 3, 4, 5, 7, 8, 17, 64, 65];
 const shapes: [number, number, number][] = [];

@@ -2,25 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocFloat32 } from '../src/tensor/alloc.ts';
 import { linear, linearNaive, setBackend } from '../src/layers/matmul.ts';
 import { getThreads, setThreads, threadStats } from '../src/layers/threads.ts';
+import { fillRandom, maxError } from './helpers/random.ts';
 
-function sharedRandom(n: number, seed: number): Float32Array {
-  const a = allocFloat32(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
-
-function maxError(a: Float32Array, b: Float32Array): number {
-  let err = 0, scale = 1;
-  for (let i = 0; i < a.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
+const sharedRandom = (n: number, seed: number): Float32Array => fillRandom(allocFloat32(n), seed);
 
 beforeAll(() => {
   setBackend('js'); // the JS kernels on the pool

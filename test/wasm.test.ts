@@ -7,26 +7,7 @@ import { geluWasm } from '../src/layers/wasm-activations.ts';
 import { activationScalar } from '../src/layers/activations.ts';
 import { emitModule, sleb, uleb } from '../src/layers/wasm-emit.ts';
 import { setThreads, threadStats } from '../src/layers/threads.ts';
-
-function randomArray(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
-
-/** Max |a − b| relative to the largest magnitude of the reference (≥ 1). */
-function maxError(a: Float32Array, b: Float32Array): number {
-  let err = 0, scale = 1;
-  for (let i = 0; i < a.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
+import { randomArray, maxError } from './helpers/random.ts';
 
 describe('wasm emitter', () => {
   it('writes LEB128 as the spec says', () => {
