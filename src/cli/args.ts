@@ -55,3 +55,15 @@ export function numberOption(command: string, parsed: ParsedArgs, name: string, 
   if (!Number.isFinite(v) || v < 0) throw new BertTsError(`${command}: --${name} must be a non-negative number, got '${raw}'`);
   return v;
 }
+
+/** An integer option ≥ min (`--seq 128`), or undefined when absent. */
+export function intOption(command: string, parsed: ParsedArgs, name: string, min: number): number | undefined {
+  const raw = parsed.options.get(name);
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) {
+    const what = min === 0 ? 'a non-negative integer' : `a whole number ≥ ${min}`;
+    throw new BertTsError(`${command}: --${name} must be ${what}, got '${raw}'`);
+  }
+  return v;
+}

@@ -7,7 +7,7 @@ import { loadBertModel } from '../bert/load.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { setThreads, getThreads } from '../layers/threads.ts';
 import type { BertInput } from '../bert/model.ts';
-import { parseArgs } from './args.ts';
+import { intOption, parseArgs, type ParsedArgs } from './args.ts';
 
 const USAGE = `usage: bert-ts forward --model DIR [--text TEXT [--pair TEXT]] [--batch B --seq S] [--threads N] [--repeat R] [--json]
   --text     tokenize TEXT with the model's vocabulary (vocab.txt / tokenizer.json) and run it
@@ -15,12 +15,9 @@ const USAGE = `usage: bert-ts forward --model DIR [--text TEXT [--pair TEXT]] [-
   --threads  threads for the matrix products (default 1)
   --repeat   forward passes to time (default 3); the median is reported`;
 
-function intOption(a: ReturnType<typeof parseArgs>, name: string, fallback: number): number {
-  const raw = a.options.get(name);
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1) throw new BertTsError(`forward: --${name} must be a whole number ≥ 1, got '${raw}'`);
-  return v;
+/** A whole-number option ≥ 1 with a default. */
+function count(a: ParsedArgs, name: string, fallback: number): number {
+  return intOption('forward', a, name, 1) ?? fallback;
 }
 
 export async function runForward(args: string[]): Promise<number> {
@@ -28,8 +25,8 @@ export async function runForward(args: string[]): Promise<number> {
   if (a.flags.has('help')) return console.log(USAGE), 0;
   const dir = a.options.get('model');
   if (!dir) throw new BertTsError('forward: --model DIR is required', USAGE.split('\n')[0]);
-  const threads = intOption(a, 'threads', 1);
-  const repeat = intOption(a, 'repeat', 3);
+  const threads = count(a, 'threads', 1);
+  const repeat = count(a, 'repeat', 3);
   if (threads > 1) await setThreads(threads);
 
   const t0 = performance.now();
@@ -42,8 +39,8 @@ export async function runForward(args: string[]): Promise<number> {
     const e = loadTokenizer(dir).encode(text, a.options.get('pair'), { truncation: true, maxLength: model.config.maxPositionEmbeddings });
     input = { inputIds: [e.inputIds], attentionMask: [e.attentionMask], tokenTypeIds: [e.tokenTypeIds] };
   } else {
-    const B = intOption(a, 'batch', 1);
-    const S = intOption(a, 'seq', Math.min(128, model.config.maxPositionEmbeddings));
+    const B = count(a, 'batch', 1);
+    const S = count(a, 'seq', Math.min(128, model.config.maxPositionEmbeddings));
     // deterministic ids spread over the vocabulary: [CLS]-like first id 101 when it exists
     const V = model.config.vocabSize;
     input = { inputIds: Array.from({ length: B }, (_, b) => Array.from({ length: S }, (_, s) => (s === 0 && V > 101 ? 101 : (b * 7919 + s * 104729) % V))) };

@@ -8,14 +8,16 @@ import { readGoldenInputs } from '../golden/golden-case.ts';
 import { DEFAULT_TOLERANCE } from '../golden/compare.ts';
 import { parseArgs, numberOption } from './args.ts';
 
+const VERIFY_USAGE = 'bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--json]';
+const RECORD_USAGE = 'bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors';
 const USAGE = `usage:
-  bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--json]
+  ${VERIFY_USAGE}
       Run the case's model (config.json + model.safetensors) on inputs.json and
       compare every tensor in golden.safetensors at positions whose attention
       mask is 1. A tensor passes when max|ours − ref| / max|ref| ≤ rtol, or
       max|ours − ref| ≤ atol. Defaults: --rtol ${DEFAULT_TOLERANCE.rtol} --atol ${DEFAULT_TOLERANCE.atol}.
       Exit status 0 only when every tensor passes.
-  bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors
+  ${RECORD_USAGE}
       Write this engine's outputs in the same format (F32; every part the
       checkpoint has), for your own regression tests.`;
 
@@ -33,7 +35,7 @@ export async function runGolden(args: string[]): Promise<number> {
 function verify(args: string[]): number {
   const a = parseArgs('golden verify', args, { options: ['atol', 'rtol'], flags: ['json'] });
   if (a.flags.has('help')) return console.log(USAGE), 0;
-  if (a.positionals.length !== 1) throw new BertTsError('golden verify: give exactly one CASE_DIR', USAGE.split('\n')[1].trim());
+  if (a.positionals.length !== 1) throw new BertTsError('golden verify: give exactly one CASE_DIR', VERIFY_USAGE);
   const tolerance = {
     atol: numberOption('golden verify', a, 'atol', DEFAULT_TOLERANCE.atol),
     rtol: numberOption('golden verify', a, 'rtol', DEFAULT_TOLERANCE.rtol),
@@ -60,7 +62,7 @@ function record(args: string[]): number {
   if (a.flags.has('help')) return console.log(USAGE), 0;
   const need = (k: string) => {
     const v = a.options.get(k);
-    if (!v) throw new BertTsError(`golden record: --${k} is required`, USAGE.split('\n').slice(8, 9).join('').trim());
+    if (!v) throw new BertTsError(`golden record: --${k} is required`, RECORD_USAGE);
     return v;
   };
   const model = loadBertModel(need('model'), {

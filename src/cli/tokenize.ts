@@ -2,7 +2,7 @@
 // or JSON lines from stdin with --jsonl (one {"text", "pair"?} in, one encoding out).
 import { createInterface } from 'node:readline';
 import { BertTsError } from '../tensor/errors.ts';
-import { parseArgs, type ParsedArgs } from './args.ts';
+import { intOption, parseArgs, type ParsedArgs } from './args.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import type { BertTokenizer, EncodeOptions, Encoding } from '../tokenizer/index.ts';
 
@@ -70,13 +70,7 @@ export async function runTokenize(args: string[], io: TokenizeIo = { stdin: proc
 
 function encodeOptions(a: ParsedArgs): EncodeOptions {
   const o: EncodeOptions = { addSpecialTokens: !a.flags.has('no-special-tokens') };
-  const int = (name: string) => {
-    const raw = a.options.get(name);
-    if (raw === undefined) return undefined;
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < 0) throw new BertTsError(`tokenize: --${name} must be a non-negative integer, got '${raw}'`);
-    return v;
-  };
+  const int = (name: string) => intOption('tokenize', a, name, 0);
   o.maxLength = int('max-length');
   o.stride = int('stride');
   const t = a.options.get('truncation');
