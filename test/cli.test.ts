@@ -47,6 +47,21 @@ describe('bert-ts CLI', () => {
     expect(out.lastHiddenState).toEqual([2, 8, 32]);
     expect(out.forwardMs.median).toBeGreaterThanOrEqual(0);
   });
+  it('--backend picks the kernels; both pass the golden check; a wrong name is one clear line', () => {
+    for (const backend of ['js', 'wasm']) {
+      const f = bertTs(['forward', '--model', 'test/fixtures/golden/st-layout', '--seq', '8', '--repeat', '1', '--threads', '2', '--backend', backend, '--json']);
+      expect(f.code).toBe(0);
+      expect(JSON.parse(f.stdout)).toMatchObject({ backend, threads: 2, lastHiddenState: [1, 8, 32] });
+      const g = bertTs(['golden', 'verify', 'test/fixtures/golden/act-gelu', '--backend', backend]);
+      expect(g.stdout).toContain(`${backend} kernels`);
+      expect(g.code).toBe(0);
+    }
+    const auto = bertTs(['forward', '--model', 'test/fixtures/golden/st-layout', '--seq', '8', '--repeat', '1', '--json']);
+    expect(JSON.parse(auto.stdout).backend).toBe('wasm'); // Node 20 has WebAssembly SIMD
+    const bad = bertTs(['demo', '--backend', 'gpu']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("bert-ts: error: demo: --backend must be js, wasm or auto, got 'gpu'\n");
+  });
   it('npm start job: the demo tokenizes, runs and golden-checks weights/demo', () => {
     const r = bertTs(['demo']);
     expect(r.stderr).toBe('');

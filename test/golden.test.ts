@@ -1,12 +1,15 @@
 // Golden outputs: every committed fixture (made by tools/make_golden.py from the
-// PyTorch reference) and every public case in ../shared/golden must match.
-import { describe, expect, it } from 'vitest';
+// PyTorch reference) and every public case in ../shared/golden must match, on
+// each backend.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { verifyGoldenCase } from '../src/golden/verify.ts';
 import { readBertConfig } from '../src/bert/load.ts';
 import { BertModel } from '../src/bert/model.ts';
 import { openCheckpoint } from '../src/tensor/safetensors-fs.ts';
+import { setBackend, type Backend } from '../src/layers/matmul.ts';
+import { wasmSimdSupported } from '../src/layers/wasm-matmul.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const FIXTURES = join(root, 'test', 'fixtures', 'golden');
@@ -23,30 +26,40 @@ function cases(dir: string): string[] {
 const fixtureCases = cases(FIXTURES);
 const sharedCases = cases(SHARED);
 
-describe('golden fixtures (test/fixtures/golden)', () => {
-  it('has fixtures', () => {
-    expect(fixtureCases.length).toBeGreaterThan(0);
-  });
-  for (const dir of fixtureCases) {
-    it(`matches PyTorch: ${dir.slice(FIXTURES.length + 1)}`, () => {
-      const report = verifyGoldenCase(dir);
-      for (const t of report.tensors) expect.soft(t, `${t.name}: ${t.problem ?? ''} rel ${t.maxRel}`).toMatchObject({ ok: true });
-      expect(report.ok).toBe(true);
-      // the issue's bar, on every tensor
-      for (const t of report.tensors) expect(t.maxRel).toBeLessThanOrEqual(1e-4);
-    });
-  }
-});
+// Every case on both backends: the TypeScript kernels (the reference, float64
+// sums) and WebAssembly SIMD (float32 sums, as PyTorch's) must meet the same bar.
+const BACKENDS: Backend[] = wasmSimdSupported() ? ['js', 'wasm'] : ['js'];
+if (BACKENDS.length === 1) console.warn('golden.test: no WebAssembly SIMD in this runtime: the wasm backend is not tested');
 
-describe.skipIf(sharedCases.length === 0)('public golden cases (../shared/golden)', () => {
-  for (const dir of sharedCases) {
-    it(`matches PyTorch: ${dir.slice(SHARED.length + 1)}`, () => {
-      const report = verifyGoldenCase(dir);
-      for (const t of report.tensors) expect.soft(t, `${t.name}: ${t.problem ?? ''} rel ${t.maxRel}`).toMatchObject({ ok: true });
-      expect(report.ok).toBe(true);
+function expectMatches(dir: string): void {
+  const report = verifyGoldenCase(dir);
+  for (const t of report.tensors) expect.soft(t, `${t.name}: ${t.problem ?? ''} rel ${t.maxRel}`).toMatchObject({ ok: true });
+  expect(report.ok).toBe(true);
+  // the issue's bar, on every tensor
+  for (const t of report.tensors) expect(t.maxRel).toBeLessThanOrEqual(1e-4);
+}
+
+for (const backend of BACKENDS) {
+  describe(`golden cases on the ${backend} backend`, () => {
+    beforeAll(() => {
+      setBackend(backend);
     });
-  }
-});
+    afterAll(() => {
+      setBackend('auto');
+    });
+    it('has fixtures', () => {
+      expect(fixtureCases.length).toBeGreaterThan(0);
+    });
+    for (const dir of fixtureCases) {
+      it(`matches PyTorch: ${dir.slice(FIXTURES.length + 1)}`, () => expectMatches(dir));
+    }
+    describe.skipIf(sharedCases.length === 0)('public golden cases (../shared/golden)', () => {
+      for (const dir of sharedCases) {
+        it(`matches PyTorch: ${dir.slice(SHARED.length + 1)}`, () => expectMatches(dir));
+      }
+    });
+  });
+}
 if (sharedCases.length === 0) console.warn(`golden.test: ${SHARED} not found: public golden cases skipped`);
 
 describe('the default tolerance catches wrong numerics', () => {

@@ -4,7 +4,7 @@
  * bench/lib/build.mjs bundles this file (and the pool's worker) into
  * bench/results/tmp/, so the benchmark runs the same source as dist/.
  */
-import { linear, linearFast, linearNaive } from '../../src/layers/matmul.ts';
+import { getBackend, linear, linearFast, linearNaive } from '../../src/layers/matmul.ts';
 import { attention } from '../../src/layers/attention.ts';
 import { attentionWasm } from '../../src/layers/wasm-attention.ts';
 import { geluWasm } from '../../src/layers/wasm-activations.ts';
@@ -25,15 +25,13 @@ export { loadBertModel } from '../../src/bert/load.ts';
  * One forward pass of `model` at [B, S] on `ids`, op by op, with a clock around
  * each kernel call: milliseconds per op name, summed over the layers. The
  * sequence of calls is encoder.ts's encoderLayerForward, spelled out (keep in
- * step). extra 'wasm' swaps in wasm-attention.ts's attentionWasm and, for
- * erf GELU models, wasm-activations.ts's geluWasm (the model itself calls
- * attention.ts and activations.ts): a preview of the forward once it does.
+ * step), with the same kernel choice: on the 'wasm' backend, wasm-attention.ts's
+ * attentionWasm and (erf GELU models) wasm-activations.ts's geluWasm.
  */
 export function profileForward(
   model: BertModel,
   B: number,
   S: number,
-  extra: 'js' | 'wasm' = 'js',
   ids?: Int32Array,
 ): Record<string, number> {
   const c = model.config;
@@ -46,8 +44,9 @@ export function profileForward(
     st.types[i] = 0;
     st.maskAdd[i] = 0;
   }
-  const attn = extra === 'wasm' ? attentionWasm : attention;
-  const act = extra === 'wasm' && c.activation === 'gelu' ? (x: Float32Array, n: number) => geluWasm(x, n) : (x: Float32Array, n: number) => applyActivation(c.activation, x, n);
+  const wasm = getBackend() === 'wasm';
+  const attn = wasm ? attentionWasm : attention;
+  const act = wasm && c.activation === 'gelu' ? (x: Float32Array, n: number) => geluWasm(x, n) : (x: Float32Array, n: number) => applyActivation(c.activation, x, n);
   const ms: Record<string, number> = {};
   const time = (name: string, f: () => void): void => {
     const t0 = performance.now();
@@ -78,9 +77,4 @@ export function profileForward(
     time('pooler', () => poolerForward(pooled, st.hidden, first, dense, B, S, H));
   }
   return ms;
-}
-
-/** The last hidden state left in the model's run state for [B, S] (after profileForward). */
-export function lastHidden(model: BertModel, B: number, S: number): Float32Array {
-  return model.runState(B, S).hidden;
 }

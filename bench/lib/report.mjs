@@ -3,10 +3,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const PREVIEW =
-  '\\*preview: the wasm backend plus attention and GELU on wasm too (wasm-attention.ts\'s attentionWasm, ' +
-  'wasm-activations.ts\'s geluWasm), run by bench/lib/internals.ts\'s copy of the forward; the model does not call ' +
-  'these two kernels yet (encoder.ts calls attention.ts and activations.ts). Its output is checked against the model\'s.';
 const f = (x, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
 const ms = (x) => (x === null || x === undefined ? '–' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
 
@@ -56,7 +52,8 @@ function e2eSection(e) {
   const out = ['## End to end: one forward pass', ''];
   out.push(
     `Latency of \`forward\` on random-weight checkpoints (same weights and inputs for every engine), median of alternating runs; ` +
-      `the ratio is the engine's time over bert-ts's at the same thread count (above 1×: bert-ts is faster).`,
+      `in brackets, the engine's time over bert-ts's at the same thread count, first with the wasm backend (the default), then with the plain ` +
+      `TypeScript kernels (above 1×: bert-ts is faster).`,
     '',
   );
   for (const model of e.models) {
@@ -72,14 +69,14 @@ function e2eSection(e) {
           ...shapes.map((s) => {
             const r = get(en, s);
             if (!r) return '–';
-            return r.ratio && !en.startsWith('bert-ts') ? `${ms(r.ms)} (${f(r.ratio, 2)}×)` : ms(r.ms);
+            if (en.startsWith('bert-ts') || !r.ratio) return ms(r.ms);
+            return r.ratioWasm ? `${ms(r.ms)} (${f(r.ratioWasm, 2)}× / ${f(r.ratio, 2)}×)` : `${ms(r.ms)} (${f(r.ratio, 2)}×)`;
           }),
         ]),
       ),
       '',
     );
     if (model.notes?.length) out.push(...model.notes.map((n) => `- ${n}`), '');
-    if (model.rows.some((r) => r.engine.includes('preview*'))) out.push(PREVIEW, '');
   }
   out.push(`_${machineLine(e.machine)}${e.quick ? ' (--quick)' : ''}_`, '');
   return out.join('\n');
@@ -94,7 +91,7 @@ function opsSection(o) {
     `## Where the time goes: one ${o.model} forward at batch ${o.B}, seq ${o.S}`,
     '',
     'Milliseconds per op, summed over the layers (share of the forward in brackets); median of ' +
-      `${o.runs} forwards. ${PREVIEW}`,
+      `${o.runs} forwards.`,
     '',
     table(['op', ...o.configs.map((c) => c.label)], [
       ...ops.map((op) => [op, ...o.configs.map((c) => cell(c, op))]),

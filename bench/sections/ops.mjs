@@ -11,23 +11,22 @@ export async function benchOps(bt, opts) {
   const B = 1, S = 128, runs = opts.quick ? 2 : 5, T = opts.threads;
   const model = bt.loadBertModel(dir);
   const configs = [
-    { label: 'js, 1 thread', backend: 'js', threads: 1, attention: 'js' },
-    { label: `js, ${T} threads`, backend: 'js', threads: T, attention: 'js' },
+    { label: 'js, 1 thread', backend: 'js', threads: 1 },
+    { label: `js, ${T} threads`, backend: 'js', threads: T },
   ];
   if (bt.wasmSimdSupported()) {
     configs.push(
-      { label: `wasm, ${T} threads`, backend: 'wasm', threads: T, attention: 'js' },
-      { label: 'wasm preview*, 1 thread', backend: 'wasm', threads: 1, attention: 'wasm' },
-      { label: `wasm preview*, ${T} threads`, backend: 'wasm', threads: T, attention: 'wasm' },
+      { label: 'wasm, 1 thread', backend: 'wasm', threads: 1 },
+      { label: `wasm, ${T} threads`, backend: 'wasm', threads: T },
     );
   }
   for (const cfg of configs) {
     bt.setBackend(cfg.backend);
     await bt.setThreads(T, { minMacs: cfg.threads === 1 ? Infinity : 2 ** 20 });
-    bt.profileForward(model, B, S, cfg.attention); // warm-up
+    bt.profileForward(model, B, S); // warm-up
     const per = {};
     for (let r = 0; r < runs; r++) {
-      for (const [op, ms] of Object.entries(bt.profileForward(model, B, S, cfg.attention))) (per[op] ??= []).push(ms);
+      for (const [op, ms] of Object.entries(bt.profileForward(model, B, S))) (per[op] ??= []).push(ms);
     }
     cfg.ms = Object.fromEntries(Object.entries(per).map(([op, v]) => [op, median(v)]));
     const total = Object.values(cfg.ms).reduce((a, b) => a + b, 0);
@@ -36,7 +35,7 @@ export async function benchOps(bt, opts) {
       console.log(`  ${op.padEnd(34)} ${v.toFixed(1).padStart(8)} ms ${((100 * v) / total).toFixed(1).padStart(5)} %`);
     }
   }
-  bt.setBackend('js');
+  bt.setBackend('auto');
   await bt.setThreads(T, { minMacs: 2 ** 20 });
   return { model: name, B, S, runs, threads: T, configs };
 }

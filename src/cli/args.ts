@@ -1,4 +1,6 @@
 import { BertTsError } from '../tensor/errors.ts';
+import { setBackend, type Backend } from '../layers/matmul.ts';
+import { wasmSimdSupported } from '../layers/wasm-matmul.ts';
 
 /**
  * A small argument parser shared by the commands: `--name value`, `--flag`,
@@ -66,4 +68,19 @@ export function intOption(command: string, parsed: ParsedArgs, name: string, min
     throw new BertTsError(`${command}: --${name} must be ${what}, got '${raw}'`);
   }
   return v;
+}
+
+/** Help text for --backend, shared by the commands that run the model. */
+export const BACKEND_HELP = "--backend  js | wasm | auto: the kernels (default auto: WebAssembly SIMD where the runtime has it, else plain TypeScript)";
+
+/** `--backend js|wasm|auto`: select the model's kernels and return the one in use. */
+export function backendOption(command: string, parsed: ParsedArgs): Backend {
+  const raw = parsed.options.get('backend') ?? 'auto';
+  if (raw !== 'js' && raw !== 'wasm' && raw !== 'auto') {
+    throw new BertTsError(`${command}: --backend must be js, wasm or auto, got '${raw}'`);
+  }
+  if (raw === 'wasm' && !wasmSimdSupported()) {
+    throw new BertTsError(`${command}: --backend wasm: this runtime has no WebAssembly SIMD`, 'use --backend js');
+  }
+  return setBackend(raw);
 }

@@ -10,13 +10,14 @@ import { loadBertModel } from '../bert/load.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { readGoldenInputs, caseFiles } from '../golden/golden-case.ts';
 import { verifyGoldenCase } from '../golden/verify.ts';
-import { parseArgs } from './args.ts';
+import { BACKEND_HELP, backendOption, parseArgs } from './args.ts';
 import { printReport } from './golden.ts';
 
-const USAGE = `usage: bert-ts demo [--model DIR]
+const USAGE = `usage: bert-ts demo [--model DIR] [--backend B]
   Tokenize the texts of DIR/inputs.json, check the ids against the ones stored
   there, run the forward pass and verify every output against DIR/golden.safetensors.
-  DIR defaults to the demo model shipped in weights/demo (random weights).`;
+  DIR defaults to the demo model shipped in weights/demo (random weights).
+  ${BACKEND_HELP}`;
 
 /** weights/demo, found from this file whether it runs as src/cli/demo.ts or dist/cli.js */
 function defaultModelDir(): string {
@@ -30,10 +31,11 @@ function defaultModelDir(): string {
 }
 
 export async function runDemo(args: string[]): Promise<number> {
-  const a = parseArgs('demo', args, { options: ['model'] });
+  const a = parseArgs('demo', args, { options: ['model', 'backend'] });
   if (a.flags.has('help')) return console.log(USAGE), 0;
   const dir = resolve(a.options.get('model') ?? defaultModelDir());
-  console.log(`bert-ts demo on ${dir}`);
+  const backend = backendOption('demo', a);
+  console.log(`bert-ts demo on ${dir} (${backend} kernels)`);
   console.log('(a tiny BERT with random weights, shipped to show the engine working; its outputs mean nothing)\n');
 
   // 1. tokenize

@@ -7,12 +7,13 @@ import { loadBertModel } from '../bert/load.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { setThreads, getThreads } from '../layers/threads.ts';
 import type { BertInput } from '../bert/model.ts';
-import { intOption, parseArgs, type ParsedArgs } from './args.ts';
+import { BACKEND_HELP, backendOption, intOption, parseArgs, type ParsedArgs } from './args.ts';
 
-const USAGE = `usage: bert-ts forward --model DIR [--text TEXT [--pair TEXT]] [--batch B --seq S] [--threads N] [--repeat R] [--json]
+const USAGE = `usage: bert-ts forward --model DIR [--text TEXT [--pair TEXT]] [--batch B --seq S] [--threads N] [--backend B] [--repeat R] [--json]
   --text     tokenize TEXT with the model's vocabulary (vocab.txt / tokenizer.json) and run it
   --seq/--batch  without --text: run B rows of S synthetic ids (default 1 × 128)
-  --threads  threads for the matrix products (default 1)
+  --threads  threads for the matrix products and attention (default 1)
+  ${BACKEND_HELP}
   --repeat   forward passes to time (default 3); the median is reported`;
 
 /** A whole-number option ≥ 1 with a default. */
@@ -21,12 +22,13 @@ function count(a: ParsedArgs, name: string, fallback: number): number {
 }
 
 export async function runForward(args: string[]): Promise<number> {
-  const a = parseArgs('forward', args, { options: ['model', 'text', 'pair', 'batch', 'seq', 'threads', 'repeat'], flags: ['json'] });
+  const a = parseArgs('forward', args, { options: ['model', 'text', 'pair', 'batch', 'seq', 'threads', 'backend', 'repeat'], flags: ['json'] });
   if (a.flags.has('help')) return console.log(USAGE), 0;
   const dir = a.options.get('model');
   if (!dir) throw new BertTsError('forward: --model DIR is required', USAGE.split('\n')[0]);
   const threads = count(a, 'threads', 1);
   const repeat = count(a, 'repeat', 3);
+  const backend = backendOption('forward', a);
   if (threads > 1) await setThreads(threads);
 
   const t0 = performance.now();
@@ -58,6 +60,7 @@ export async function runForward(args: string[]): Promise<number> {
     batch: input.inputIds.length,
     seq: input.inputIds[0].length,
     threads: getThreads(),
+    backend,
     loadMs: Math.round(loadMs),
     forwardMs: { median: +times[Math.floor(times.length / 2)].toFixed(1), min: +times[0].toFixed(1), max: +times[times.length - 1].toFixed(1), runs: repeat },
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -70,7 +73,7 @@ export async function runForward(args: string[]): Promise<number> {
     console.log(JSON.stringify(result));
   } else {
     console.log(`model ${dir}: load ${result.loadMs} ms`);
-    console.log(`forward [${result.batch}, ${result.seq}] on ${result.threads} thread(s): median ${result.forwardMs.median} ms (min ${result.forwardMs.min}, max ${result.forwardMs.max}, ${repeat} runs)`);
+    console.log(`forward [${result.batch}, ${result.seq}] on ${result.threads} thread(s), ${backend} backend: median ${result.forwardMs.median} ms (min ${result.forwardMs.min}, max ${result.forwardMs.max}, ${repeat} runs)`);
     console.log(`lastHiddenState ${shapeString(out.lastHiddenState.shape)}${out.poolerOutput ? `, poolerOutput ${shapeString(out.poolerOutput.shape)}` : ''}`);
     console.log(`peak RSS ${result.peakRssMB} MB`);
   }

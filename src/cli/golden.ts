@@ -6,10 +6,10 @@ import { verifyGoldenCase, type VerifyReport } from '../golden/verify.ts';
 import { recordGolden } from '../golden/record.ts';
 import { readGoldenInputs } from '../golden/golden-case.ts';
 import { DEFAULT_TOLERANCE } from '../golden/compare.ts';
-import { parseArgs, numberOption } from './args.ts';
+import { BACKEND_HELP, backendOption, parseArgs, numberOption } from './args.ts';
 
-const VERIFY_USAGE = 'bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--json]';
-const RECORD_USAGE = 'bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors';
+const VERIFY_USAGE = 'bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--backend B] [--json]';
+const RECORD_USAGE = 'bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors [--backend B]';
 const USAGE = `usage:
   ${VERIFY_USAGE}
       Run the case's model (config.json + model.safetensors) on inputs.json and
@@ -19,7 +19,8 @@ const USAGE = `usage:
       Exit status 0 only when every tensor passes.
   ${RECORD_USAGE}
       Write this engine's outputs in the same format (F32; every part the
-      checkpoint has), for your own regression tests.`;
+      checkpoint has), for your own regression tests.
+  ${BACKEND_HELP}`;
 
 export async function runGolden(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -33,16 +34,20 @@ export async function runGolden(args: string[]): Promise<number> {
 }
 
 function verify(args: string[]): number {
-  const a = parseArgs('golden verify', args, { options: ['atol', 'rtol'], flags: ['json'] });
+  const a = parseArgs('golden verify', args, { options: ['atol', 'rtol', 'backend'], flags: ['json'] });
   if (a.flags.has('help')) return console.log(USAGE), 0;
   if (a.positionals.length !== 1) throw new BertTsError('golden verify: give exactly one CASE_DIR', VERIFY_USAGE);
+  const backend = backendOption('golden verify', a);
   const tolerance = {
     atol: numberOption('golden verify', a, 'atol', DEFAULT_TOLERANCE.atol),
     rtol: numberOption('golden verify', a, 'rtol', DEFAULT_TOLERANCE.rtol),
   };
   const report = verifyGoldenCase(a.positionals[0], tolerance);
-  if (a.flags.has('json')) console.log(JSON.stringify(report));
-  else printReport(report);
+  if (a.flags.has('json')) console.log(JSON.stringify({ ...report, backend }));
+  else {
+    console.log(`${backend} kernels`);
+    printReport(report);
+  }
   return report.ok ? 0 : 1;
 }
 
@@ -58,8 +63,9 @@ export function printReport(report: VerifyReport): void {
 }
 
 function record(args: string[]): number {
-  const a = parseArgs('golden record', args, { options: ['model', 'inputs', 'out'] });
+  const a = parseArgs('golden record', args, { options: ['model', 'inputs', 'out', 'backend'] });
   if (a.flags.has('help')) return console.log(USAGE), 0;
+  backendOption('golden record', a);
   const need = (k: string) => {
     const v = a.options.get(k);
     if (!v) throw new BertTsError(`golden record: --${k} is required`, RECORD_USAGE);

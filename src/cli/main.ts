@@ -9,8 +9,8 @@ import { runForward } from './forward.ts';
 const USAGE = `bert-ts: BERT inference in pure TypeScript
 
 usage:
-  bert-ts demo [--model DIR]                 tokenize, forward and golden-check the model in weights/
-  bert-ts forward --model DIR [--text TEXT] [--seq S] [--threads N]   load, run, time
+  bert-ts demo [--model DIR] [--backend B]   tokenize, forward and golden-check the model in weights/
+  bert-ts forward --model DIR [--text TEXT] [--seq S] [--threads N] [--backend B]   load, run, time
   bert-ts tokenize --model DIR [--pair TEXT] TEXT
   bert-ts tokenize --model DIR --jsonl       JSON lines in ({"text", "pair"?}), JSON lines out
   bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--json]

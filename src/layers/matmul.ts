@@ -15,21 +15,24 @@
  *   threads.ts when one is enabled (`setThreads(n)`), the product is large
  *   enough, and every buffer is SharedArrayBuffer-backed; otherwise it runs
  *   `linearBlock` on the calling thread;
- * - with `setBackend('wasm')`, `linear` runs wasm-matmul.ts's WebAssembly SIMD
- *   kernel instead (≈ 20 GFLOP/s on one thread; single-threaded; packs each
- *   weight matrix once into wasm memory). The JS kernels stay the reference
- *   and the fallback.
+ * - with the 'wasm' backend, `linear` runs wasm-matmul.ts's WebAssembly SIMD
+ *   kernel instead (≈ 25 GFLOP/s on one thread, split over the pool too). The
+ *   JS kernels stay the reference and the fallback.
+ *
+ * The backend is chosen on first use: 'wasm' where the runtime has WebAssembly
+ * SIMD (Node 16.4+, current browsers), else 'js'; `setBackend` overrides it.
  */
 import { parallelLinear } from './threads.ts';
 import { linearWasm, wasmSimdSupported } from './wasm-matmul.ts';
 
 export type Backend = 'js' | 'wasm';
-let backend: Backend = 'js';
+/** null until first use, then what 'auto' picks (or what setBackend chose) */
+let backend: Backend | null = null;
 
 /**
- * Choose the kernels behind `linear`: 'js' (plain TypeScript, the default),
- * 'wasm' (WebAssembly SIMD; throws where the runtime has no SIMD) or 'auto'
- * (wasm where supported, else js). Returns the backend now in use.
+ * Choose the kernels of the model: 'js' (plain TypeScript), 'wasm'
+ * (WebAssembly SIMD; throws where the runtime has no SIMD) or 'auto' (the
+ * default: wasm where supported, else js). Returns the backend now in use.
  */
 export function setBackend(b: Backend | 'auto'): Backend {
   if (b === 'auto') backend = wasmSimdSupported() ? 'wasm' : 'js';
@@ -41,8 +44,9 @@ export function setBackend(b: Backend | 'auto'): Backend {
   return backend;
 }
 
+/** The backend in use ('auto' resolves on the first call). */
 export function getBackend(): Backend {
-  return backend;
+  return backend ?? setBackend('auto');
 }
 
 /** The reference: a plain triple loop. Every fast variant is tested against it. */
@@ -182,7 +186,7 @@ export function linear(
   K: number,
   N: number,
 ): void {
-  if (backend === 'wasm') return linearWasm(out, x, W, bias, M, K, N);
+  if (getBackend() === 'wasm') return linearWasm(out, x, W, bias, M, K, N);
   if (parallelLinear(out, x, W, bias, M, K, N, linearBlock)) return;
   linearBlock(out, x, W, bias, 0, M, 0, N, K, N);
 }
