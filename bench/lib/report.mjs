@@ -107,13 +107,14 @@ function loadSection(l) {
   return [
     '## Load time and peak memory',
     '',
-    'Each in a fresh Node process: load the model folder, then one forward at batch 1, seq 128 on 1 thread. ' +
+    'Each in a fresh Node process: choose the backend and threads, load the model folder, then one forward at batch 1, seq 128. ' +
       'Peak RSS is the process maximum (Node itself is about 40 MiB of it).',
     '',
     table(
-      ['model', 'checkpoint', 'load', 'forward', 'peak RSS', 'peak RSS / checkpoint'],
+      ['model', 'kernels', 'checkpoint', 'load', 'forward', 'peak RSS', 'peak RSS / checkpoint'],
       l.rows.map((r) => [
-        r.model, `${f(r.checkpointMB, 0)} MiB`, ms(r.loadMs), ms(r.forwardMs), `${f(r.peakRssMB, 0)} MiB`, `${f(r.peakRssMB / r.checkpointMB, 2)}×`,
+        r.model, `${r.backend ?? 'js'}, ${r.threads ?? 1} thread${(r.threads ?? 1) > 1 ? 's' : ''}`, `${f(r.checkpointMB, 0)} MiB`, ms(r.loadMs), ms(r.forwardMs),
+        `${f(r.peakRssMB, 0)} MiB`, `${f(r.peakRssMB / r.checkpointMB, 2)}×`,
       ]),
     ),
     '',

@@ -1,7 +1,8 @@
-// Run by load.mjs in a fresh process: load a model folder with bert-ts, run one
-// forward at [1, 128] on one thread, print {loadMs, forwardMs, peakRssMB} as JSON.
+// Run by load.mjs in a fresh process: choose the backend and the threads, load
+// a model folder with bert-ts, run one forward at [1, 128], print
+// {loadMs, forwardMs, peakRssMB, …} as JSON.
 import { readFileSync } from 'node:fs';
-const [libPath, dir] = process.argv.slice(2);
+const [libPath, dir, backend = 'auto', threads = '1'] = process.argv.slice(2);
 /**
  * Peak RSS in MiB: VmHWM of /proc/self/status. (getrusage's maxRSS is no good
  * here: Linux carries it over from the parent across fork + exec, so a child of
@@ -16,6 +17,8 @@ function peakRss() {
 }
 const rss0 = peakRss();
 const lib = await import(libPath);
+lib.setBackend(backend);
+await lib.setThreads(Number(threads));
 const t0 = performance.now();
 const model = lib.loadBertModel(dir);
 const loadMs = performance.now() - t0;
@@ -26,4 +29,5 @@ const t1 = performance.now();
 model.forward({ inputIds: ids });
 const forwardMs = performance.now() - t1;
 const peakRssMB = peakRss();
-console.log(JSON.stringify({ loadMs, forwardMs, peakRssMB, startRssMB: rss0, loadedRssMB: rssLoaded }));
+console.log(JSON.stringify({ backend: lib.getBackend(), threads: lib.getThreads(), loadMs, forwardMs, peakRssMB, startRssMB: rss0, loadedRssMB: rssLoaded }));
+await lib.setThreads(1);
