@@ -9,7 +9,15 @@ export async function benchOps(bt, opts) {
   const dir = ensureModel(opts.models, name);
   if (!dir) return { skipped: true };
   const B = 1, S = 128, runs = opts.quick ? 2 : 5, T = opts.threads;
-  const model = bt.loadBertModel(dir);
+  // one model per backend, loaded after setBackend (wasm reads the weights into its memory)
+  const models = {};
+  const modelFor = (backend) => {
+    if (!models[backend]) {
+      bt.setBackend(backend);
+      models[backend] = bt.loadBertModel(dir);
+    }
+    return models[backend];
+  };
   const configs = [
     { label: 'js, 1 thread', backend: 'js', threads: 1 },
     { label: `js, ${T} threads`, backend: 'js', threads: T },
@@ -21,6 +29,7 @@ export async function benchOps(bt, opts) {
     );
   }
   for (const cfg of configs) {
+    const model = modelFor(cfg.backend);
     bt.setBackend(cfg.backend);
     await bt.setThreads(T, { minMacs: cfg.threads === 1 ? Infinity : 2 ** 20 });
     bt.profileForward(model, B, S); // warm-up
