@@ -106,8 +106,20 @@ export function dotKernel(): FuncDef {
 export function dotGroups(
   dot: DotFn, xPtr: number, wPtr: number, bPtr: number, oPtr: number, K: number, N: number, pairs: number, g0: number, g1: number,
 ): void {
-  const ldx = 4 * K, ldo = 4 * 4 * Math.ceil(N / 4), k4 = K >> 2, kt = K & 3;
-  const row = (n: number) => wPtr + Math.min(n, N - 1) * ldx;
+  dotStrided(dot, xPtr, 4 * K, wPtr, 4 * K, bPtr, oPtr, 16 * Math.ceil(N / 4), K, N, pairs, g0, g1);
+}
+
+/**
+ * dotGroups with any row strides (bytes): x rows ldx apart, W rows ldw apart,
+ * output rows ldo apart. wasm-attention.ts uses it on one head's columns of
+ * [S, H] activations (stride H floats) without copying them out.
+ */
+export function dotStrided(
+  dot: DotFn, xPtr: number, ldx: number, wPtr: number, ldw: number, bPtr: number, oPtr: number, ldo: number,
+  K: number, N: number, pairs: number, g0: number, g1: number,
+): void {
+  const k4 = K >> 2, kt = K & 3;
+  const row = (n: number) => wPtr + Math.min(n, N - 1) * ldw;
   for (let g = g0; g < g1; g++) {
     const n = 4 * g;
     dot(xPtr, row(n), row(n + 1), row(n + 2), row(n + 3), k4, kt, oPtr + 4 * n, ldo, pairs, ldx, bPtr + 4 * n);

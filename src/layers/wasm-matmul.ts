@@ -290,6 +290,11 @@ export function wasmTensorMemory(): TensorMemory | undefined {
   };
 }
 
+/** The in-place kernel on this thread's instance (wasm-attention.ts calls it inside a worker's share). */
+export function wasmDotKernel(): DotFn {
+  return init().dot;
+}
+
 /** The byte offset of `view` in wasm memory when it lies there, else -1. */
 export function wasmOffset(view: ArrayBufferView): number {
   if (!state) return -1;
