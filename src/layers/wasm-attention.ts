@@ -6,7 +6,7 @@
  *
  *   for each batch b, head h:
  *     scores = Q_h · K_hᵀ            [S, S]   (dot: Q_h rows as x, K_h rows as W, both read in place)
- *     p_i    = softmax(fround(scores_i) / √D + mask[b])   (softmaxRow, float64)
+ *     p_i    = softmax(scores_i / √D + mask[b])   (float64, as softmax.ts's softmaxRow)
  *     ctx_h  = P · V_h               [S, D]   (dot: P rows as x, V_hᵀ rows as W)
  *
  * q, k, v, ctx: [B, S, H] with H = A·D, head h = columns [h·D, (h+1)·D).
@@ -18,7 +18,6 @@
  * multiply-adds), and the probabilities are stored as float32 before P·V, as
  * PyTorch stores them. With a worker pool the heads are split over the threads.
  */
-import { softmaxRow } from './softmax.ts';
 import { wasmAlloc, wasmBuffer, wasmDotKernel, wasmMemory, wasmScratch } from './wasm-matmul.ts';
 import { dotStrided } from './wasm-dot.ts';
 import { parallelAttention } from './threads.ts';
@@ -135,15 +134,29 @@ export function attentionHeads(
     const hOff = b * S * H + h * D;
     // scores [S, Sn] = Q_h · K_hᵀ, head columns read in place
     dotStrided(dot, q.byteOffset + hOff * 4, ld, k.byteOffset + hOff * 4, ld, pZ, pS, Sn * 4, D, S, pairs, 0, Sn / 4);
-    // softmax of each query row → P [S, S]
+    // softmax of each query row → P [S, S]: softmaxRow's arithmetic (float64,
+    // e_j = exp(s_j + mask_j − max), p_j = e_j · (1 / Σ e)), fused with the
+    // scaling and the float32 store, so 3 passes over the row instead of 5
+    const mOff = b * S;
     for (let i = 0; i < S; i++) {
       const sRow = i * Sn, pRow = i * S;
-      for (let j = 0; j < S; j++) row[j] = Math.fround(Sc[sRow + j]) * scale;
-      softmaxRow(row, 0, row, 0, maskAdd, b * S, S);
-      for (let j = 0; j < S; j++) P[pRow + j] = row[j];
+      let max = -Infinity;
+      for (let j = 0; j < S; j++) {
+        const t = Sc[sRow + j] * scale + maskAdd[mOff + j];
+        row[j] = t;
+        if (t > max) max = t;
+      }
+      let sum = 0;
+      for (let j = 0; j < S; j++) {
+        const e = Math.exp(row[j] - max);
+        row[j] = e;
+        sum += e;
+      }
+      const inv = 1 / sum;
+      for (let j = 0; j < S; j++) P[pRow + j] = row[j] * inv;
       if (probs) {
         const pOff = ((b * A + h) * S + i) * S;
-        for (let j = 0; j < S; j++) probs[pOff + j] = row[j];
+        for (let j = 0; j < S; j++) probs[pOff + j] = P[pRow + j];
       }
     }
     // V_hᵀ [D, S]: the rows of W for P · V_h
