@@ -41,13 +41,15 @@ export function attentionWasm(
   // kernel works on pairs of rows, so with S odd it reads one row past a head
   // (the next batch's first row, or this padding), whose outputs are dropped.
   const pQ = qkRegion((2 * MH + 2 * H) * 4), pK = pQ + (MH + H) * 4;
+  const bytes = attentionScratchBytes(S, D);
+  const base = wasmScratch(bytes);
+  // views only after the last allocation: growing a non-shared memory detaches them
   const buf = wasmBuffer();
   const Qw = new Float32Array(buf, pQ, MH + H), Kw = new Float32Array(buf, pK, MH + H);
   Qw.set(q.subarray(0, MH));
   Qw.fill(0, MH);
   Kw.set(k.subarray(0, MH));
   Kw.fill(0, MH);
-  const bytes = attentionScratchBytes(S, D);
   // With a worker pool: the B·A (batch, head) pairs are split over the threads,
   // each with its own scratch region in the shared wasm memory.
   const ran = parallelAttention(
@@ -55,9 +57,9 @@ export function attentionWasm(
     4 * B * A * S * S * D,
     wasmMemory(),
     (w) => workerScratch(w, bytes),
-    (j0, j1) => attentionHeads(ctx, Qw, Kw, v, maskAdd, probs, row, B, S, A, D, j0, j1, wasmScratch(bytes)),
+    (j0, j1) => attentionHeads(ctx, Qw, Kw, v, maskAdd, probs, row, B, S, A, D, j0, j1, base),
   );
-  if (!ran) attentionHeads(ctx, Qw, Kw, v, maskAdd, probs, row, B, S, A, D, 0, B * A, wasmScratch(bytes));
+  if (!ran) attentionHeads(ctx, Qw, Kw, v, maskAdd, probs, row, B, S, A, D, 0, B * A, base);
 }
 
 /** Sizes of one thread's scratch: scores [Sp, Sn] | P [Sp, S] | V_hᵀ [D, S] | out [Sp, Dn] | zeros [max(Sn, Dn)]. */
