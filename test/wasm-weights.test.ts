@@ -8,6 +8,7 @@ import { linearWasm, wasmCopiedBytes, wasmOffset, wasmSimdSupported, wasmTensorM
 import { setThreads, threadStats } from '../src/layers/threads.ts';
 import { allocFloat32 } from '../src/tensor/alloc.ts';
 import { loadBertModel } from '../src/bert/load.ts';
+import { readSafetensors } from '../src/tensor/safetensors-fs.ts';
 import type { BertModel } from '../src/bert/model.ts';
 import { fillRandom, maxError } from './helpers/random.ts';
 
@@ -63,6 +64,23 @@ sim('dot kernel (W read in place in wasm memory) vs linearNaive', () => {
     expect(maxError(got, want)).toBeLessThan(1e-5);
   });
 
+  it('keeps weights valid and recognised after the memory grows', () => {
+    const M = 5, K = 9, N = 7;
+    const W = wasmWeights(N * K, 3);
+    const before = Float32Array.from(W);
+    wasmTensorMemory()!.bytes(64 << 20); // grows the memory: a new buffer object
+    expect(W.buffer).not.toBe(allocFloat32(1, wasmTensorMemory()).buffer);
+    expect(Array.from(W)).toEqual(Array.from(before));
+    expect(wasmOffset(W)).toBeGreaterThanOrEqual(0);
+    const x = fillRandom(allocFloat32(M * K), 4);
+    const want = new Float32Array(M * N), got = new Float32Array(M * N);
+    linearNaive(want, x, W, null, M, K, N);
+    const copied = wasmCopiedBytes();
+    linearWasm(got, x, W, null, M, K, N);
+    expect(wasmCopiedBytes()).toBe(copied);
+    expect(maxError(got, want)).toBeLessThan(1e-5);
+  });
+
   it('gives -1 for views outside wasm memory', () => {
     expect(wasmOffset(new Float32Array(4))).toBe(-1);
     expect(wasmOffset(allocFloat32(4))).toBe(-1);
@@ -74,6 +92,25 @@ sim('dot kernel (W read in place in wasm memory) vs linearNaive', () => {
 const root = resolve(import.meta.dirname, '..');
 const FIXTURES = join(root, 'test', 'fixtures', 'golden');
 const CASES = ['padding-batch', 'f16-weights', 'bf16-weights', 'combo-bf16-legacy-untied-sharded'].filter((c) => existsSync(join(FIXTURES, c)));
+
+sim('readSafetensors with { memory }', () => {
+  it('reads an all-F32 file into the memory: tensors are views there, not copies', () => {
+    const file = readSafetensors(join(FIXTURES, 'padding-batch', 'model.safetensors'), { memory: wasmTensorMemory() });
+    expect(wasmOffset(file.bytes)).toBeGreaterThanOrEqual(0);
+    const name = file.names().find((n) => file.info(n)!.dtype === 'F32')!;
+    const t = file.float32(name);
+    expect(t.buffer).toBe(file.bytes.buffer);
+    expect(t.byteOffset).toBe(file.bytes.byteOffset + file.info(name)!.begin);
+  });
+  it('converts F16 tensors into the memory; the file itself stays outside', () => {
+    const file = readSafetensors(join(FIXTURES, 'f16-weights', 'model.safetensors'), { memory: wasmTensorMemory() });
+    expect(wasmOffset(file.bytes)).toBe(-1);
+    const name = file.names().find((n) => file.info(n)!.dtype === 'F16')!;
+    const t = file.float32(name);
+    expect(wasmOffset(t)).toBeGreaterThanOrEqual(0);
+    expect(Array.from(t)).toEqual(Array.from(readSafetensors(join(FIXTURES, 'f16-weights', 'model.safetensors')).float32(name)));
+  });
+});
 
 sim('checkpoints loaded into wasm memory', () => {
   afterEach(() => {
