@@ -56,7 +56,10 @@ export function readSafetensors(path: string, options: ReadOptions = {}): Safete
       if (place) bytes = options.memory!.bytes(size);
       else bytes = new Uint8Array(shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
     } catch (e) {
-      throw new BertTsError(`${path}: cannot allocate ${size} bytes to read it (${(e as Error).message})`, 'the file is too large for one buffer in this runtime; use a sharded checkpoint');
+      const hint = place
+        ? `the ${options.memory!.name} memory cannot hold it (wasm32 memory is at most 4 GiB); choose setBackend('js') before loading`
+        : 'the file is too large for one buffer in this runtime; use a sharded checkpoint';
+      throw new BertTsError(`${path}: cannot allocate ${size} bytes to read it (${(e as Error).message})`, hint);
     }
     let at = 0;
     while (at < size) {
