@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BertTsError } from '../tensor/errors.ts';
 import { openCheckpoint } from '../tensor/safetensors-fs.ts';
+import { weightMemory } from '../layers/matmul.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
 
@@ -28,9 +29,16 @@ export interface LoadOptions {
   onUnusedTensors?: (names: string[]) => void;
 }
 
+/**
+ * Under the 'wasm' backend (the default where WebAssembly SIMD exists) the
+ * weights are loaded into wasm memory, where the wasm kernels read them with
+ * no second copy; under 'js', into ordinary shared memory. So call setBackend
+ * BEFORE loading: a model loaded under 'js' and run under 'wasm' still works,
+ * but the wasm backend then packs a copy of every linear weight (2× memory).
+ */
 export function loadBertModel(dir: string, options: LoadOptions = {}): BertModel {
   const config = readBertConfig(dir);
-  const model = BertModel.fromTensors(config, openCheckpoint(dir));
+  const model = BertModel.fromTensors(config, openCheckpoint(dir, { memory: weightMemory() }));
   if (model.unusedTensors.length > 0) options.onUnusedTensors?.(model.unusedTensors);
   return model;
 }

@@ -23,7 +23,8 @@
  * SIMD (Node 16.4+, current browsers), else 'js'; `setBackend` overrides it.
  */
 import { parallelLinear } from './threads.ts';
-import { linearWasm, wasmSimdSupported } from './wasm-matmul.ts';
+import { linearWasm, wasmSimdSupported, wasmTensorMemory } from './wasm-matmul.ts';
+import type { TensorMemory } from '../tensor/alloc.ts';
 
 export type Backend = 'js' | 'wasm';
 /** null until first use, then what 'auto' picks (or what setBackend chose) */
@@ -47,6 +48,16 @@ export function setBackend(b: Backend | 'auto'): Backend {
 /** The backend in use ('auto' resolves on the first call). */
 export function getBackend(): Backend {
   return backend ?? setBackend('auto');
+}
+
+/**
+ * Where to load weights: wasm memory under the 'wasm' backend when that memory
+ * is shared (Node; browsers when crossOriginIsolated), so the wasm kernels read
+ * them in place; else undefined (ordinary JS memory). loadBertModel asks this,
+ * so choose the backend before loading a model.
+ */
+export function weightMemory(): TensorMemory | undefined {
+  return getBackend() === 'wasm' ? wasmTensorMemory() : undefined;
 }
 
 /** The reference: a plain triple loop. Every fast variant is tested against it. */

@@ -54,6 +54,9 @@ export const ARG = {
 export const TASK_LINEAR = 0;
 export const TASK_WASM = 1;
 export const TASK_ATTENTION = 2;
+export const TASK_WASM_DOT = 3;
+/** Argument slots of TASK_WASM_DOT: column groups [g0, g1) of wasm-dot.ts's dotGroups, on the shared wasm memory. */
+export const DOT = { g0: 1, g1: 2, xPtr: 3, wPtr: 4, bPtr: 5, oPtr: 6, K: 7, N: 8, pairs: 9 } as const;
 /** Argument slots of TASK_ATTENTION: views as for linear, then sizes, pairs [j0, j1), scratch offset. */
 export const ATT = {
   ctx: 1, q: 4, k: 7, v: 10, mask: 13, probs: 16, B: 19, S: 20, A: 21, D: 22, j0: 23, j1: 24, scratch: 25,
@@ -451,5 +454,48 @@ export function parallelAttention(
     () => runPairs(0, cut(1)),
     (a) => runPairs(args[a + ATT.j0] | 0, args[a + ATT.j1] | 0),
   );
+  return true;
+}
+
+/** The geometry of one in-place wasm product (wasm-matmul.ts's wasmDot): byte offsets in wasm memory. */
+export interface WasmDotTask {
+  memory: WebAssembly.Memory;
+  /** column groups of 4 */
+  groups: number;
+  xPtr: number;
+  wPtr: number;
+  bPtr: number;
+  oPtr: number;
+  K: number;
+  N: number;
+  pairs: number;
+}
+
+/**
+ * Split the column groups of an in-place wasm product over the pool (as
+ * parallelWasm does with panels). runGroups(g0, g1) runs groups [g0, g1) on
+ * the calling thread. Returns false, having done nothing, when there is no
+ * pool, too little work, or the wasm memory is not shared.
+ */
+export function parallelWasmDot(task: WasmDotTask, macs: number, runGroups: (g0: number, g1: number) => void): boolean {
+  const p = pool;
+  const T = p ? p.workers.length + 1 : 1;
+  if (!p || p.busy || macs < p.minMacs || task.groups < T) return false;
+  if (!sendWasmMemory(p, task.memory)) return false;
+  const { args } = p;
+  const cut = (t: number) => Math.round((task.groups * t) / T);
+  const fill = (a: number, w: number) => {
+    args[a + ARG.kind] = TASK_WASM_DOT;
+    args[a + DOT.g0] = cut(w + 1);
+    args[a + DOT.g1] = cut(w + 2);
+    args[a + DOT.xPtr] = task.xPtr;
+    args[a + DOT.wPtr] = task.wPtr;
+    args[a + DOT.bPtr] = task.bPtr;
+    args[a + DOT.oPtr] = task.oPtr;
+    args[a + DOT.K] = task.K;
+    args[a + DOT.N] = task.N;
+    args[a + DOT.pairs] = task.pairs;
+  };
+  dispatch(p, fill, () => runGroups(0, cut(1)), (a) => runGroups(args[a + DOT.g0] | 0, args[a + DOT.g1] | 0));
   return true;
 }

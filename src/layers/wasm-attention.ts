@@ -1,24 +1,25 @@
 /**
- * Scaled dot-product attention on the WebAssembly SIMD matmul kernel: the same
- * contract and numerics as attention.ts's `attention` (which stays the
- * reference and the fallback), with the two products per head done by
- * wasm-matmul.ts's kernel instead of scalar loops:
+ * Scaled dot-product attention on WebAssembly SIMD: the same contract and
+ * numerics as attention.ts's `attention` (which stays the reference and the
+ * fallback), with the two products per head done by wasm-dot.ts's in-place
+ * kernel instead of scalar loops:
  *
  *   for each batch b, head h:
- *     scores = Q_h · K_hᵀ            [S, S]   (wasm: Q_h as x tiles, K_h as panels)
- *     p_i    = softmax(fround(scores_i) / √D + mask[b])   (softmaxRow, float64)
- *     ctx_h  = P · V_h               [S, D]   (wasm: P as x tiles, V_h as panels over D)
+ *     scores = Q_h · K_hᵀ            [S, S]   (dot: Q_h rows as x, K_h rows as W, both read in place)
+ *     p_i    = softmax(scores_i / √D + mask[b])   (float64, as softmax.ts's softmaxRow)
+ *     ctx_h  = P · V_h               [S, D]   (dot: P rows as x, V_hᵀ rows as W)
  *
  * q, k, v, ctx: [B, S, H] with H = A·D, head h = columns [h·D, (h+1)·D).
  * maskAdd: [B, S] additive key mask. probs, when given, receives [B, A, S, S].
  * row: float64 scratch of length ≥ S (one row of scores).
- * Each head's operands are packed into wasm memory (S·D and S² floats: small
- * next to the 4·S²·D multiply-adds), and the probabilities are stored as
- * float32 before P·V, as PyTorch stores them. With a worker pool the heads
- * are split over the threads.
+ * q and k are copied once per call into wasm memory (2·B·S·H floats), where
+ * the kernel reads each head's columns with row stride H: no per-head packing.
+ * V_h is transposed per head (S·D floats: small next to the 4·S²·D
+ * multiply-adds), and the probabilities are stored as float32 before P·V, as
+ * PyTorch stores them. With a worker pool the heads are split over the threads.
  */
-import { softmaxRow } from './softmax.ts';
-import { MR, NR, wasmAlloc, wasmBuffer, wasmMemory, wasmPanels, wasmScratch } from './wasm-matmul.ts';
+import { wasmAlloc, wasmBuffer, wasmDotKernel, wasmMemory, wasmScratch } from './wasm-matmul.ts';
+import { dotStrided } from './wasm-dot.ts';
 import { parallelAttention } from './threads.ts';
 
 export function attentionWasm(
@@ -34,23 +35,55 @@ export function attentionWasm(
   A: number,
   D: number,
 ): void {
+  const H = A * D, MH = B * S * H;
+  if (MH === 0) return;
+  // q and k [B, S, H] into wasm memory, each followed by one zero row: the
+  // kernel works on pairs of rows, so with S odd it reads one row past a head
+  // (the next batch's first row, or this padding), whose outputs are dropped.
+  const pQ = qkRegion((2 * MH + 2 * H) * 4), pK = pQ + (MH + H) * 4;
   const bytes = attentionScratchBytes(S, D);
+  const base = wasmScratch(bytes);
+  // views only after the last allocation: growing a non-shared memory detaches them
+  const buf = wasmBuffer();
+  const Qw = new Float32Array(buf, pQ, MH + H), Kw = new Float32Array(buf, pK, MH + H);
+  Qw.set(q.subarray(0, MH));
+  Qw.fill(0, MH);
+  Kw.set(k.subarray(0, MH));
+  Kw.fill(0, MH);
   // With a worker pool: the B·A (batch, head) pairs are split over the threads,
   // each with its own scratch region in the shared wasm memory.
   const ran = parallelAttention(
-    { ctx, q, k, v, maskAdd, probs, B, S, A, D },
+    { ctx, q: Qw, k: Kw, v, maskAdd, probs, B, S, A, D },
     4 * B * A * S * S * D,
     wasmMemory(),
     (w) => workerScratch(w, bytes),
-    (j0, j1) => attentionHeads(ctx, q, k, v, maskAdd, probs, row, B, S, A, D, j0, j1, wasmScratch(bytes)),
+    (j0, j1) => attentionHeads(ctx, Qw, Kw, v, maskAdd, probs, row, B, S, A, D, j0, j1, base),
   );
-  if (!ran) attentionHeads(ctx, q, k, v, maskAdd, probs, row, B, S, A, D, 0, B * A, wasmScratch(bytes));
+  if (!ran) attentionHeads(ctx, Qw, Kw, v, maskAdd, probs, row, B, S, A, D, 0, B * A, base);
+}
+
+/** Sizes of one thread's scratch: scores [Sp, Sn] | P [Sp, S] | V_hᵀ [D, S] | out [Sp, Dn] | zeros [max(Sn, Dn)]. */
+function layout(S: number, D: number) {
+  const pairs = Math.ceil(S / 2), Sp = 2 * pairs; // query rows, padded to pairs
+  const Sn = 4 * Math.ceil(S / 4), Dn = 4 * Math.ceil(D / 4); // output columns, padded to 4
+  const nS = Sp * Sn, nP = Sp * S, nV = D * S, nO = Sp * Dn, nZ = Math.max(Sn, Dn);
+  return { pairs, Sp, Sn, Dn, nS, nP, nV, nO, nZ };
 }
 
 /** Scratch bytes one thread needs for one head (see attentionHeads' layout). */
 export function attentionScratchBytes(S: number, D: number): number {
-  const Sp = Math.ceil(S / MR) * MR, Sn = Math.ceil(S / NR) * NR, Dn = Math.ceil(D / NR) * NR;
-  return (Sp * D + Sn * D + Sp * Sn + Sp * S + Dn * S + Sp * Dn) * 4;
+  const l = layout(S, D);
+  return (l.nS + l.nP + l.nV + l.nO + l.nZ) * 4;
+}
+
+/** Grown as needed, like the workers' scratch: where attentionWasm copies q and k. */
+let qk = { ptr: 0, bytes: 0 };
+function qkRegion(bytes: number): number {
+  if (qk.bytes < bytes) {
+    const size = Math.ceil(bytes * 1.5);
+    qk = { ptr: wasmAlloc(size), bytes: size };
+  }
+  return qk.ptr;
 }
 
 /** Each pool worker's scratch region, grown as needed (the caller allocates: workers cannot). */
@@ -66,6 +99,9 @@ function workerScratch(w: number, bytes: number): number {
 /**
  * The (batch, head) pairs j0 ≤ j < j1 (j = b·A + h), using the scratch region
  * at byte offset `base` of the wasm memory (attentionScratchBytes(S, D) bytes).
+ * q and k must be views on wasm memory, each followed by one row (H floats)
+ * of readable padding (attentionWasm makes them so); only their byte offsets
+ * are used, so a worker can pass views on its copy of the shared buffer.
  */
 export function attentionHeads(
   ctx: Float32Array,
@@ -85,58 +121,56 @@ export function attentionHeads(
 ): void {
   const H = A * D;
   const scale = 1 / Math.sqrt(D);
-  const tiles = Math.ceil(S / MR), Sp = tiles * MR; // query rows, padded to MR
-  const sPanels = Math.ceil(S / NR), Sn = sPanels * NR; // key columns, padded to NR
-  const dPanels = Math.ceil(D / NR), Dn = dPanels * NR; // head columns, padded to NR
-  // scratch layout (floats): Qx [Sp·D] | Kp [Sn·D] | scores [Sp·Sn] | Px [Sp·S] | Vp [Dn·S] | out [Sp·Dn]
-  const nQ = Sp * D, nK = Sn * D, nS = Sp * Sn, nP = Sp * S, nV = Dn * S, nO = Sp * Dn;
+  const { pairs, Sn, Dn, nS, nP, nV, nO, nZ } = layout(S, D);
   const buf = wasmBuffer();
-  const pQ = base, pK = pQ + nQ * 4, pS = pK + nK * 4, pP = pS + nS * 4, pV = pP + nP * 4, pO = pV + nV * 4;
-  const Qx = new Float32Array(buf, pQ, nQ), Kp = new Float32Array(buf, pK, nK), Sc = new Float32Array(buf, pS, nS);
-  const Px = new Float32Array(buf, pP, nP), Vp = new Float32Array(buf, pV, nV), Out = new Float32Array(buf, pO, nO);
-  // padding rows and columns stay zero: clear once per call
-  Qx.fill(0);
-  Kp.fill(0);
-  Px.fill(0);
-  Vp.fill(0);
+  const dot = wasmDotKernel();
+  const pS = base, pP = pS + nS * 4, pV = pP + nP * 4, pO = pV + nV * 4, pZ = pO + nO * 4;
+  const Sc = new Float32Array(buf, pS, nS), P = new Float32Array(buf, pP, nP);
+  const Vt = new Float32Array(buf, pV, nV), Out = new Float32Array(buf, pO, nO);
+  new Float32Array(buf, pZ, nZ).fill(0); // the zero bias
+  P.fill(0, S * S); // P's padding row (S odd) stays zero: its products must be finite
+  const ld = H * 4; // bytes between rows of q and k
 
   for (let bh = j0; bh < j1; bh++) {
     const b = (bh / A) | 0, h = bh % A;
-    {
-      const hOff = b * S * H + h * D;
-      // Q_h → x tiles [tiles][D][MR]; K_h → panels [sPanels][D][NR]
-      for (let i = 0; i < S; i++) {
-        const src = hOff + i * H;
-        let dq = ((i / MR) | 0) * D * MR + (i % MR);
-        let dk = ((i / NR) | 0) * D * NR + (i % NR);
-        for (let d = 0; d < D; d++, dq += MR, dk += NR) {
-          Qx[dq] = q[src + d];
-          Kp[dk] = k[src + d];
-        }
-      }
-      wasmPanels(pQ, pK, D, pS, Sn * 4, tiles, sPanels);
-      // softmax of each query row → P as x tiles [tiles][S][MR]
-      for (let i = 0; i < S; i++) {
-        const sRow = i * Sn;
-        for (let j = 0; j < S; j++) row[j] = Math.fround(Sc[sRow + j]) * scale;
-        softmaxRow(row, 0, row, 0, maskAdd, b * S, S);
-        let dp = ((i / MR) | 0) * S * MR + (i % MR);
-        for (let j = 0; j < S; j++, dp += MR) Px[dp] = row[j];
-        if (probs) {
-          const pOff = ((b * A + h) * S + i) * S;
-          for (let j = 0; j < S; j++) probs[pOff + j] = row[j];
-        }
-      }
-      // V_h [S, D] → panels over D: [dPanels][S][NR]
+    const hOff = b * S * H + h * D;
+    // scores [S, Sn] = Q_h · K_hᵀ, head columns read in place
+    dotStrided(dot, q.byteOffset + hOff * 4, ld, k.byteOffset + hOff * 4, ld, pZ, pS, Sn * 4, D, S, pairs, 0, Sn / 4);
+    // softmax of each query row → P [S, S]: softmaxRow's arithmetic (float64,
+    // e_j = exp(s_j + mask_j − max), p_j = e_j · (1 / Σ e)), fused with the
+    // scaling and the float32 store, so 3 passes over the row instead of 5
+    const mOff = b * S;
+    for (let i = 0; i < S; i++) {
+      const sRow = i * Sn, pRow = i * S;
+      let max = -Infinity;
       for (let j = 0; j < S; j++) {
-        const src = hOff + j * H;
-        for (let d = 0; d < D; d++) Vp[((d / NR) | 0) * S * NR + j * NR + (d % NR)] = v[src + d];
+        const t = Sc[sRow + j] * scale + maskAdd[mOff + j];
+        row[j] = t;
+        if (t > max) max = t;
       }
-      wasmPanels(pP, pV, S, pO, Dn * 4, tiles, dPanels);
-      for (let i = 0; i < S; i++) {
-        const dst = hOff + i * H, o = i * Dn;
-        for (let d = 0; d < D; d++) ctx[dst + d] = Out[o + d];
+      let sum = 0;
+      for (let j = 0; j < S; j++) {
+        const e = Math.exp(row[j] - max);
+        row[j] = e;
+        sum += e;
       }
+      const inv = 1 / sum;
+      for (let j = 0; j < S; j++) P[pRow + j] = row[j] * inv;
+      if (probs) {
+        const pOff = ((b * A + h) * S + i) * S;
+        for (let j = 0; j < S; j++) probs[pOff + j] = P[pRow + j];
+      }
+    }
+    // V_hᵀ [D, S]: the rows of W for P · V_h
+    for (let j = 0; j < S; j++) {
+      const src = hOff + j * H;
+      for (let d = 0, t = j; d < D; d++, t += S) Vt[t] = v[src + d];
+    }
+    // out [S, Dn] = P · V_h
+    dotStrided(dot, pP, S * 4, pV, S * 4, pZ, pO, Dn * 4, S, D, pairs, 0, Dn / 4);
+    for (let i = 0; i < S; i++) {
+      const dst = hOff + i * H, o = i * Dn;
+      for (let d = 0; d < D; d++) ctx[dst + d] = Out[o + d];
     }
   }
 }

@@ -60,6 +60,11 @@ export const op = {
   v128Load: (offset = 0) => [0xfd, ...uleb(0x00), 2, ...uleb(offset)],
   v128Load32Splat: (offset = 0) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 2, ...uleb(offset)],
+  /** one float32 into lane 0, zeros in lanes 1..3 */
+  v128Load32Zero: (offset = 0) => [0xfd, ...uleb(0x5c), 2, ...uleb(offset)],
+  /** i8x16.shuffle of two vectors, given as four float32 lanes (0..3 = first, 4..7 = second) */
+  f32x4Shuffle: (a: number, b: number, c: number, d: number) =>
+    [0xfd, ...uleb(0x0d), ...[a, b, c, d].flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
   /** v128.const with four float32 lanes */
   f32x4Const: (a: number, b = a, c = a, d = a) => [0xfd, ...uleb(0x0c), ...new Uint8Array(Float32Array.of(a, b, c, d).buffer)],

@@ -2,7 +2,13 @@
  * The WebAssembly SIMD backend of `linear` (out = x · Wᵀ + b), emitted at run
  * time by wasm-emit.ts: 128-bit SIMD, four float32 lanes.
  *
- * Layout. WebAssembly computes only on its own linear memory, so:
+ * Two kernels. WebAssembly computes only on its own linear memory, so:
+ * - weights loaded into wasm memory (loadBertModel under the 'wasm' backend
+ *   places the checkpoint there, through wasmTensorMemory) are read in place,
+ *   in their [N, K] layout, by wasm-dot.ts's `dot` kernel: no copy at all;
+ * - any other W (e.g. loaded under the 'js' backend) takes the packed path below.
+ *
+ * Packed path:
  * - each weight matrix W [N, K] is copied once, on first use, into wasm memory
  *   as packed panels of 8 output columns: panel p holds W[8p..8p+7, k] for
  *   k = 0..K−1 interleaved ([K, 8], zero-padded past N). The packed copies are
@@ -24,7 +30,9 @@
  * (sent to it once), so packed weights and x are not copied per thread.
  */
 import { I32, V128, emitModule, op, type FuncDef } from './wasm-emit.ts';
-import { parallelWasm } from './threads.ts';
+import { parallelWasm, parallelWasmDot } from './threads.ts';
+import { dotGroups, dotKernel, type DotFn } from './wasm-dot.ts';
+import type { TensorMemory } from '../tensor/alloc.ts';
 
 /** 4 GiB: wasm32's whole address space (reserved, not committed). */
 const MAX_PAGES = 65536;
@@ -84,6 +92,16 @@ function panelKernel(): FuncDef {
 interface WasmState {
   memory: WebAssembly.Memory;
   panel: PanelFn;
+  dot: DotFn;
+  /**
+   * Every buffer object memory.buffer has returned while we made views on it.
+   * A shared memory's buffer is a new SharedArrayBuffer object after each grow;
+   * the old ones stay valid (never detached) over the same bytes, with their
+   * old length. So a view lies in wasm memory iff its buffer is one of these.
+   */
+  buffers: WeakSet<ArrayBufferLike>;
+  /** bytes of weights copied into wasm memory by the packed path */
+  copied: number;
   /** next free byte */
   top: number;
   /** packed weights by identity: byte offset in memory */
@@ -110,15 +128,30 @@ export function wasmSimdSupported(): boolean {
 
 const modules = new Map<boolean, WebAssembly.Module>();
 
-/** The kernel instantiated on `memory` (also called by the pool's workers on the shared memory). */
-export function wasmKernelFor(memory: WebAssembly.Memory): PanelFn {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** The kernels `panel` and `dot` instantiated on `memory`. */
+function kernelsFor(memory: WebAssembly.Memory): { panel: PanelFn; dot: DotFn } {
+  const shared = isShared(memory);
   let module = modules.get(shared);
   if (!module) {
-    module = new WebAssembly.Module(emitModule([panelKernel()], 1, shared ? MAX_PAGES : undefined));
+    module = new WebAssembly.Module(emitModule([panelKernel(), dotKernel()], 1, shared ? MAX_PAGES : undefined));
     modules.set(shared, module);
   }
-  return new WebAssembly.Instance(module, { env: { memory } }).exports.panel as PanelFn;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  return { panel: exports.panel as PanelFn, dot: exports.dot as DotFn };
+}
+
+/** The packed kernel instantiated on `memory` (also called by the pool's workers on the shared memory). */
+export function wasmKernelFor(memory: WebAssembly.Memory): PanelFn {
+  return kernelsFor(memory).panel;
+}
+
+/** The in-place kernel (wasm-dot.ts) instantiated on `memory`, for the pool's workers. */
+export function wasmDotFor(memory: WebAssembly.Memory): DotFn {
+  return kernelsFor(memory).dot;
 }
 
 function init(): WasmState {
@@ -132,7 +165,9 @@ function init(): WasmState {
   }
   state = {
     memory,
-    panel: wasmKernelFor(memory),
+    ...kernelsFor(memory),
+    buffers: new WeakSet(),
+    copied: 0,
     top: 64,
     packed: new WeakMap(),
     scratch: { ptr: 0, bytes: 0 },
@@ -145,7 +180,9 @@ function init(): WasmState {
  * never allocates in it; the caller hands it scratch regions.
  */
 export function attachWasmMemory(memory: WebAssembly.Memory): void {
-  state = { memory, panel: wasmKernelFor(memory), top: Infinity, packed: new WeakMap(), scratch: { ptr: 0, bytes: 0 } };
+  state = {
+    memory, ...kernelsFor(memory), buffers: new WeakSet(), copied: 0, top: Infinity, packed: new WeakMap(), scratch: { ptr: 0, bytes: 0 },
+  };
 }
 
 /** A region of `bytes` in wasm memory that stays reserved (e.g. a worker's scratch). */
@@ -193,6 +230,7 @@ function packedWeights(st: WasmState, W: Float32Array, K: number, N: number): nu
     }
   }
   st.packed.set(W, ptr);
+  st.copied += panels * K * NR * 4;
   return ptr;
 }
 
@@ -229,7 +267,83 @@ export function wasmPanels(xPtr: number, wPtr: number, K: number, oPtr: number, 
   if (!parallelWasm(task, tiles * MR * K * panels * NR, runPanels)) runPanels(0, panels);
 }
 
-/** Same contract as matmul.ts's `linear`, on the WebAssembly SIMD kernel. */
+/**
+ * Where tensors go to live in wasm memory (for safetensors-fs.ts's readSafetensors
+ * and loadBertModel): bytes(n) reserves n bytes for good and returns a view on
+ * them. Only where the memory is shared: a shared memory's views stay valid
+ * when it grows, while a non-shared memory detaches its buffer, so weights
+ * placed there would vanish; undefined then (the weights stay in JS memory and
+ * linear takes the packed path).
+ */
+export function wasmTensorMemory(): TensorMemory | undefined {
+  const st = init();
+  if (!isShared(st.memory)) return undefined;
+  return {
+    name: 'wasm',
+    bytes(n: number): Uint8Array {
+      // 16 spare bytes: no view ends exactly at the end of memory
+      const ptr = alloc(st, n + 16);
+      const buffer = st.memory.buffer;
+      st.buffers.add(buffer);
+      return new Uint8Array(buffer, ptr, n);
+    },
+  };
+}
+
+/** The in-place kernel on this thread's instance (wasm-attention.ts calls it inside a worker's share). */
+export function wasmDotKernel(): DotFn {
+  return init().dot;
+}
+
+/** The byte offset of `view` in wasm memory when it lies there, else -1. */
+export function wasmOffset(view: ArrayBufferView): number {
+  if (!state) return -1;
+  const buffer = view.buffer;
+  return buffer === state.memory.buffer || state.buffers.has(buffer) ? view.byteOffset : -1;
+}
+
+/** Bytes of weights the packed path has copied into wasm memory (0 when every W is read in place). */
+export function wasmCopiedBytes(): number {
+  return state ? state.copied : 0;
+}
+
+/**
+ * Run `dot` over the column groups [0, ⌈N/4⌉) (see wasm-dot.ts's dotGroups),
+ * split over the worker pool when one is on.
+ */
+export function wasmDot(xPtr: number, wPtr: number, bPtr: number, oPtr: number, K: number, N: number, pairs: number): void {
+  const st = init();
+  const groups = Math.ceil(N / 4);
+  const run = (g0: number, g1: number): void => dotGroups(st.dot, xPtr, wPtr, bPtr, oPtr, K, N, pairs, g0, g1);
+  const task = { memory: st.memory, groups, xPtr, wPtr, bPtr, oPtr, K, N, pairs };
+  if (!parallelWasmDot(task, 2 * pairs * K * N, run)) run(0, groups);
+}
+
+/**
+ * linear with W read in place at byte offset wPtr of wasm memory: x and the
+ * bias are copied into scratch (M·K + N floats, cheap next to M·K·N), the
+ * output comes back padded [M', N'] (M' even, N' a multiple of 4) and is
+ * copied out.
+ */
+function linearDot(
+  st: WasmState, out: Float32Array, x: Float32Array, wPtr: number, bias: Float32Array | null, M: number, K: number, N: number,
+): void {
+  const pairs = Math.ceil(M / 2), Mp = 2 * pairs, Np = 4 * Math.ceil(N / 4);
+  const xPtr = wasmScratch((Mp * K + Np + Mp * Np) * 4), bPtr = xPtr + Mp * K * 4, oPtr = bPtr + Np * 4;
+  const buf = st.memory.buffer; // after any grow
+  const X = new Float32Array(buf, xPtr, Mp * K);
+  X.set(x.subarray(0, M * K));
+  X.fill(0, M * K); // the padding row, if M is odd
+  const Bv = new Float32Array(buf, bPtr, Np);
+  if (bias) Bv.set(bias.subarray(0, N));
+  Bv.fill(0, bias ? N : 0);
+  wasmDot(xPtr, wPtr, bPtr, oPtr, K, N, pairs);
+  const O = new Float32Array(buf, oPtr, Mp * Np);
+  if (Np === N) out.set(O.subarray(0, M * N));
+  else for (let m = 0; m < M; m++) out.set(O.subarray(m * Np, m * Np + N), m * N);
+}
+
+/** Same contract as matmul.ts's `linear`, on the WebAssembly SIMD kernels. */
 export function linearWasm(
   out: Float32Array,
   x: Float32Array,
@@ -241,6 +355,8 @@ export function linearWasm(
 ): void {
   if (M === 0 || N === 0) return;
   const st = init();
+  const inPlace = wasmOffset(W);
+  if (inPlace >= 0 && K > 0) return linearDot(st, out, x, inPlace, bias, M, K, N);
   const wPtr = packedWeights(st, W, K, N);
   const tiles = Math.ceil(M / MR), panels = Math.ceil(N / NR);
   const Mp = tiles * MR, Np = panels * NR;

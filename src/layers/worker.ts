@@ -10,10 +10,12 @@
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { linearBlock } from './matmul.ts';
-import { NR, attachWasmMemory, wasmKernelFor } from './wasm-matmul.ts';
+import { NR, attachWasmMemory, wasmDotFor, wasmKernelFor } from './wasm-matmul.ts';
+import { dotGroups } from './wasm-dot.ts';
 import { attentionHeads } from './wasm-attention.ts';
 import {
   ARG, ARG_STRIDE, ATT, CTL_DONE, CTL_ERROR, CTL_SEQ, CTL_STRIDE, CTL_TASKS, TASK_ATTENTION, TASK_WASM, type PoolMessage,
+  DOT, TASK_WASM_DOT,
 } from './threads.ts';
 
 interface WorkerData { index: number; ctl: SharedArrayBuffer; args: SharedArrayBuffer; port: MessagePort }
@@ -24,6 +26,8 @@ const args = new Float64Array(argsBuffer);
 const buffers = new Map<number, SharedArrayBuffer>();
 /** wasm-matmul.ts's kernel on the shared wasm memory, once that has been sent */
 let wasmPanel: ReturnType<typeof wasmKernelFor> | null = null;
+/** wasm-dot.ts's kernel on the same memory */
+let wasmDot: ReturnType<typeof wasmDotFor> | null = null;
 const c = index * CTL_STRIDE;
 const a = index * ARG_STRIDE;
 
@@ -36,6 +40,7 @@ function drain(): void {
     else {
       attachWasmMemory(msg.memory);
       wasmPanel = wasmKernelFor(msg.memory);
+      wasmDot = wasmDotFor(msg.memory);
     }
   }
 }
@@ -62,7 +67,7 @@ let row = new Float64Array(0);
 function run(): void {
   drain();
   const kind = args[a + ARG.kind];
-  if (kind === TASK_WASM || kind === TASK_ATTENTION) {
+  if (kind === TASK_WASM || kind === TASK_ATTENTION || kind === TASK_WASM_DOT) {
     for (let spins = 0; !wasmPanel && spins < 10000; spins++) {
       Atomics.wait(ctl, c + CTL_ERROR, 0, 0.1);
       drain();
@@ -75,6 +80,13 @@ function run(): void {
     attentionHeads(
       view(ATT.ctx)!, view(ATT.q)!, view(ATT.k)!, view(ATT.v)!, view(ATT.mask)!, view(ATT.probs), row,
       args[a + ATT.B] | 0, S, args[a + ATT.A] | 0, D, args[a + ATT.j0] | 0, args[a + ATT.j1] | 0, args[a + ATT.scratch],
+    );
+    return;
+  }
+  if (kind === TASK_WASM_DOT) {
+    dotGroups(
+      wasmDot!, args[a + DOT.xPtr], args[a + DOT.wPtr], args[a + DOT.bPtr], args[a + DOT.oPtr],
+      args[a + DOT.K] | 0, args[a + DOT.N] | 0, args[a + DOT.pairs] | 0, args[a + DOT.g0] | 0, args[a + DOT.g1] | 0,
     );
     return;
   }

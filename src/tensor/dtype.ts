@@ -1,5 +1,5 @@
 import { getFloat16 } from '@petamoriken/float16';
-import { allocFloat32 } from './alloc.ts';
+import { allocFloat32, type TensorMemory } from './alloc.ts';
 import { BertTsError } from './errors.ts';
 
 /**
@@ -87,23 +87,24 @@ function float8E4M3Table(): Float32Array {
  * F32 whose bytes start at a 4-byte-aligned offset in their buffer is returned
  * as a VIEW of that buffer (no copy): writing to it writes to the file bytes.
  * Every other case allocates one new Float32Array (shared memory where
- * available, so a worker pool can read it) and fills it in one pass.
+ * available, so a worker pool can read it) and fills it in one pass. With
+ * `memory`, the result is always new and lies in that memory (F32 is copied).
  * Integer types convert exactly up to 2^24; beyond that, float32 rounds.
  */
-export function decodeFloat32(dtype: DType, bytes: Uint8Array): Float32Array {
+export function decodeFloat32(dtype: DType, bytes: Uint8Array, memory?: TensorMemory): Float32Array {
   const size = DTYPE_SIZE[dtype];
   const n = bytes.byteLength / size;
   const offset = bytes.byteOffset;
   const aligned = offset % size === 0;
 
   if (dtype === 'F32') {
-    if (aligned) return new Float32Array(bytes.buffer, offset, n);
-    const out = allocFloat32(n);
+    if (aligned && !memory) return new Float32Array(bytes.buffer, offset, n);
+    const out = allocFloat32(n, memory);
     new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(bytes);
     return out;
   }
 
-  const out = allocFloat32(n);
+  const out = allocFloat32(n, memory);
   switch (dtype) {
     case 'F16': {
       const table = float16Table();

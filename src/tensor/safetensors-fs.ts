@@ -1,10 +1,13 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BertTsError } from './errors.ts';
+import type { TensorMemory } from './alloc.ts';
+import { isDType, isIntegerDType } from './dtype.ts';
 import {
   parseSafetensors,
   parseSafetensorsIndex,
   safetensorsHeader,
+  MAX_HEADER_BYTES,
   SafetensorsFile,
   ShardedSafetensors,
   type F32TensorToWrite,
@@ -22,6 +25,14 @@ export interface ReadOptions {
    * weights without copying them. false: a plain ArrayBuffer.
    */
   shared?: boolean;
+  /**
+   * Place the float tensors in this memory (e.g. wasm memory, through
+   * matmul.ts's weightMemory(), so the wasm kernels read them in place). A file
+   * whose float tensors are all F32 is read straight into it, and its tensors
+   * are views there (still one copy of the file); F16 / BF16 files are read as
+   * usual and each tensor is converted into it.
+   */
+  memory?: TensorMemory;
 }
 
 /** The most read(2) moves at once; Linux caps a single read a little below 2 GiB. */
@@ -39,11 +50,16 @@ export function readSafetensors(path: string, options: ReadOptions = {}): Safete
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new BertTsError(`${path}: is a folder, not a safetensors file`, 'use openCheckpoint for a model folder');
     const size = stat.size;
+    const place = options.memory !== undefined && onlyF32(fd, size);
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+      if (place) bytes = options.memory!.bytes(size);
+      else bytes = new Uint8Array(shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
     } catch (e) {
-      throw new BertTsError(`${path}: cannot allocate ${size} bytes to read it (${(e as Error).message})`, 'the file is too large for one buffer in this runtime; use a sharded checkpoint');
+      const hint = place
+        ? `the ${options.memory!.name} memory cannot hold it (wasm32 memory is at most 4 GiB); choose setBackend('js') before loading`
+        : 'the file is too large for one buffer in this runtime; use a sharded checkpoint';
+      throw new BertTsError(`${path}: cannot allocate ${size} bytes to read it (${(e as Error).message})`, hint);
     }
     let at = 0;
     while (at < size) {
@@ -51,10 +67,39 @@ export function readSafetensors(path: string, options: ReadOptions = {}): Safete
       if (n === 0) throw new BertTsError(`${path}: file shrank while being read (got ${at} of ${size} bytes)`);
       at += n;
     }
-    return parseSafetensors(bytes, path);
+    return parseSafetensors(bytes, path, { memory: place ? undefined : options.memory });
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Whether the header names no float dtype but F32 (integers are fine): then
+ * the file's bytes can be the tensors' home. A peek at the header only; a
+ * header this cannot read gives false, and parseSafetensors reports it.
+ */
+function onlyF32(fd: number, size: number): boolean {
+  if (size < 8) return false;
+  const head = new Uint8Array(8);
+  readSync(fd, head, 0, 8, 0);
+  const dv = new DataView(head.buffer);
+  const n = dv.getUint32(4, true) * 4294967296 + dv.getUint32(0, true);
+  if (n > MAX_HEADER_BYTES || 8 + n > size) return false;
+  const text = new Uint8Array(n);
+  if (readSync(fd, text, 0, n, 8) !== n) return false;
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(text));
+  } catch {
+    return false;
+  }
+  if (typeof header !== 'object' || header === null) return false;
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const dtype = (entry as { dtype?: unknown } | null)?.dtype;
+    if (!isDType(dtype) || (dtype !== 'F32' && !isIntegerDType(dtype))) return false;
+  }
+  return true;
 }
 
 /**
@@ -89,16 +134,22 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';
 
+export interface OpenOptions {
+  /** where to place the float tensors: see ReadOptions.memory */
+  memory?: TensorMemory;
+}
+
 /**
  * Open a model folder's weights: `model.safetensors`, or when absent the shards
  * listed in `model.safetensors.index.json`, merged into one TensorSource.
  */
-export function openCheckpoint(dir: string): TensorSource {
+export function openCheckpoint(dir: string, options: OpenOptions = {}): TensorSource {
+  const read = { memory: options.memory };
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new BertTsError(`${dir}: no such folder`, `expected a model folder containing ${SINGLE_FILE} (or ${INDEX_FILE} and its shards)`);
   }
   const single = join(dir, SINGLE_FILE);
-  if (existsSync(single)) return readSafetensors(single);
+  if (existsSync(single)) return readSafetensors(single, read);
 
   const indexPath = join(dir, INDEX_FILE);
   if (!existsSync(indexPath)) {
@@ -118,7 +169,7 @@ export function openCheckpoint(dir: string): TensorSource {
     if (!existsSync(shardPath)) {
       throw new BertTsError(`${indexPath}: shard file ${shardName} is missing from ${dir}`, 'download every shard the index lists');
     }
-    shards.set(shardName, readSafetensors(shardPath));
+    shards.set(shardName, readSafetensors(shardPath, read));
   }
   return new ShardedSafetensors(indexPath, weightMap, shards);
 }

@@ -1,5 +1,6 @@
 import { DTYPES, DTYPE_SIZE, decodeFloat32, decodeInts, isDType, isIntegerDType, type DType } from './dtype.ts';
 import { BertTsError } from './errors.ts';
+import type { TensorMemory } from './alloc.ts';
 import { numel, shapeString } from './tensor.ts';
 
 /**
@@ -55,14 +56,22 @@ export class SafetensorsFile implements TensorSource {
   readonly metadata: Record<string, string>;
   /** Byte offset of the data section in `bytes` (8 + header length). */
   readonly dataStart: number;
+  /**
+   * Where float32() puts the tensors it returns (see ParseOptions), or
+   * undefined: aligned F32 are views of `bytes`, the rest fresh arrays.
+   */
+  readonly memory: TensorMemory | undefined;
   private readonly tensors: Map<string, TensorInfo>;
 
   /** Use parseSafetensors(), which validates; this only stores. */
-  constructor(file: string, bytes: Uint8Array, metadata: Record<string, string>, dataStart: number, tensors: TensorInfo[]) {
+  constructor(
+    file: string, bytes: Uint8Array, metadata: Record<string, string>, dataStart: number, tensors: TensorInfo[], memory?: TensorMemory,
+  ) {
     this.file = file;
     this.bytes = bytes;
     this.metadata = metadata;
     this.dataStart = dataStart;
+    this.memory = memory;
     this.tensors = new Map(tensors.map((t) => [t.name, t]));
   }
 
@@ -87,7 +96,7 @@ export class SafetensorsFile implements TensorSource {
 
   float32(name: string): Float32Array {
     const t = this.require(name);
-    return decodeFloat32(t.dtype, this.bytes.subarray(t.begin, t.end));
+    return decodeFloat32(t.dtype, this.bytes.subarray(t.begin, t.end), this.memory);
   }
 
   ints(name: string): number[] {
@@ -110,8 +119,17 @@ export class SafetensorsFile implements TensorSource {
 // ---------------------------------------------------------------------------
 // Reading
 
+export interface ParseOptions {
+  /**
+   * Put every tensor float32() returns in this memory (converted from F16 /
+   * BF16, or copied from F32), e.g. wasm memory for the wasm kernels. Not
+   * needed when `bytes` already lies there: aligned F32 tensors are views.
+   */
+  memory?: TensorMemory;
+}
+
 /** Parse and validate a whole safetensors file held in `bytes`. `file` names it in errors. */
-export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFile {
+export function parseSafetensors(bytes: Uint8Array, file: string, options: ParseOptions = {}): SafetensorsFile {
   const fail = (problem: string): never => {
     throw new BertTsError(`${file}: ${problem}`, FORMAT_HINT);
   };
@@ -195,7 +213,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
     t.begin += dataStart;
     t.end += dataStart;
   }
-  return new SafetensorsFile(file, bytes, metadata, dataStart, tensors);
+  return new SafetensorsFile(file, bytes, metadata, dataStart, tensors, options.memory);
 }
 
 function checkMetadata(entry: unknown, fail: (problem: string) => never): Record<string, string> {
