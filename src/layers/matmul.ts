@@ -160,7 +160,7 @@ export function linearBlock(
         if (cols > 3) b3 = bias[n + 3];
       }
       for (let t = 0; t < tiles; t++) {
-        tile4x4(acc, xp, t * K4, wp, K);
+        tile4x4(acc, xp, t * K4, wp, 0, K);
         const m = p0 + 4 * t;
         const rows = Math.min(4, p1 - m);
         let o = m * N + n;
@@ -187,19 +187,21 @@ export function linearBlock(
 }
 
 /**
- * acc[4r + c] = Σ_k xp[xo + 4k + r] · wp[4k + c] for k in [0, K): one 4×4 tile
- * over the packed operands, in 16 local accumulators. A function of its own so
- * that V8 optimises this loop alone (inlined into linearBlock's packing loops
- * it ran slower).
+ * acc[4r + c] = Σ_k xp[xo + 4k + r] · wp[wo + 4k + c] for k in [0, K): one 4×4
+ * tile over two operands packed [K][4], in 16 local float64 accumulators, the
+ * sum taken in order k = 0, 1, …. A function of its own so that V8 optimises
+ * this loop alone (inlined into linearBlock's packing loops it ran slower).
+ * attention.ts uses it too, for QKᵀ and P·V.
  */
-function tile4x4(acc: Float64Array, xp: Float64Array, xo: number, wp: Float64Array, K: number): void {
+export function tile4x4(acc: Float64Array, xp: Float64Array, xo: number, wp: Float64Array, wo: number, K: number): void {
   let a00 = 0, a01 = 0, a02 = 0, a03 = 0;
   let a10 = 0, a11 = 0, a12 = 0, a13 = 0;
   let a20 = 0, a21 = 0, a22 = 0, a23 = 0;
   let a30 = 0, a31 = 0, a32 = 0, a33 = 0;
   const K4 = 4 * K;
   // xi, wi step through the packs; this loop form measured faster than indexing by k
-  for (let xi = xo, wi = 0; wi < K4; xi += 4, wi += 4) {
+  const wEnd = wo + K4;
+  for (let xi = xo, wi = wo; wi < wEnd; xi += 4, wi += 4) {
     const xa = xp[xi], xb = xp[xi + 1], xc = xp[xi + 2], xd = xp[xi + 3];
     const wa = wp[wi], wb = wp[wi + 1], wc = wp[wi + 2], wd = wp[wi + 3];
     a00 += xa * wa; a01 += xa * wb; a02 += xa * wc; a03 += xa * wd;
