@@ -86,6 +86,8 @@ export const PACK_ROWS = 128;
  */
 let xPack = new Float64Array(0);
 let wPack = new Float64Array(0);
+/** What xPack holds: rows [xPackM0, xPackM1) of an x of width xPackK, packed by the call with key xPackKey (0: unknown). */
+let xPackKey = 0, xPackM0 = 0, xPackM1 = 0, xPackK = 0;
 /** one tile's 16 sums, [4][4] */
 const acc = new Float64Array(16);
 
@@ -107,6 +109,11 @@ const acc = new Float64Array(16);
  * the packs; the tile computes them and only the real entries are stored.
  * The sums are float64 and rounded to float32 once, at the store:
  *   out[m, n] = fround(bias[n] + Σ_k x[m, k] · W[n, k]).
+ *
+ * packKey: 0, or a number unique to one product (the pool's task number). The
+ * pool cuts a product into column chunks that all need the same packed rows of
+ * x; a thread running several chunks of one product passes the same non-zero
+ * key and packs x once (when the rows fit one panel) instead of once per chunk.
  */
 export function linearBlock(
   out: Float32Array,
@@ -119,6 +126,7 @@ export function linearBlock(
   n1: number,
   K: number,
   N: number,
+  packKey = 0,
 ): void {
   if (m1 <= m0 || n1 <= n0) return;
   const K4 = 4 * K;
@@ -129,8 +137,11 @@ export function linearBlock(
   for (let p0 = m0; p0 < m1; p0 += PACK_ROWS) {
     const p1 = Math.min(m1, p0 + PACK_ROWS);
     const tiles = (p1 - p0 + 3) >> 2; // 4-row tiles in this panel, the last one padded
+    const packed = packKey !== 0 && packKey === xPackKey && p0 === xPackM0 && p1 === xPackM1 && K === xPackK;
+    xPackKey = p1 === m1 && p0 === m0 ? packKey : 0; // only a single-panel block stays reusable
+    xPackM0 = p0; xPackM1 = p1; xPackK = K;
     // pack rows [p0, p1) of x: xp[(t·K + k)·4 + r] = x[p0 + 4t + r, k], 0 past p1
-    for (let t = 0; t < tiles; t++) {
+    for (let t = 0; !packed && t < tiles; t++) {
       for (let r = 0; r < 4; r++) {
         const m = p0 + 4 * t + r;
         let o = t * K4 + r;

@@ -37,7 +37,7 @@
 /** A kernel computing output rows [m0, m1) × columns [n0, n1) (matmul.ts's linearBlock). */
 export type BlockKernel = (
   out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null,
-  m0: number, m1: number, n0: number, n1: number, K: number, N: number,
+  m0: number, m1: number, n0: number, n1: number, K: number, N: number, packKey?: number,
 ) => void;
 
 /** Layout of the shared control block: one 64-byte line of Int32 per worker. */
@@ -325,7 +325,8 @@ export function parallelLinear(
     },
     (c) => {
       const lo = chunkStart(c, chunks, len, 4), hi = chunkStart(c + 1, chunks, len, 4);
-      if (byCols) kernel(out, x, W, bias, 0, M, lo, hi, K, N);
+      // p.seq: this product's task number, so the kernel packs x once for all its column chunks
+      if (byCols) kernel(out, x, W, bias, 0, M, lo, hi, K, N, p.seq);
       else kernel(out, x, W, bias, lo, hi, 0, N, K, N);
     },
   );

@@ -122,7 +122,8 @@ function run(): void {
   const len = byCols ? N : M;
   for (let ch = claim(); ch < chunks; ch = claim()) {
     const lo = chunkStart(ch, chunks, len, 4), hi = chunkStart(ch + 1, chunks, len, 4);
-    if (byCols) linearBlock(out, x, W, bias, 0, M, lo, hi, K, N);
+    // seen: this task's number, so linearBlock packs x once for all the column chunks this worker takes
+    if (byCols) linearBlock(out, x, W, bias, 0, M, lo, hi, K, N, seen);
     else linearBlock(out, x, W, bias, lo, hi, 0, N, K, N);
   }
 }
