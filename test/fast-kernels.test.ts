@@ -3,7 +3,7 @@
 // split over the work-stealing pool against the single-thread result.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocFloat32 } from '../src/tensor/alloc.ts';
-import { PACK_ROWS, linear, linearBlock, linearNaive, setBackend } from '../src/layers/matmul.ts';
+import { PACK_MIN_ROWS, PACK_ROWS, linear, linearBlock, linearBlockDirect, linearNaive, setBackend } from '../src/layers/matmul.ts';
 import { attention, attentionNaive, attentionPairs, attentionScratch } from '../src/layers/attention.ts';
 import { ACTIVATIONS, applyActivation, applyActivationRange, activationScalar } from '../src/layers/activations.ts';
 import { CHUNKS_PER_THREAD, chunkStart, setThreads, threadStats } from '../src/layers/threads.ts';
@@ -35,14 +35,19 @@ afterAll(async () => {
 
 describe('linearBlock (packed) vs linearNaive', () => {
   const odd = [1, 3, 5, 7, 13];
-  it('matches on odd M, K, N, with and without bias', () => {
+  // few rows run linearBlockDirect, PACK_MIN_ROWS and more the packed path
+  const rowsOdd = [...odd, PACK_MIN_ROWS, PACK_MIN_ROWS + 1, PACK_MIN_ROWS + 3, PACK_MIN_ROWS + 13];
+  it('matches on odd M, K, N, with and without bias (packed and direct paths)', () => {
     let seed = 100;
-    for (const M of odd) for (const K of odd) for (const N of odd) for (const withBias of [true, false]) {
+    for (const M of rowsOdd) for (const K of odd) for (const N of odd) for (const withBias of [true, false]) {
       const x = randomArray(M * K, seed++), W = randomArray(N * K, seed++), bias = withBias ? randomArray(N, seed++) : null;
       const want = new Float32Array(M * N), got = new Float32Array(M * N).fill(NaN);
       linearNaive(want, x, W, bias, M, K, N);
       linearBlock(got, x, W, bias, 0, M, 0, N, K, N);
       expect(maxError(got, want), `M=${M} K=${K} N=${N} bias=${withBias}`).toBeLessThan(1e-6);
+      got.fill(NaN);
+      linearBlockDirect(got, x, W, bias, 0, M, 0, N, K, N);
+      expect(maxError(got, want), `direct M=${M} K=${K} N=${N} bias=${withBias}`).toBeLessThan(1e-6);
     }
   });
 
@@ -56,11 +61,11 @@ describe('linearBlock (packed) vs linearNaive', () => {
   });
 
   it('writes exactly its sub-block [m0, m1) × [n0, n1), for odd bounds', () => {
-    const M = 13, K = 7, N = 13;
+    const M = PACK_MIN_ROWS + 13, K = 7, N = 13;
     const x = randomArray(M * K, 5), W = randomArray(N * K, 6), bias = randomArray(N, 7);
     const want = new Float32Array(M * N);
     linearNaive(want, x, W, bias, M, K, N);
-    for (const [m0, m1, n0, n1] of [[0, 1, 0, 13], [1, 6, 3, 4], [5, 13, 1, 12], [3, 3, 0, 5], [12, 13, 12, 13]]) {
+    for (const [m0, m1, n0, n1] of [[0, 1, 0, 13], [1, 6, 3, 4], [5, 13, 1, 12], [3, 3, 0, 5], [12, 13, 12, 13], [3, M - 2, 1, 12], [0, M, 5, 13], [7, 7 + PACK_MIN_ROWS, 0, 3]]) {
       const got = new Float32Array(M * N).fill(NaN);
       linearBlock(got, x, W, bias, m0, m1, n0, n1, K, N);
       for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
@@ -72,12 +77,13 @@ describe('linearBlock (packed) vs linearNaive', () => {
   });
 
   it('gives the same result after the scratch was grown by a bigger call', () => {
-    const x = randomArray(5 * 3, 8), W = randomArray(3 * 3, 9);
-    const first = new Float32Array(15), again = new Float32Array(15);
-    linearBlock(first, x, W, null, 0, 5, 0, 3, 3, 3);
+    const M = PACK_MIN_ROWS + 1;
+    const x = randomArray(M * 3, 8), W = randomArray(3 * 3, 9);
+    const first = new Float32Array(M * 3), again = new Float32Array(M * 3);
+    linearBlock(first, x, W, null, 0, M, 0, 3, 3, 3);
     const big = new Float32Array(64 * 300);
     linearBlock(big, randomArray(64 * 200, 10), randomArray(300 * 200, 11), null, 0, 64, 0, 300, 200, 300);
-    linearBlock(again, x, W, null, 0, 5, 0, 3, 3, 3);
+    linearBlock(again, x, W, null, 0, M, 0, 3, 3, 3);
     expect(Array.from(again)).toEqual(Array.from(first));
   });
 });
@@ -161,7 +167,7 @@ describe('the work-stealing pool (2 threads) gives the single-thread result', ()
   it('linear on odd and tiny shapes, by rows and by columns, repeated', () => {
     const shapes: [number, number, number][] = [
       [5, 3, 7], [7, 5, 5], [13, 13, 13], [129, 17, 12], [12, 17, 129], [300, 9, 5], [8, 1, 8], [4, 8, 5],
-      [128, 64, 128], [3, 33, 4 * 16 * 2 + 3],
+      [128, 64, 128], [3, 33, 4 * 16 * 2 + 3], [45, 19, 301], [301, 19, 45], [33, 7, 1000],
     ];
     let seed = 500;
     for (let rep = 0; rep < 3; rep++) {
