@@ -182,6 +182,19 @@ describe('the work-stealing pool (2 threads) gives the single-thread result', ()
     }
   });
 
+  it('linear is right after the pool was restarted (task numbers key the packed x)', async () => {
+    const M = PACK_MIN_ROWS + 5, K = 9, N = 200;
+    for (let round = 0; round < 3; round++) {
+      await setThreads(1);
+      await setThreads(2, { minMacs: 0 });
+      const x = sharedRandom(M * K, 900 + round), W = sharedRandom(N * K, 950);
+      const want = new Float32Array(M * N), got = allocFloat32(M * N).fill(NaN);
+      linearNaive(want, x, W, null, M, K, N);
+      linear(got, x, W, null, M, K, N);
+      expect(maxError(got, want), `round ${round}`).toBeLessThan(1e-6);
+    }
+  });
+
   it('linear takes the pool when there are fewer chunks than threads would like', () => {
     // 8 columns = 2 tiles: 2 chunks for 2 threads, far below CHUNKS_PER_THREAD each
     const M = 3, K = 11, N = 8;

@@ -136,6 +136,12 @@ interface Pool {
 }
 
 let pool: Pool | null = null;
+/**
+ * The last task number of any pool. A new pool continues from it, so task
+ * numbers stay unique across setThreads calls: linearBlock's packKey relies on
+ * that (the calling thread's packed x outlives a pool).
+ */
+let lastSeq = 0;
 let pending: Promise<void> = Promise.resolve();
 
 /** The number of threads `linear` may use: 1 (no pool) or workers + 1. */
@@ -250,7 +256,7 @@ async function start(count: number, minMacs: number): Promise<Pool> {
   for (const w of workers) w.unref();
   for (const port of ports) port.unref?.();
   const p: Pool = {
-    workers, ports, ctl, args, seq: 0, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0, wasmMemory: null, busy: false,
+    workers, ports, ctl, args, seq: lastSeq, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0, wasmMemory: null, busy: false,
     finalizer: new FinalizationRegistry((id: number) => {
       if (pool !== p) return;
       for (const port of p.ports) port.postMessage({ type: 'drop', id } satisfies PoolMessage);
@@ -372,7 +378,7 @@ function dispatch(
   own: () => void,
   redo: (a: number) => void,
 ): void {
-  const seq = (p.seq = p.seq >= 0x3fffffff ? 1 : p.seq + 1);
+  const seq = (p.seq = lastSeq = p.seq >= 0x3fffffff ? 1 : p.seq + 1);
   const { ctl } = p;
   const W = p.workers.length;
   for (let w = 0; w < W; w++) {
