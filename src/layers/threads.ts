@@ -55,7 +55,11 @@ export const CTL_TASKS = 3; // tasks the worker has completed (statistics, tests
 export function counterIndex(ctl: Int32Array): number {
   return ctl.length - CTL_STRIDE;
 }
-/** Chunks per thread of a work-stealing task: enough that a slow thread costs little, few enough that claiming is cheap. */
+/**
+ * Chunks per thread of a work-stealing task: enough that a slow thread costs
+ * little, few enough that claiming is cheap. 8, 16 and 32 measured the same on
+ * 128×384×384 and 128×384×1536 at 2 threads on a quiet machine.
+ */
 export const CHUNKS_PER_THREAD = 16;
 
 /**
