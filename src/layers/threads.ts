@@ -69,14 +69,16 @@ export const CHUNKS_PER_THREAD = 16;
  */
 export function chunkStart(c: number, chunks: number, len: number, step: number): number {
   const units = Math.ceil(len / step);
-  return Math.min(len, step * Math.floor((units * c) / chunks));
+  // | 0: a small integer, so the kernels' index arithmetic stays in integer registers
+  return Math.min(len, step * Math.floor((units * c) / chunks)) | 0;
 }
 /** Layout of the shared argument block: Float64 slots per worker. */
 export const ARG_STRIDE = 32;
 /**
  * Argument slots. kind: which task. TASK_LINEAR: for each of out, x, W, bias a
  * buffer id (-1 = none), byte offset and length, then the sizes M, K, N, the
- * number of chunks and byCols (1: chunks are column ranges, 0: row ranges).
+ * number of chunks and byCols (1: chunks are column ranges, 0: row ranges);
+ * m0, m1, n0, n1 are no longer written (the chunks replaced fixed blocks).
  * TASK_WASM: panels [p0, p1) of wasm-matmul.ts's kernel, on the shared wasm memory.
  */
 export const ARG = {

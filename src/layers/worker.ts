@@ -108,7 +108,7 @@ function run(): void {
     return;
   }
   if (kind === TASK_ACTIVATION) {
-    const x = view(ACT.x)!, n = args[a + ACT.n], act = ACTIVATIONS[args[a + ACT.act]];
+    const x = view(ACT.x)!, n = args[a + ACT.n] | 0, act = ACTIVATIONS[args[a + ACT.act]];
     for (let ch = claim(); ch < chunks; ch = claim()) {
       applyActivationRange(act, x, chunkStart(ch, chunks, n, 1), chunkStart(ch + 1, chunks, n, 1));
     }
