@@ -21,7 +21,7 @@ export class RunState {
   readonly ctx: Float32Array; // [B, S, H] attention context, heads side by side
   readonly tmp: Float32Array; // [B, S, H] output of a dense layer before Add & Norm
   readonly inter: Float32Array; // [B, S, I] intermediate activations
-  readonly row: Float64Array; // [S + D] one attention row's scores and context sums
+  readonly row: Float64Array; // [S + D] one attention row's scores (wasm-attention.ts; the JS attention keeps its own scratch)
   readonly first: Float32Array; // [B, H] each row's first ([CLS]) state, the pooler's input
 
   constructor(config: BertConfig, B: number, S: number) {

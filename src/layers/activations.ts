@@ -4,6 +4,7 @@
  * every form is exact: an erf model gets erf GELU, never the tanh shortcut.
  */
 import { BertTsError } from '../tensor/errors.ts';
+import { parallelActivation } from './threads.ts';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
 const SQRT_2_OVER_PI = 0.7978845608028654; // √(2/π)
@@ -50,6 +51,19 @@ export function erf(x: number): number {
 export type Activation =
   | 'gelu' | 'gelu_tanh' | 'gelu_fast' | 'quick_gelu' | 'gelu_10' | 'laplace'
   | 'relu' | 'relu6' | 'relu2' | 'leaky_relu' | 'silu' | 'mish' | 'tanh' | 'sigmoid' | 'linear';
+
+/** Every Activation, in a fixed order: the pool names one to a worker by its index here. */
+export const ACTIVATIONS: readonly Activation[] = [
+  'gelu', 'gelu_tanh', 'gelu_fast', 'quick_gelu', 'gelu_10', 'laplace',
+  'relu', 'relu6', 'relu2', 'leaky_relu', 'silu', 'mish', 'tanh', 'sigmoid', 'linear',
+];
+
+/**
+ * Arrays at least this long are split over the worker pool (when one is
+ * enabled and x is shared): 64K erf GELUs take ≈ 0.5 ms on one thread, well
+ * above the tens of microseconds it costs to wake a worker.
+ */
+export const PARALLEL_MIN_ELEMENTS = 1 << 16;
 
 /**
  * `hidden_act` → kernel, as transformers' ACT2FN defines them:
@@ -133,34 +147,45 @@ export function activationScalar(act: Activation, x: number): number {
   }
 }
 
-/** x[i] ← act(x[i]) for i in [0, n). One loop per form: no dispatch per element. */
+/**
+ * x[i] ← act(x[i]) for i in [0, n). Large shared arrays are split over the
+ * worker pool (threads.ts), each thread running applyActivationRange on its
+ * chunks; the result is the same, element by element.
+ */
 export function applyActivation(act: Activation, x: Float32Array, n: number): void {
+  if (act === 'linear') return;
+  if (parallelActivation(x, n, ACTIVATIONS.indexOf(act), PARALLEL_MIN_ELEMENTS, (i0, i1) => applyActivationRange(act, x, i0, i1))) return;
+  applyActivationRange(act, x, 0, n);
+}
+
+/** x[i] ← act(x[i]) for i in [i0, i1). One loop per form: no dispatch per element. */
+export function applyActivationRange(act: Activation, x: Float32Array, i0: number, i1: number): void {
   switch (act) {
     case 'gelu':
-      for (let i = 0; i < n; i++) { const v = x[i]; x[i] = 0.5 * v * (1 + erf(v * INV_SQRT_2)); }
+      for (let i = i0; i < i1; i++) { const v = x[i]; x[i] = 0.5 * v * (1 + erf(v * INV_SQRT_2)); }
       return;
     case 'gelu_tanh':
-      for (let i = 0; i < n; i++) { const v = x[i]; x[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))); }
+      for (let i = i0; i < i1; i++) { const v = x[i]; x[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))); }
       return;
     case 'gelu_fast':
-      for (let i = 0; i < n; i++) { const v = x[i]; x[i] = 0.5 * v * (1 + Math.tanh(0.7978845608 * v * (1 + 0.044715 * v * v))); }
+      for (let i = i0; i < i1; i++) { const v = x[i]; x[i] = 0.5 * v * (1 + Math.tanh(0.7978845608 * v * (1 + 0.044715 * v * v))); }
       return;
     case 'quick_gelu':
-      for (let i = 0; i < n; i++) { const v = x[i]; x[i] = v / (1 + Math.exp(-1.702 * v)); }
+      for (let i = i0; i < i1; i++) { const v = x[i]; x[i] = v / (1 + Math.exp(-1.702 * v)); }
       return;
     case 'relu':
-      for (let i = 0; i < n; i++) { const v = x[i]; x[i] = v > 0 ? v : 0; }
+      for (let i = i0; i < i1; i++) { const v = x[i]; x[i] = v > 0 ? v : 0; }
       return;
     case 'silu':
-      for (let i = 0; i < n; i++) { const v = x[i]; x[i] = v / (1 + Math.exp(-v)); }
+      for (let i = i0; i < i1; i++) { const v = x[i]; x[i] = v / (1 + Math.exp(-v)); }
       return;
     case 'tanh':
-      for (let i = 0; i < n; i++) x[i] = Math.tanh(x[i]);
+      for (let i = i0; i < i1; i++) x[i] = Math.tanh(x[i]);
       return;
     case 'linear':
       return;
     default:
       // the rare forms: per-element dispatch is fine off BERT's hot path
-      for (let i = 0; i < n; i++) x[i] = activationScalar(act, x[i]);
+      for (let i = i0; i < i1; i++) x[i] = activationScalar(act, x[i]);
   }
 }

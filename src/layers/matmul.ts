@@ -10,7 +10,8 @@
  * Three kernels, all with the same result up to float rounding:
  * - `linearNaive`: the reference triple loop (≈ 0.8 GFLOP/s);
  * - `linearBlock`: the fast single-thread kernel, a 4×4 tile of accumulators
- *   held in local variables (≈ 4 GFLOP/s on one core, see docs/performance.md);
+ *   held in local variables over float64-packed operands (≈ 5 GFLOP/s on one
+ *   core, see docs/performance.md);
  * - `linear`: the entry point. It splits the work over the worker pool of
  *   threads.ts when one is enabled (`setThreads(n)`), the product is large
  *   enough, and every buffer is SharedArrayBuffer-backed; otherwise it runs
@@ -80,17 +81,183 @@ export function linearNaive(
 }
 
 /**
+ * Rows of x packed at a time by `linearBlock`. Each W tile is packed once per
+ * panel, so bigger panels pack W less often: at K = 768, 128 rows measured
+ * 4.8 GFLOP/s against 4.6 for 64, 4.3 for 32 and 3.8 for 16. The panel is
+ * 128·K doubles (0.8 MB at K = 768, 3 MB at K = 3072).
+ */
+export const PACK_ROWS = 128;
+
+/**
+ * Blocks with fewer rows than this run `linearBlockDirect` (no packing): the
+ * packed kernel measured 0.6 GFLOP/s against 2.8 unpacked at 1 row, 3.2
+ * against 4.4 at 8 rows, 4.0–4.3 against 4.3 at 32 rows; from 64 rows on
+ * packing wins (4.5–4.8 against 4.3).
+ */
+export const PACK_MIN_ROWS = 48;
+
+/**
+ * Packed float64 copies of x and W for `linearBlock`. Module-level and grown
+ * only when too small, so the kernel allocates nothing per call; each worker
+ * has its own (modules are per thread).
+ *   xPack: [PACK_ROWS / 4][K][4]  panel p, step k, row 4p + r of the x panel
+ *   wPack: [K][4]                 step k, column c of the current W tile
+ */
+let xPack = new Float64Array(0);
+let wPack = new Float64Array(0);
+/** What xPack holds: rows [xPackM0, xPackM1) of an x of width xPackK, packed by the call with key xPackKey (0: unknown). */
+let xPackKey = 0, xPackM0 = 0, xPackM1 = 0, xPackK = 0;
+/** one tile's 16 sums, [4][4] */
+const acc = new Float64Array(16);
+
+/**
  * The fast kernel on a block of the output: rows [m0, m1) × columns [n0, n1).
  * Workers call it on their share; `linear` calls it on everything.
  *
- * Each step of the K loop loads 4 values of x (rows m..m+3) and 4 of W (rows
- * n..n+3) and does 16 multiply-adds into 16 local accumulators, so every load
- * feeds 4 multiply-adds instead of 1. V8 keeps the 16 doubles in registers;
- * more accumulators spill and get slower. The sums are float64 and rounded to
- * float32 once, at the store. Edges (M or N not a multiple of 4) use 1×4, 4×1
- * and 1×1 tiles.
+ * A 4×4 tile of 16 float64 accumulators in local variables (`tile4x4`): each step of the K
+ * loop loads 4 values of x (rows m..m+3) and 4 of W (rows n..n+3) and does 16
+ * multiply-adds, so every load feeds 4 multiply-adds. V8 keeps the 16 doubles
+ * in registers; more accumulators spill and get slower.
+ *
+ * The operands are first packed into float64 scratch, interleaved [K][4], so
+ * the K loop reads 8 contiguous doubles and does no float32 → float64
+ * conversion per element (≈ 4.3 → 4.9 GFLOP/s on one core):
+ * - x: a panel of up to PACK_ROWS rows at a time, reused by every column tile;
+ * - W: one 4-column tile at a time, reused by every 4-row tile of the panel.
+ * Edges (M or N not a multiple of 4) are padded with zero rows and columns in
+ * the packs; the tile computes them and only the real entries are stored.
+ * Blocks of fewer than PACK_MIN_ROWS rows go to `linearBlockDirect` instead.
+ * The sums are float64 and rounded to float32 once, at the store:
+ *   out[m, n] = fround(bias[n] + Σ_k x[m, k] · W[n, k]).
+ *
+ * packKey: 0, or a number unique to one product (the pool's task number). The
+ * pool cuts a product into column chunks that all need the same packed rows of
+ * x; a thread running several chunks of one product passes the same non-zero
+ * key and packs x once (when the rows fit one panel) instead of once per chunk.
  */
 export function linearBlock(
+  out: Float32Array,
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  m0: number,
+  m1: number,
+  n0: number,
+  n1: number,
+  K: number,
+  N: number,
+  packKey = 0,
+): void {
+  if (m1 <= m0 || n1 <= n0) return;
+  if (m1 - m0 < PACK_MIN_ROWS) {
+    linearBlockDirect(out, x, W, bias, m0, m1, n0, n1, K, N);
+    return;
+  }
+  const K4 = 4 * K;
+  const panelRows = Math.min(PACK_ROWS, (m1 - m0 + 3) & ~3);
+  if (xPack.length < panelRows * K) xPack = new Float64Array(panelRows * K);
+  if (wPack.length < K4) wPack = new Float64Array(K4);
+  const xp = xPack, wp = wPack;
+  for (let p0 = m0; p0 < m1; p0 += PACK_ROWS) {
+    const p1 = Math.min(m1, p0 + PACK_ROWS);
+    const tiles = (p1 - p0 + 3) >> 2; // 4-row tiles in this panel, the last one padded
+    const packed = packKey !== 0 && packKey === xPackKey && p0 === xPackM0 && p1 === xPackM1 && K === xPackK;
+    xPackKey = p1 === m1 && p0 === m0 ? packKey : 0; // only a single-panel block stays reusable
+    xPackM0 = p0; xPackM1 = p1; xPackK = K;
+    // pack rows [p0, p1) of x: xp[(t·K + k)·4 + r] = x[p0 + 4t + r, k], 0 past p1
+    for (let t = 0; !packed && t < tiles; t++) {
+      for (let r = 0; r < 4; r++) {
+        const m = p0 + 4 * t + r;
+        let o = t * K4 + r;
+        if (m < p1) {
+          for (let k = 0, i = m * K; k < K; k++, i++, o += 4) xp[o] = x[i];
+        } else {
+          for (let k = 0; k < K; k++, o += 4) xp[o] = 0;
+        }
+      }
+    }
+    for (let n = n0; n < n1; n += 4) {
+      const cols = Math.min(4, n1 - n);
+      // pack columns [n, n + 4) of the output, rows of W: wp[k·4 + c] = W[n + c, k], 0 past n1
+      for (let c = 0; c < 4; c++) {
+        let o = c;
+        if (c < cols) {
+          for (let k = 0, i = (n + c) * K; k < K; k++, i++, o += 4) wp[o] = W[i];
+        } else {
+          for (let k = 0; k < K; k++, o += 4) wp[o] = 0;
+        }
+      }
+      let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      if (bias) {
+        b0 = bias[n];
+        if (cols > 1) b1 = bias[n + 1];
+        if (cols > 2) b2 = bias[n + 2];
+        if (cols > 3) b3 = bias[n + 3];
+      }
+      for (let t = 0; t < tiles; t++) {
+        tile4x4(acc, xp, t * K4, wp, 0, K);
+        const m = p0 + 4 * t;
+        const rows = Math.min(4, p1 - m);
+        let o = m * N + n;
+        if (rows === 4 && cols === 4) {
+          out[o] = acc[0] + b0; out[o + 1] = acc[1] + b1; out[o + 2] = acc[2] + b2; out[o + 3] = acc[3] + b3;
+          o += N;
+          out[o] = acc[4] + b0; out[o + 1] = acc[5] + b1; out[o + 2] = acc[6] + b2; out[o + 3] = acc[7] + b3;
+          o += N;
+          out[o] = acc[8] + b0; out[o + 1] = acc[9] + b1; out[o + 2] = acc[10] + b2; out[o + 3] = acc[11] + b3;
+          o += N;
+          out[o] = acc[12] + b0; out[o + 1] = acc[13] + b1; out[o + 2] = acc[14] + b2; out[o + 3] = acc[15] + b3;
+        } else {
+          // an edge tile: store only the rows < p1 and columns < n1
+          for (let r = 0; r < rows; r++, o += N) {
+            out[o] = acc[4 * r] + b0;
+            if (cols > 1) out[o + 1] = acc[4 * r + 1] + b1;
+            if (cols > 2) out[o + 2] = acc[4 * r + 2] + b2;
+            if (cols > 3) out[o + 3] = acc[4 * r + 3] + b3;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * acc[4r + c] = Σ_k xp[xo + 4k + r] · wp[wo + 4k + c] for k in [0, K): one 4×4
+ * tile over two operands packed [K][4], in 16 local float64 accumulators, the
+ * sum taken in order k = 0, 1, …. A function of its own so that V8 optimises
+ * this loop alone (inlined into linearBlock's packing loops it ran slower).
+ * attention.ts uses it too, for QKᵀ and P·V.
+ */
+export function tile4x4(acc: Float64Array, xp: Float64Array, xo: number, wp: Float64Array, wo: number, K: number): void {
+  let a00 = 0, a01 = 0, a02 = 0, a03 = 0;
+  let a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+  let a20 = 0, a21 = 0, a22 = 0, a23 = 0;
+  let a30 = 0, a31 = 0, a32 = 0, a33 = 0;
+  const K4 = 4 * K;
+  // xi, wi step through the packs; this loop form measured faster than indexing by k
+  const wEnd = wo + K4;
+  for (let xi = xo, wi = wo; wi < wEnd; xi += 4, wi += 4) {
+    const xa = xp[xi], xb = xp[xi + 1], xc = xp[xi + 2], xd = xp[xi + 3];
+    const wa = wp[wi], wb = wp[wi + 1], wc = wp[wi + 2], wd = wp[wi + 3];
+    a00 += xa * wa; a01 += xa * wb; a02 += xa * wc; a03 += xa * wd;
+    a10 += xb * wa; a11 += xb * wb; a12 += xb * wc; a13 += xb * wd;
+    a20 += xc * wa; a21 += xc * wb; a22 += xc * wc; a23 += xc * wd;
+    a30 += xd * wa; a31 += xd * wb; a32 += xd * wc; a33 += xd * wd;
+  }
+  acc[0] = a00; acc[1] = a01; acc[2] = a02; acc[3] = a03;
+  acc[4] = a10; acc[5] = a11; acc[6] = a12; acc[7] = a13;
+  acc[8] = a20; acc[9] = a21; acc[10] = a22; acc[11] = a23;
+  acc[12] = a30; acc[13] = a31; acc[14] = a32; acc[15] = a33;
+}
+
+/**
+ * The unpacked kernel for blocks of few rows (fewer than PACK_MIN_ROWS):
+ * the same 4×4 tile of accumulators, loading float32 x and W directly. With
+ * few rows, packing a W tile would cost as much as using it (at M = 1 the
+ * packed kernel ran 4.7 × slower: 3 of the 4 padded rows are wasted work).
+ * Edges (M or N not a multiple of 4) use 1×4, 4×1 and 1×1 tiles.
+ */
+export function linearBlockDirect(
   out: Float32Array,
   x: Float32Array,
   W: Float32Array,

@@ -9,15 +9,21 @@
  * thread. The CLI, the benchmark or the user opt in.
  *
  * How a product is split (`parallelLinear`):
- * - the output is cut into T = workers + 1 blocks of whole 4-row or 4-column
- *   tiles: by columns of W when N ≥ M (BERT's linear layers at small batch: each
- *   thread then streams only its own slice of W), else by rows;
+ * - the output is cut into about CHUNKS_PER_THREAD · T chunks (T = workers + 1)
+ *   of whole 4-row or 4-column tiles: by columns of W when N ≥ M (BERT's linear
+ *   layers at small batch: each chunk then streams only its own slice of W),
+ *   else by rows;
+ * - the chunks are shared out by work stealing: the caller and every worker
+ *   loop `c = Atomics.add(counter, 1)` on one shared counter and run chunk c
+ *   until the chunks run out. A thread that is slow (the core is busy with
+ *   something else) or wakes late simply takes fewer chunks, instead of holding
+ *   up the whole product with a fixed 1/T share;
  * - every buffer must be SharedArrayBuffer-backed (allocFloat32 and the
  *   safetensors loader make them so). Each SharedArrayBuffer is posted to the
  *   workers once, the first time it is seen, and then named by a number
  *   (WeakMap buffer → id); a call only writes a few numbers into shared memory;
- * - the calling thread wakes the workers with Atomics.notify, computes its own
- *   block, then sleeps in Atomics.wait until each worker has stored "done".
+ * - the calling thread wakes the workers with Atomics.notify, takes chunks
+ *   itself, then sleeps in Atomics.wait until each worker has stored "done".
  *   Node allows Atomics.wait on its main thread; browsers do not, so in a
  *   browser (and wherever SharedArrayBuffer is missing) everything runs on one
  *   thread. Web Workers are a documented limit, not implemented.
@@ -31,7 +37,7 @@
 /** A kernel computing output rows [m0, m1) × columns [n0, n1) (matmul.ts's linearBlock). */
 export type BlockKernel = (
   out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null,
-  m0: number, m1: number, n0: number, n1: number, K: number, N: number,
+  m0: number, m1: number, n0: number, n1: number, K: number, N: number, packKey?: number,
 ) => void;
 
 /** Layout of the shared control block: one 64-byte line of Int32 per worker. */
@@ -40,27 +46,63 @@ export const CTL_SEQ = 0; // task number, written by the caller; -1 = quit
 export const CTL_DONE = 1; // task number, written by the worker when finished
 export const CTL_ERROR = 2; // 1 if the worker's last task threw
 export const CTL_TASKS = 3; // tasks the worker has completed (statistics, tests)
+/**
+ * The chunk counter of work-stealing tasks: the first Int32 of one more 64-byte
+ * line after the workers' lines, i.e. at ctl.length − CTL_STRIDE. The caller
+ * stores 0 before waking the workers; every thread claims chunks with
+ * Atomics.add(ctl, counter, 1).
+ */
+export function counterIndex(ctl: Int32Array): number {
+  return ctl.length - CTL_STRIDE;
+}
+/**
+ * Chunks per thread of a work-stealing task: enough that a slow thread costs
+ * little, few enough that claiming is cheap. 8, 16 and 32 measured the same on
+ * 128×384×384 and 128×384×1536 at 2 threads on a quiet machine.
+ */
+export const CHUNKS_PER_THREAD = 16;
+
+/**
+ * Start of chunk c of `chunks` over `len` items cut at multiples of `step`
+ * (4 for the tiles of a product, 1 for elements): the chunks are
+ * [chunkStart(c), chunkStart(c + 1)) for c in [0, chunks), covering [0, len).
+ */
+export function chunkStart(c: number, chunks: number, len: number, step: number): number {
+  const units = Math.ceil(len / step);
+  // | 0: a small integer, so the kernels' index arithmetic stays in integer registers
+  return Math.min(len, step * Math.floor((units * c) / chunks)) | 0;
+}
 /** Layout of the shared argument block: Float64 slots per worker. */
 export const ARG_STRIDE = 32;
 /**
  * Argument slots. kind: which task. TASK_LINEAR: for each of out, x, W, bias a
- * buffer id (-1 = none), byte offset and length, then the block and sizes.
+ * buffer id (-1 = none), byte offset and length, then the sizes M, K, N, the
+ * number of chunks and byCols (1: chunks are column ranges, 0: row ranges);
+ * m0, m1, n0, n1 are no longer written (the chunks replaced fixed blocks).
  * TASK_WASM: panels [p0, p1) of wasm-matmul.ts's kernel, on the shared wasm memory.
  */
 export const ARG = {
   kind: 0, out: 1, x: 4, W: 7, bias: 10, m0: 13, m1: 14, n0: 15, n1: 16, K: 17, N: 18,
   p0: 13, p1: 14, xPtr: 19, wPtr: 20, oPtr: 21, ldo: 22, tiles: 23, panelBytes: 24,
+  M: 25, chunks: 26, byCols: 27,
 } as const;
 export const TASK_LINEAR = 0;
 export const TASK_WASM = 1;
 export const TASK_ATTENTION = 2;
-export const TASK_WASM_DOT = 3;
-/** Argument slots of TASK_WASM_DOT: column groups [g0, g1) of wasm-dot.ts's dotGroups, on the shared wasm memory. */
-export const DOT = { g0: 1, g1: 2, xPtr: 3, wPtr: 4, bPtr: 5, oPtr: 6, K: 7, N: 8, pairs: 9 } as const;
+/** attention.ts's attentionPairs, one (batch, head) pair per chunk */
+export const TASK_ATTENTION_JS = 3;
+/** activations.ts's applyActivationRange over element chunks */
+export const TASK_ACTIVATION = 4;
+/** wasm-dot.ts's dotGroups over chunks of column groups, on the shared wasm memory */
+export const TASK_WASM_DOT = 5;
+/** Argument slots of TASK_WASM_DOT: the groups of 4 columns, the byte offsets in wasm memory and the sizes (then ARG.chunks). */
+export const DOT = { groups: 1, xPtr: 3, wPtr: 4, bPtr: 5, oPtr: 6, K: 7, N: 8, pairs: 9 } as const;
 /** Argument slots of TASK_ATTENTION: views as for linear, then sizes, pairs [j0, j1), scratch offset. */
 export const ATT = {
   ctx: 1, q: 4, k: 7, v: 10, mask: 13, probs: 16, B: 19, S: 20, A: 21, D: 22, j0: 23, j1: 24, scratch: 25,
 } as const;
+/** Argument slots of TASK_ACTIVATION: the view, its length n, the activation's index in activations.ts's ACTIVATIONS. */
+export const ACT = { x: 1, n: 4, act: 5 } as const;
 
 /** Messages on each worker's port. */
 export type PoolMessage =
@@ -104,6 +146,12 @@ interface Pool {
 }
 
 let pool: Pool | null = null;
+/**
+ * The last task number of any pool. A new pool continues from it, so task
+ * numbers stay unique across setThreads calls: linearBlock's packKey relies on
+ * that (the calling thread's packed x outlives a pool).
+ */
+let lastSeq = 0;
 let pending: Promise<void> = Promise.resolve();
 
 /** The number of threads `linear` may use: 1 (no pool) or workers + 1. */
@@ -193,7 +241,8 @@ async function start(count: number, minMacs: number): Promise<Pool> {
     MessageChannel: new () => { port1: NodePort; port2: NodePort };
   };
   const { script, evaluate } = await workerScript();
-  const ctl = new Int32Array(new SharedArrayBuffer(count * CTL_STRIDE * 4));
+  // one line per worker, then the line of the chunk counter (counterIndex)
+  const ctl = new Int32Array(new SharedArrayBuffer((count + 1) * CTL_STRIDE * 4));
   const args = new Float64Array(new SharedArrayBuffer(count * ARG_STRIDE * 8));
   const workers: NodeWorker[] = [];
   const ports: NodePort[] = [];
@@ -217,7 +266,7 @@ async function start(count: number, minMacs: number): Promise<Pool> {
   for (const w of workers) w.unref();
   for (const port of ports) port.unref?.();
   const p: Pool = {
-    workers, ports, ctl, args, seq: 0, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0, wasmMemory: null, busy: false,
+    workers, ports, ctl, args, seq: lastSeq, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0, wasmMemory: null, busy: false,
     finalizer: new FinalizationRegistry((id: number) => {
       if (pool !== p) return;
       for (const port of p.ports) port.postMessage({ type: 'drop', id } satisfies PoolMessage);
@@ -267,41 +316,66 @@ export function parallelLinear(
   const biasId = bias ? bufferId(p, bias) : -2;
   if (outId < 0 || xId < 0 || wId < 0 || biasId === -1) return false;
 
-  // Cut the longer side into T blocks of whole 4-wide tiles.
+  // Cut the longer side into chunks of whole 4-wide tiles.
   const T = p.workers.length + 1;
   const { args } = p;
   const byCols = N >= M;
   const len = byCols ? N : M;
   const tiles = Math.ceil(len / 4);
-  if (tiles < T) return false;
-  const cut = (t: number) => Math.min(len, 4 * Math.round((tiles * t) / T));
+  if (tiles < 2) return false;
+  const chunks = Math.min(tiles, CHUNKS_PER_THREAD * T);
 
-  dispatch(
+  dispatchChunks(
     p,
-    (a, w) => {
+    chunks,
+    (a) => {
       args[a + ARG.kind] = TASK_LINEAR;
       putView(args, a + ARG.out, outId, out);
       putView(args, a + ARG.x, xId, x);
       putView(args, a + ARG.W, wId, W);
       putView(args, a + ARG.bias, bias ? biasId : -1, bias);
-      const lo = cut(w + 1), hi = cut(w + 2);
-      args[a + ARG.m0] = byCols ? 0 : lo;
-      args[a + ARG.m1] = byCols ? M : hi;
-      args[a + ARG.n0] = byCols ? lo : 0;
-      args[a + ARG.n1] = byCols ? hi : N;
+      args[a + ARG.M] = M;
       args[a + ARG.K] = K;
       args[a + ARG.N] = N;
+      args[a + ARG.byCols] = byCols ? 1 : 0;
     },
-    // the calling thread's own block: the first one
-    () => {
-      const hi0 = cut(1);
-      if (byCols) kernel(out, x, W, bias, 0, M, 0, hi0, K, N);
-      else kernel(out, x, W, bias, 0, hi0, 0, N, K, N);
+    (c) => {
+      const lo = chunkStart(c, chunks, len, 4), hi = chunkStart(c + 1, chunks, len, 4);
+      // p.seq: this product's task number, so the kernel packs x once for all its column chunks
+      if (byCols) kernel(out, x, W, bias, 0, M, lo, hi, K, N, p.seq);
+      else kernel(out, x, W, bias, lo, hi, 0, N, K, N);
     },
-    // a worker failed (not expected): recompute its block here
-    (a) => kernel(out, x, W, bias, args[a + ARG.m0] | 0, args[a + ARG.m1] | 0, args[a + ARG.n0] | 0, args[a + ARG.n1] | 0, K, N),
   );
   return true;
+}
+
+/**
+ * A work-stealing task: post it to every worker (fill(argsOffset) writes its
+ * arguments; the chunk count is added here), then claim chunks on the calling
+ * thread with runChunk(c) until none are left, then wait for every worker.
+ * If a worker failed (not expected), the chunk it was running is lost, so the
+ * caller runs every chunk again itself: slower, still right.
+ */
+function dispatchChunks(p: Pool, chunks: number, fill: (a: number) => void, runChunk: (c: number) => void): void {
+  const { ctl, args } = p;
+  const counter = counterIndex(ctl);
+  Atomics.store(ctl, counter, 0);
+  let redone = false;
+  dispatch(
+    p,
+    (a) => {
+      fill(a);
+      args[a + ARG.chunks] = chunks;
+    },
+    () => {
+      for (let c = Atomics.add(ctl, counter, 1); c < chunks; c = Atomics.add(ctl, counter, 1)) runChunk(c);
+    },
+    () => {
+      if (redone) return;
+      redone = true;
+      for (let c = 0; c < chunks; c++) runChunk(c);
+    },
+  );
 }
 
 /**
@@ -314,7 +388,7 @@ function dispatch(
   own: () => void,
   redo: (a: number) => void,
 ): void {
-  const seq = (p.seq = p.seq >= 0x3fffffff ? 1 : p.seq + 1);
+  const seq = (p.seq = lastSeq = p.seq >= 0x3fffffff ? 1 : p.seq + 1);
   const { ctl } = p;
   const W = p.workers.length;
   for (let w = 0; w < W; w++) {
@@ -335,6 +409,9 @@ function dispatch(
       if (done === seq) break;
       Atomics.wait(ctl, at, done, 1000);
     }
+  }
+  // Only once every worker is done: a redo must not race a worker still writing.
+  for (let w = 0; w < W; w++) {
     if (Atomics.load(ctl, w * CTL_STRIDE + CTL_ERROR)) {
       Atomics.store(ctl, w * CTL_STRIDE + CTL_ERROR, 0);
       redo(w * ARG_STRIDE);
@@ -472,9 +549,9 @@ export interface WasmDotTask {
 }
 
 /**
- * Split the column groups of an in-place wasm product over the pool (as
- * parallelWasm does with panels). runGroups(g0, g1) runs groups [g0, g1) on
- * the calling thread. Returns false, having done nothing, when there is no
+ * Split the column groups of an in-place wasm product over the pool, in
+ * work-stealing chunks of whole groups as for linear. runGroups(g0, g1) runs
+ * groups [g0, g1) on the calling thread. Returns false, having done nothing, when there is no
  * pool, too little work, or the wasm memory is not shared.
  */
 export function parallelWasmDot(task: WasmDotTask, macs: number, runGroups: (g0: number, g1: number) => void): boolean {
@@ -483,19 +560,93 @@ export function parallelWasmDot(task: WasmDotTask, macs: number, runGroups: (g0:
   if (!p || p.busy || macs < p.minMacs || task.groups < T) return false;
   if (!sendWasmMemory(p, task.memory)) return false;
   const { args } = p;
-  const cut = (t: number) => Math.round((task.groups * t) / T);
-  const fill = (a: number, w: number) => {
-    args[a + ARG.kind] = TASK_WASM_DOT;
-    args[a + DOT.g0] = cut(w + 1);
-    args[a + DOT.g1] = cut(w + 2);
-    args[a + DOT.xPtr] = task.xPtr;
-    args[a + DOT.wPtr] = task.wPtr;
-    args[a + DOT.bPtr] = task.bPtr;
-    args[a + DOT.oPtr] = task.oPtr;
-    args[a + DOT.K] = task.K;
-    args[a + DOT.N] = task.N;
-    args[a + DOT.pairs] = task.pairs;
-  };
-  dispatch(p, fill, () => runGroups(0, cut(1)), (a) => runGroups(args[a + DOT.g0] | 0, args[a + DOT.g1] | 0));
+  // work-stealing chunks of whole groups, as for linear
+  const chunks = Math.min(task.groups, CHUNKS_PER_THREAD * T);
+  dispatchChunks(
+    p,
+    chunks,
+    (a) => {
+      args[a + ARG.kind] = TASK_WASM_DOT;
+      args[a + DOT.groups] = task.groups;
+      args[a + DOT.xPtr] = task.xPtr;
+      args[a + DOT.wPtr] = task.wPtr;
+      args[a + DOT.bPtr] = task.bPtr;
+      args[a + DOT.oPtr] = task.oPtr;
+      args[a + DOT.K] = task.K;
+      args[a + DOT.N] = task.N;
+      args[a + DOT.pairs] = task.pairs;
+    },
+    (ch) => runGroups(chunkStart(ch, chunks, task.groups, 1), chunkStart(ch + 1, chunks, task.groups, 1)),
+  );
+  return true;
+}
+
+/**
+ * Split the B·A (batch, head) pairs of attention.ts's JS attention over the
+ * pool, one pair per work-stealing chunk; workers run attentionPairs with
+ * their own float64 scratch. runPairs(j0, j1) runs pairs [j0, j1) on the
+ * calling thread. Returns false, having done nothing, when there is no pool,
+ * too little work, or a buffer is not shared.
+ */
+export function parallelAttentionJs(t: AttentionTask, macs: number, runPairs: (j0: number, j1: number) => void): boolean {
+  const p = pool;
+  const pairs = t.B * t.A;
+  if (!p || p.busy || macs < p.minMacs || pairs < 2) return false;
+  const ids = [t.ctx, t.q, t.k, t.v, t.maskAdd].map((view) => bufferId(p, view));
+  const probsId = t.probs ? bufferId(p, t.probs) : -2;
+  if (ids.some((id) => id < 0) || probsId === -1) return false;
+  const { args } = p;
+  dispatchChunks(
+    p,
+    pairs,
+    (a) => {
+      args[a + ARG.kind] = TASK_ATTENTION_JS;
+      putView(args, a + ATT.ctx, ids[0], t.ctx);
+      putView(args, a + ATT.q, ids[1], t.q);
+      putView(args, a + ATT.k, ids[2], t.k);
+      putView(args, a + ATT.v, ids[3], t.v);
+      putView(args, a + ATT.mask, ids[4], t.maskAdd);
+      putView(args, a + ATT.probs, t.probs ? probsId : -1, t.probs);
+      args[a + ATT.B] = t.B;
+      args[a + ATT.S] = t.S;
+      args[a + ATT.A] = t.A;
+      args[a + ATT.D] = t.D;
+    },
+    (j) => runPairs(j, j + 1),
+  );
+  return true;
+}
+
+/**
+ * Split an element-wise activation of x[0, n) over the pool in
+ * CHUNKS_PER_THREAD · T chunks; act is the activation's index in
+ * activations.ts's ACTIVATIONS. runRange(i0, i1) runs [i0, i1) on the calling
+ * thread. Returns false, having done nothing, when there is no pool, n is below
+ * minElements, or x is not shared.
+ */
+export function parallelActivation(
+  x: Float32Array,
+  n: number,
+  act: number,
+  minElements: number,
+  runRange: (i0: number, i1: number) => void,
+): boolean {
+  const p = pool;
+  if (!p || p.busy || n < minElements) return false;
+  const id = bufferId(p, x);
+  if (id < 0) return false;
+  const { args } = p;
+  const chunks = CHUNKS_PER_THREAD * (p.workers.length + 1);
+  dispatchChunks(
+    p,
+    chunks,
+    (a) => {
+      args[a + ARG.kind] = TASK_ACTIVATION;
+      putView(args, a + ACT.x, id, x);
+      args[a + ACT.n] = n;
+      args[a + ACT.act] = act;
+    },
+    (c) => runRange(chunkStart(c, chunks, n, 1), chunkStart(c + 1, chunks, n, 1)),
+  );
   return true;
 }

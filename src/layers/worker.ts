@@ -3,19 +3,22 @@
  *
  * It sleeps in Atomics.wait on its task number; when woken it reads the task's
  * numbers from the shared argument block, makes Float32Array views on buffers
- * it was sent once (by id), runs the fast kernel on its block of the output,
- * stores "done" and wakes the caller. Buffers arrive on a MessagePort and are
+ * it was sent once (by id), runs the kernel on the chunks it can claim from the
+ * shared counter (or, for the wasm tasks, on its fixed share), stores "done"
+ * and wakes the caller. Buffers arrive on a MessagePort and are
  * read synchronously with receiveMessageOnPort, because a worker asleep in
  * Atomics.wait never runs its event loop.
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { linearBlock } from './matmul.ts';
+import { attentionPairs, attentionScratch } from './attention.ts';
+import { ACTIVATIONS, applyActivationRange } from './activations.ts';
 import { NR, attachWasmMemory, wasmDotFor, wasmKernelFor } from './wasm-matmul.ts';
 import { dotGroups } from './wasm-dot.ts';
 import { attentionHeads } from './wasm-attention.ts';
 import {
-  ARG, ARG_STRIDE, ATT, CTL_DONE, CTL_ERROR, CTL_SEQ, CTL_STRIDE, CTL_TASKS, TASK_ATTENTION, TASK_WASM, type PoolMessage,
-  DOT, TASK_WASM_DOT,
+  ACT, ARG, ARG_STRIDE, ATT, CTL_DONE, CTL_ERROR, CTL_SEQ, CTL_STRIDE, CTL_TASKS, DOT, TASK_ACTIVATION, TASK_ATTENTION,
+  TASK_ATTENTION_JS, TASK_WASM, TASK_WASM_DOT, chunkStart, counterIndex, type PoolMessage,
 } from './threads.ts';
 
 interface WorkerData { index: number; ctl: SharedArrayBuffer; args: SharedArrayBuffer; port: MessagePort }
@@ -30,6 +33,12 @@ let wasmPanel: ReturnType<typeof wasmKernelFor> | null = null;
 let wasmDot: ReturnType<typeof wasmDotFor> | null = null;
 const c = index * CTL_STRIDE;
 const a = index * ARG_STRIDE;
+const counter = counterIndex(ctl);
+
+/** Claim the next chunk of a work-stealing task (threads.ts's dispatchChunks). */
+function claim(): number {
+  return Atomics.add(ctl, counter, 1);
+}
 
 /** Apply every message waiting on the port. */
 function drain(): void {
@@ -63,6 +72,8 @@ function view(at: number): Float32Array | null {
 
 /** A float64 row of scores for attention, grown as needed. */
 let row = new Float64Array(0);
+/** float64 scratch of the JS attention (attentionScratch(S, D) doubles), grown as needed. */
+let attScratch = new Float64Array(0);
 
 function run(): void {
   drain();
@@ -83,13 +94,6 @@ function run(): void {
     );
     return;
   }
-  if (kind === TASK_WASM_DOT) {
-    dotGroups(
-      wasmDot!, args[a + DOT.xPtr], args[a + DOT.wPtr], args[a + DOT.bPtr], args[a + DOT.oPtr],
-      args[a + DOT.K] | 0, args[a + DOT.N] | 0, args[a + DOT.pairs] | 0, args[a + DOT.g0] | 0, args[a + DOT.g1] | 0,
-    );
-    return;
-  }
   if (kind === TASK_WASM) {
     const p0 = args[a + ARG.p0], p1 = args[a + ARG.p1], panelBytes = args[a + ARG.panelBytes];
     const xPtr = args[a + ARG.xPtr], wPtr = args[a + ARG.wPtr], K = args[a + ARG.K];
@@ -98,13 +102,43 @@ function run(): void {
     for (let p = p0; p < p1; p++) panel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
     return;
   }
+  const chunks = args[a + ARG.chunks] | 0;
+  if (kind === TASK_ATTENTION_JS) {
+    const ctx = view(ATT.ctx)!, q = view(ATT.q)!, k = view(ATT.k)!, v = view(ATT.v)!, mask = view(ATT.mask)!, probs = view(ATT.probs);
+    const B = args[a + ATT.B] | 0, S = args[a + ATT.S] | 0, A = args[a + ATT.A] | 0, D = args[a + ATT.D] | 0;
+    const need = attentionScratch(S, D);
+    if (attScratch.length < need) attScratch = new Float64Array(need);
+    for (let j = claim(); j < chunks; j = claim()) attentionPairs(ctx, q, k, v, mask, probs, B, S, A, D, j, j + 1, attScratch);
+    return;
+  }
+  if (kind === TASK_WASM_DOT) {
+    const groups = args[a + DOT.groups] | 0, xPtr = args[a + DOT.xPtr], wPtr = args[a + DOT.wPtr];
+    const bPtr = args[a + DOT.bPtr], oPtr = args[a + DOT.oPtr];
+    const K = args[a + DOT.K] | 0, N = args[a + DOT.N] | 0, pairs = args[a + DOT.pairs] | 0;
+    for (let ch = claim(); ch < chunks; ch = claim()) {
+      dotGroups(wasmDot!, xPtr, wPtr, bPtr, oPtr, K, N, pairs, chunkStart(ch, chunks, groups, 1), chunkStart(ch + 1, chunks, groups, 1));
+    }
+    return;
+  }
+  if (kind === TASK_ACTIVATION) {
+    const x = view(ACT.x)!, n = args[a + ACT.n] | 0, act = ACTIVATIONS[args[a + ACT.act]];
+    for (let ch = claim(); ch < chunks; ch = claim()) {
+      applyActivationRange(act, x, chunkStart(ch, chunks, n, 1), chunkStart(ch + 1, chunks, n, 1));
+    }
+    return;
+  }
   const out = view(ARG.out)!, x = view(ARG.x)!, W = view(ARG.W)!, bias = view(ARG.bias);
   // `| 0`: the sizes come out of a Float64Array as doubles; as small integers
   // V8 keeps the kernel's index arithmetic in integer registers (2× faster).
-  linearBlock(
-    out, x, W, bias,
-    args[a + ARG.m0] | 0, args[a + ARG.m1] | 0, args[a + ARG.n0] | 0, args[a + ARG.n1] | 0, args[a + ARG.K] | 0, args[a + ARG.N] | 0,
-  );
+  const M = args[a + ARG.M] | 0, K = args[a + ARG.K] | 0, N = args[a + ARG.N] | 0;
+  const byCols = args[a + ARG.byCols] === 1;
+  const len = byCols ? N : M;
+  for (let ch = claim(); ch < chunks; ch = claim()) {
+    const lo = chunkStart(ch, chunks, len, 4), hi = chunkStart(ch + 1, chunks, len, 4);
+    // seen: this task's number, so linearBlock packs x once for all the column chunks this worker takes
+    if (byCols) linearBlock(out, x, W, bias, 0, M, lo, hi, K, N, seen);
+    else linearBlock(out, x, W, bias, lo, hi, 0, N, K, N);
+  }
 }
 
 parentPort!.postMessage('ready');
