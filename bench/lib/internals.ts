@@ -16,7 +16,7 @@ import { allocFloat32 } from '../../src/tensor/alloc.ts';
 import type { BertModel } from '../../src/bert/model.ts';
 
 export { linear, linearFast, linearNaive, allocFloat32 };
-export { setBackend, getBackend } from '../../src/layers/matmul.ts';
+export { setBackend, getBackend, weightMemory } from '../../src/layers/matmul.ts';
 export { linearWasm, wasmSimdSupported, wasmMemoryBytes } from '../../src/layers/wasm-matmul.ts';
 export { setThreads, getThreads, threadStats } from '../../src/layers/threads.ts';
 export { loadBertModel } from '../../src/bert/load.ts';
