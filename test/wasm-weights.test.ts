@@ -91,7 +91,7 @@ sim('dot kernel (W read in place in wasm memory) vs linearNaive', () => {
 // 'wasm' every linear weight in wasm memory with nothing packed.
 const root = resolve(import.meta.dirname, '..');
 const FIXTURES = join(root, 'test', 'fixtures', 'golden');
-const CASES = ['padding-batch', 'f16-weights', 'bf16-weights', 'combo-bf16-legacy-untied-sharded'].filter((c) => existsSync(join(FIXTURES, c)));
+const CASES = ['padding-batch', 'f16-weights', 'bf16-weights', 'combo-bf16-legacy-untied-sharded', 'unaligned-header'].filter((c) => existsSync(join(FIXTURES, c)));
 
 sim('readSafetensors with { memory }', () => {
   it('reads an all-F32 file into the memory: tensors are views there, not copies', () => {
@@ -101,6 +101,13 @@ sim('readSafetensors with { memory }', () => {
     const t = file.float32(name);
     expect(t.buffer).toBe(file.bytes.buffer);
     expect(t.byteOffset).toBe(file.bytes.byteOffset + file.info(name)!.begin);
+  });
+  it('copies the tensors of an unaligned F32 file into the memory (a view would be misaligned)', () => {
+    const file = readSafetensors(join(FIXTURES, 'unaligned-header', 'model.safetensors'), { memory: wasmTensorMemory() });
+    expect(file.dataStart % 4).not.toBe(0);
+    expect(wasmOffset(file.bytes)).toBe(-1);
+    const name = file.names().find((n) => file.info(n)!.dtype === 'F32')!;
+    expect(wasmOffset(file.float32(name))).toBeGreaterThanOrEqual(0);
   });
   it('converts F16 tensors into the memory; the file itself stays outside', () => {
     const file = readSafetensors(join(FIXTURES, 'f16-weights', 'model.safetensors'), { memory: wasmTensorMemory() });

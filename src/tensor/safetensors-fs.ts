@@ -74,8 +74,8 @@ export function readSafetensors(path: string, options: ReadOptions = {}): Safete
 }
 
 /**
- * Whether the header names no float dtype but F32 (integers are fine): then
- * the file's bytes can be the tensors' home. A peek at the header only; a
+ * Whether the header names no float dtype but F32 (integers are fine), every
+ * F32 tensor aligned: then the file's bytes can be the tensors' home. A peek at the header only; a
  * header this cannot read gives false, and parseSafetensors reports it.
  */
 function onlyF32(fd: number, size: number): boolean {
@@ -94,10 +94,14 @@ function onlyF32(fd: number, size: number): boolean {
     return false;
   }
   if (typeof header !== 'object' || header === null) return false;
+  // Every F32 tensor must also start 4-byte aligned, or it would be copied out
+  // of the memory (into JS memory) instead of viewed in place.
+  if ((8 + n) % 4 !== 0) return false;
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const dtype = (entry as { dtype?: unknown } | null)?.dtype;
+    const { dtype, data_offsets: at } = (entry ?? {}) as { dtype?: unknown; data_offsets?: unknown };
     if (!isDType(dtype) || (dtype !== 'F32' && !isIntegerDType(dtype))) return false;
+    if (dtype === 'F32' && !(Array.isArray(at) && at[0] % 4 === 0)) return false;
   }
   return true;
 }
