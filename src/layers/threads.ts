@@ -77,13 +77,13 @@ export const ARG_STRIDE = 32;
 /**
  * Argument slots. kind: which task. TASK_LINEAR: for each of out, x, W, bias a
  * buffer id (-1 = none), byte offset and length, then the sizes M, K, N, the
- * number of chunks and byCols (1: chunks are column ranges, 0: row ranges);
- * m0, m1, n0, n1 are no longer written (the chunks replaced fixed blocks).
+ * number of chunks and byCols (1: chunks are column ranges, 0: row ranges).
  * TASK_WASM: panels [p0, p1) of wasm-matmul.ts's kernel, on the shared wasm memory.
+ * Every work-stealing task has its chunk count at ARG.chunks.
  */
 export const ARG = {
-  kind: 0, out: 1, x: 4, W: 7, bias: 10, m0: 13, m1: 14, n0: 15, n1: 16, K: 17, N: 18,
-  p0: 13, p1: 14, xPtr: 19, wPtr: 20, oPtr: 21, ldo: 22, tiles: 23, panelBytes: 24,
+  kind: 0, out: 1, x: 4, W: 7, bias: 10, p0: 13, p1: 14, K: 17, N: 18,
+  xPtr: 19, wPtr: 20, oPtr: 21, ldo: 22, tiles: 23, panelBytes: 24,
   M: 25, chunks: 26, byCols: 27,
 } as const;
 export const TASK_LINEAR = 0;
@@ -339,14 +339,25 @@ export function parallelLinear(
       args[a + ARG.N] = N;
       args[a + ARG.byCols] = byCols ? 1 : 0;
     },
-    (c) => {
-      const lo = chunkStart(c, chunks, len, 4), hi = chunkStart(c + 1, chunks, len, 4);
-      // p.seq: this product's task number, so the kernel packs x once for all its column chunks
-      if (byCols) kernel(out, x, W, bias, 0, M, lo, hi, K, N, p.seq);
-      else kernel(out, x, W, bias, lo, hi, 0, N, K, N);
-    },
+    (c) => linearChunk(kernel, out, x, W, bias, M, K, N, byCols, c, chunks, p.seq),
   );
   return true;
+}
+
+/**
+ * Chunk c of `chunks` of a product split by parallelLinear, on the calling
+ * thread or a worker: whole 4-wide column ranges when byCols, else row ranges.
+ * seq: the product's task number, passed to the kernel as packKey so that a
+ * thread packs x once for all the column chunks it takes.
+ */
+export function linearChunk(
+  kernel: BlockKernel, out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null,
+  M: number, K: number, N: number, byCols: boolean, c: number, chunks: number, seq: number,
+): void {
+  const len = byCols ? N : M;
+  const lo = chunkStart(c, chunks, len, 4), hi = chunkStart(c + 1, chunks, len, 4);
+  if (byCols) kernel(out, x, W, bias, 0, M, lo, hi, K, N, seq);
+  else kernel(out, x, W, bias, lo, hi, 0, N, K, N);
 }
 
 /**
@@ -487,6 +498,30 @@ export interface AttentionTask {
 }
 
 /**
+ * The writer of an attention's views and sizes into a worker's argument slots
+ * (ATT), shared by the wasm and the JS attention tasks; null, having posted
+ * nothing new, when a view is not SharedArrayBuffer-backed.
+ */
+function attentionViews(p: Pool, t: AttentionTask): ((a: number) => void) | null {
+  const ids = [t.ctx, t.q, t.k, t.v, t.maskAdd].map((view) => bufferId(p, view));
+  const probsId = t.probs ? bufferId(p, t.probs) : -2;
+  if (ids.some((id) => id < 0) || probsId === -1) return null;
+  const { args } = p;
+  return (a) => {
+    putView(args, a + ATT.ctx, ids[0], t.ctx);
+    putView(args, a + ATT.q, ids[1], t.q);
+    putView(args, a + ATT.k, ids[2], t.k);
+    putView(args, a + ATT.v, ids[3], t.v);
+    putView(args, a + ATT.mask, ids[4], t.maskAdd);
+    putView(args, a + ATT.probs, t.probs ? probsId : -1, t.probs);
+    args[a + ATT.B] = t.B;
+    args[a + ATT.S] = t.S;
+    args[a + ATT.A] = t.A;
+    args[a + ATT.D] = t.D;
+  };
+}
+
+/**
  * Split the B·A (batch, head) pairs of an attention over the pool; workers run
  * wasm-attention.ts's attentionHeads in their scratch region scratchOf(w) of
  * the shared wasm memory. runPairs(j0, j1) runs pairs [j0, j1) on the calling
@@ -503,10 +538,8 @@ export function parallelAttention(
   const T = p ? p.workers.length + 1 : 1;
   const pairs = t.B * t.A;
   if (!p || p.busy || macs < p.minMacs || pairs < T) return false;
-  const ids = [t.ctx, t.q, t.k, t.v, t.maskAdd].map((view) => bufferId(p, view));
-  const probsId = t.probs ? bufferId(p, t.probs) : -2;
-  if (ids.some((id) => id < 0) || probsId === -1) return false;
-  if (!sendWasmMemory(p, memory)) return false;
+  const views = attentionViews(p, t);
+  if (!views || !sendWasmMemory(p, memory)) return false;
   const scratch = p.workers.map((_, w) => scratchOf(w));
   const { args } = p;
   const cut = (i: number) => Math.round((pairs * i) / T);
@@ -514,16 +547,7 @@ export function parallelAttention(
     p,
     (a, w) => {
       args[a + ARG.kind] = TASK_ATTENTION;
-      putView(args, a + ATT.ctx, ids[0], t.ctx);
-      putView(args, a + ATT.q, ids[1], t.q);
-      putView(args, a + ATT.k, ids[2], t.k);
-      putView(args, a + ATT.v, ids[3], t.v);
-      putView(args, a + ATT.mask, ids[4], t.maskAdd);
-      putView(args, a + ATT.probs, t.probs ? probsId : -1, t.probs);
-      args[a + ATT.B] = t.B;
-      args[a + ATT.S] = t.S;
-      args[a + ATT.A] = t.A;
-      args[a + ATT.D] = t.D;
+      views(a);
       args[a + ATT.j0] = cut(w + 1);
       args[a + ATT.j1] = cut(w + 2);
       args[a + ATT.scratch] = scratch[w];
@@ -592,25 +616,15 @@ export function parallelAttentionJs(t: AttentionTask, macs: number, runPairs: (j
   const p = pool;
   const pairs = t.B * t.A;
   if (!p || p.busy || macs < p.minMacs || pairs < 2) return false;
-  const ids = [t.ctx, t.q, t.k, t.v, t.maskAdd].map((view) => bufferId(p, view));
-  const probsId = t.probs ? bufferId(p, t.probs) : -2;
-  if (ids.some((id) => id < 0) || probsId === -1) return false;
+  const views = attentionViews(p, t);
+  if (!views) return false;
   const { args } = p;
   dispatchChunks(
     p,
     pairs,
     (a) => {
       args[a + ARG.kind] = TASK_ATTENTION_JS;
-      putView(args, a + ATT.ctx, ids[0], t.ctx);
-      putView(args, a + ATT.q, ids[1], t.q);
-      putView(args, a + ATT.k, ids[2], t.k);
-      putView(args, a + ATT.v, ids[3], t.v);
-      putView(args, a + ATT.mask, ids[4], t.maskAdd);
-      putView(args, a + ATT.probs, t.probs ? probsId : -1, t.probs);
-      args[a + ATT.B] = t.B;
-      args[a + ATT.S] = t.S;
-      args[a + ATT.A] = t.A;
-      args[a + ATT.D] = t.D;
+      views(a);
     },
     (j) => runPairs(j, j + 1),
   );

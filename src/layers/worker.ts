@@ -18,7 +18,7 @@ import { dotGroups } from './wasm-dot.ts';
 import { attentionHeads } from './wasm-attention.ts';
 import {
   ACT, ARG, ARG_STRIDE, ATT, CTL_DONE, CTL_ERROR, CTL_SEQ, CTL_STRIDE, CTL_TASKS, DOT, TASK_ACTIVATION, TASK_ATTENTION,
-  TASK_ATTENTION_JS, TASK_WASM, TASK_WASM_DOT, chunkStart, counterIndex, type PoolMessage,
+  TASK_ATTENTION_JS, TASK_WASM, TASK_WASM_DOT, chunkStart, counterIndex, linearChunk, type PoolMessage,
 } from './threads.ts';
 
 interface WorkerData { index: number; ctl: SharedArrayBuffer; args: SharedArrayBuffer; port: MessagePort }
@@ -132,13 +132,8 @@ function run(): void {
   // V8 keeps the kernel's index arithmetic in integer registers (2× faster).
   const M = args[a + ARG.M] | 0, K = args[a + ARG.K] | 0, N = args[a + ARG.N] | 0;
   const byCols = args[a + ARG.byCols] === 1;
-  const len = byCols ? N : M;
-  for (let ch = claim(); ch < chunks; ch = claim()) {
-    const lo = chunkStart(ch, chunks, len, 4), hi = chunkStart(ch + 1, chunks, len, 4);
-    // seen: this task's number, so linearBlock packs x once for all the column chunks this worker takes
-    if (byCols) linearBlock(out, x, W, bias, 0, M, lo, hi, K, N, seen);
-    else linearBlock(out, x, W, bias, lo, hi, 0, N, K, N);
-  }
+  // seen: this task's number, so linearBlock packs x once for all the column chunks this worker takes
+  for (let ch = claim(); ch < chunks; ch = claim()) linearChunk(linearBlock, out, x, W, bias, M, K, N, byCols, ch, chunks, seen);
 }
 
 parentPort!.postMessage('ready');
