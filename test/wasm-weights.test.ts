@@ -1,7 +1,8 @@
 // Weights in wasm memory: wasm-dot.ts's in-place kernel against the reference,
 // and checkpoints loaded under the 'wasm' backend straight into wasm memory.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { linearNaive, setBackend, weightMemory } from '../src/layers/matmul.ts';
 import { linearWasm, wasmCopiedBytes, wasmOffset, wasmSimdSupported, wasmTensorMemory } from '../src/layers/wasm-matmul.ts';
@@ -108,6 +109,30 @@ sim('readSafetensors with { memory }', () => {
     expect(wasmOffset(file.bytes)).toBe(-1);
     const name = file.names().find((n) => file.info(n)!.dtype === 'F32')!;
     expect(wasmOffset(file.float32(name))).toBeGreaterThanOrEqual(0);
+  });
+  it('refuses a corrupt file with the same message as without a memory (the header is parsed before the data is read)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bert-ts-wasm-'));
+    try {
+      const bytes = readFileSync(join(FIXTURES, 'padding-batch', 'model.safetensors'));
+      const cases = { truncated: bytes.subarray(0, bytes.length - 4), 'huge header': Uint8Array.of(255, 255, 255, 255, 0, 0, 0, 0), tiny: Uint8Array.of(1, 2) };
+      for (const [name, data] of Object.entries(cases)) {
+        const path = join(dir, `${name}.safetensors`);
+        writeFileSync(path, data);
+        const message = (f: () => unknown) => {
+          try {
+            f();
+          } catch (e) {
+            return (e as Error).message;
+          }
+          return 'no error';
+        };
+        const plain = message(() => readSafetensors(path));
+        expect(plain, name).toContain(path);
+        expect(message(() => readSafetensors(path, { memory: wasmTensorMemory() })), name).toBe(plain);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('converts F16 tensors into the memory; the file itself stays outside', () => {
     const file = readSafetensors(join(FIXTURES, 'f16-weights', 'model.safetensors'), { memory: wasmTensorMemory() });

@@ -2,15 +2,18 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { BertTsError } from './errors.ts';
 import type { TensorMemory } from './alloc.ts';
-import { isDType, isIntegerDType } from './dtype.ts';
+import { isIntegerDType } from './dtype.ts';
 import {
   parseSafetensors,
+  parseSafetensorsHeader,
   parseSafetensorsIndex,
+  safetensorsHeaderLength,
   safetensorsHeader,
   MAX_HEADER_BYTES,
   SafetensorsFile,
   ShardedSafetensors,
   type F32TensorToWrite,
+  type SafetensorsHeader,
   type TensorSource,
 } from './safetensors.ts';
 
@@ -50,7 +53,11 @@ export function readSafetensors(path: string, options: ReadOptions = {}): Safete
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new BertTsError(`${path}: is a folder, not a safetensors file`, 'use openCheckpoint for a model folder');
     const size = stat.size;
-    const place = options.memory !== undefined && onlyF32(fd, size);
+    // With a memory: parse the header first, then read the whole file into that
+    // memory when every float tensor is F32 and 4-byte aligned (its tensors are
+    // then views there); otherwise read as usual and convert each tensor into it.
+    const header = options.memory ? readHeader(fd, size, path) : undefined;
+    const place = header !== undefined && header.tensors.every((t) => (t.dtype === 'F32' ? t.begin % 4 === 0 : isIntegerDType(t.dtype)));
     let bytes: Uint8Array;
     try {
       if (place) bytes = options.memory!.bytes(size);
@@ -61,49 +68,33 @@ export function readSafetensors(path: string, options: ReadOptions = {}): Safete
         : 'the file is too large for one buffer in this runtime; use a sharded checkpoint';
       throw new BertTsError(`${path}: cannot allocate ${size} bytes to read it (${(e as Error).message})`, hint);
     }
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, bytes, at, Math.min(CHUNK, size - at), at);
-      if (n === 0) throw new BertTsError(`${path}: file shrank while being read (got ${at} of ${size} bytes)`);
-      at += n;
-    }
-    return parseSafetensors(bytes, path, { memory: place ? undefined : options.memory });
+    readStart(fd, bytes, path);
+    const memory = place ? undefined : options.memory;
+    if (header) return new SafetensorsFile(path, bytes, header.metadata, header.dataStart, header.tensors, memory);
+    return parseSafetensors(bytes, path, { memory });
   } finally {
     closeSync(fd);
   }
 }
 
-/**
- * Whether the header names no float dtype but F32 (integers are fine), every
- * F32 tensor aligned: then the file's bytes can be the tensors' home. A peek at the header only; a
- * header this cannot read gives false, and parseSafetensors reports it.
- */
-function onlyF32(fd: number, size: number): boolean {
-  if (size < 8) return false;
-  const head = new Uint8Array(8);
-  readSync(fd, head, 0, 8, 0);
-  const dv = new DataView(head.buffer);
-  const n = dv.getUint32(4, true) * 4294967296 + dv.getUint32(0, true);
-  if (n > MAX_HEADER_BYTES || 8 + n > size) return false;
-  const text = new Uint8Array(n);
-  if (readSync(fd, text, 0, n, 8) !== n) return false;
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder().decode(text));
-  } catch {
-    return false;
+/** Read and validate the header of the open file (size bytes) without reading its data. */
+function readHeader(fd: number, size: number, path: string): SafetensorsHeader {
+  const first = readStart(fd, new Uint8Array(Math.min(8, size)), path);
+  const n = safetensorsHeaderLength(first);
+  // a length the parser will refuse: let it say why, from the 8 bytes
+  if (n < 0 || n > MAX_HEADER_BYTES || 8 + n > size) return parseSafetensorsHeader(first, size, path);
+  return parseSafetensorsHeader(readStart(fd, new Uint8Array(8 + n), path), size, path);
+}
+
+/** Fill `bytes` with the file's first bytes.length bytes (at most CHUNK per read(2)); returns bytes. */
+function readStart(fd: number, bytes: Uint8Array, path: string): Uint8Array {
+  let at = 0;
+  while (at < bytes.length) {
+    const n = readSync(fd, bytes, at, Math.min(CHUNK, bytes.length - at), at);
+    if (n === 0) throw new BertTsError(`${path}: file shrank while being read (got ${at} of ${bytes.length} bytes)`);
+    at += n;
   }
-  if (typeof header !== 'object' || header === null) return false;
-  // Every F32 tensor must also start 4-byte aligned, or it would be copied out
-  // of the memory (into JS memory) instead of viewed in place.
-  if ((8 + n) % 4 !== 0) return false;
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const { dtype, data_offsets: at } = (entry ?? {}) as { dtype?: unknown; data_offsets?: unknown };
-    if (!isDType(dtype) || (dtype !== 'F32' && !isIntegerDType(dtype))) return false;
-    if (dtype === 'F32' && !(Array.isArray(at) && at[0] % 4 === 0)) return false;
-  }
-  return true;
+  return bytes;
 }
 
 /**

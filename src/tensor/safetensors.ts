@@ -63,7 +63,7 @@ export class SafetensorsFile implements TensorSource {
   readonly memory: TensorMemory | undefined;
   private readonly tensors: Map<string, TensorInfo>;
 
-  /** Use parseSafetensors(), which validates; this only stores. */
+  /** Use parseSafetensors() (or parseSafetensorsHeader), which validate; this only stores. */
   constructor(
     file: string, bytes: Uint8Array, metadata: Record<string, string>, dataStart: number, tensors: TensorInfo[], memory?: TensorMemory,
   ) {
@@ -130,26 +130,54 @@ export interface ParseOptions {
 
 /** Parse and validate a whole safetensors file held in `bytes`. `file` names it in errors. */
 export function parseSafetensors(bytes: Uint8Array, file: string, options: ParseOptions = {}): SafetensorsFile {
+  const { metadata, dataStart, tensors } = parseSafetensorsHeader(bytes, bytes.byteLength, file);
+  return new SafetensorsFile(file, bytes, metadata, dataStart, tensors, options.memory);
+}
+
+/** What a safetensors header says: metadata, where the data starts, the tensors (offsets from the file's start). */
+export interface SafetensorsHeader {
+  metadata: Record<string, string>;
+  dataStart: number;
+  tensors: TensorInfo[];
+}
+
+/**
+ * The length of the JSON header a safetensors file's first 8 bytes give (u64
+ * little-endian), or -1 when there are fewer than 8 bytes.
+ */
+export function safetensorsHeaderLength(bytes: Uint8Array): number {
+  if (bytes.byteLength < 8) return -1;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, 8);
+  // u64 as two u32 halves: exact up to 2^53, and anything that large is refused anyway.
+  return dv.getUint32(4, true) * 4294967296 + dv.getUint32(0, true);
+}
+
+/**
+ * Parse and validate the header of a safetensors file of `fileLength` bytes:
+ * `head` holds the file's first bytes, at least 8 + the header length of them
+ * (or the whole file). Every check against the data section uses fileLength,
+ * so the file's data need not be read yet: readSafetensors parses the header
+ * before it decides where to read the data to.
+ */
+export function parseSafetensorsHeader(head: Uint8Array, fileLength: number, file: string): SafetensorsHeader {
   const fail = (problem: string): never => {
     throw new BertTsError(`${file}: ${problem}`, FORMAT_HINT);
   };
 
-  if (bytes.byteLength < 8) fail(`file is ${bytes.byteLength} bytes, too short to hold the 8-byte header length`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  // u64 as two u32 halves: exact up to 2^53, and anything that large is refused anyway.
-  const headerLength = dv.getUint32(4, true) * 4294967296 + dv.getUint32(0, true);
+  const headerLength = safetensorsHeaderLength(head);
+  if (headerLength < 0) fail(`file is ${fileLength} bytes, too short to hold the 8-byte header length`);
   if (headerLength > MAX_HEADER_BYTES) {
     fail(`header length ${headerLength} is absurd (the limit is ${MAX_HEADER_BYTES} bytes)`);
   }
-  if (8 + headerLength > bytes.byteLength) {
-    fail(`header length ${headerLength} goes beyond the end of the file (${bytes.byteLength} bytes)`);
+  if (8 + headerLength > fileLength) {
+    fail(`header length ${headerLength} goes beyond the end of the file (${fileLength} bytes)`);
   }
   const dataStart = 8 + headerLength;
-  const dataLength = bytes.byteLength - dataStart;
+  const dataLength = fileLength - dataStart;
 
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, dataStart));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(head.subarray(8, dataStart));
   } catch {
     return fail('header is not valid UTF-8');
   }
@@ -213,7 +241,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string, options: Parse
     t.begin += dataStart;
     t.end += dataStart;
   }
-  return new SafetensorsFile(file, bytes, metadata, dataStart, tensors, options.memory);
+  return { metadata, dataStart, tensors };
 }
 
 function checkMetadata(entry: unknown, fail: (problem: string) => never): Record<string, string> {
