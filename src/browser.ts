@@ -1,6 +1,6 @@
 // bert-ts without Node APIs: everything that works from bytes in memory.
 export { Tensor, numel, shapeString } from './tensor/tensor.ts';
-export { BertTsError } from './tensor/errors.ts';
+export { BertTsError } from './errors.ts';
 export { parseSafetensors, serializeSafetensors, type TensorSource, type TensorInfo } from './tensor/safetensors.ts';
 export { parseBertConfig, type BertConfig } from './bert/config.ts';
 export { BertModel, type BertInput, type BertOutput, type ForwardOptions } from './bert/model.ts';

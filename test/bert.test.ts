@@ -8,7 +8,7 @@ import { BertModel } from '../src/bert/model.ts';
 import { loadBertModel, readBertConfig } from '../src/bert/load.ts';
 import { openCheckpoint } from '../src/tensor/safetensors-fs.ts';
 import type { TensorSource } from '../src/tensor/safetensors.ts';
-import { BertTsError } from '../src/tensor/errors.ts';
+import { BertTsError } from '../src/errors.ts';
 import { readGoldenInputs } from '../src/golden/golden-case.ts';
 
 const FIX = resolve(import.meta.dirname, 'fixtures', 'golden');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runGolden } from '../src/cli/golden.ts';
 import { readSafetensors, writeSafetensors } from '../src/tensor/safetensors-fs.ts';
-import { BertTsError } from '../src/tensor/errors.ts';
+import { BertTsError } from '../src/errors.ts';
 
 const CASE = resolve(import.meta.dirname, 'fixtures', 'golden', 'padding-batch');
 

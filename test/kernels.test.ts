@@ -6,7 +6,7 @@ import { softmaxRow, softmaxNaive } from '../src/layers/softmax.ts';
 import { attention, attentionNaive } from '../src/layers/attention.ts';
 import { embeddingGather, bertEmbeddingSum } from '../src/layers/embedding.ts';
 import { MASK_FILL } from '../src/bert/model.ts';
-import { BertTsError } from '../src/tensor/errors.ts';
+import { BertTsError } from '../src/errors.ts';
 
 /** a small deterministic generator (mulberry32) so failures reproduce */
 function rng(seed: number): () => number {

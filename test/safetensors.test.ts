@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DTYPE_SIZE, decodeFloat32, decodeInts, type DType } from '../src/tensor/dtype.ts';
-import { BertTsError } from '../src/tensor/errors.ts';
+import { BertTsError } from '../src/errors.ts';
 import { openCheckpoint, readSafetensors, writeSafetensors } from '../src/tensor/safetensors-fs.ts';
 import { parseSafetensors, serializeSafetensors, type TensorSource } from '../src/tensor/safetensors.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor, numel, shapeString, sameShape } from '../src/tensor/tensor.ts';
 import { allocFloat32 } from '../src/tensor/alloc.ts';
-import { BertTsError } from '../src/tensor/errors.ts';
+import { BertTsError } from '../src/errors.ts';
 
 describe('Tensor', () => {
   it('holds data with an explicit shape and checks the element count', () => {

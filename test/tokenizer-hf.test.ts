@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { appendFileSync } from 'node:fs';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
 import type { BertTokenizer, EncodeOptions } from '../src/tokenizer/index.ts';
-import { BertTsError } from '../src/tensor/errors.ts';
+import { BertTsError } from '../src/errors.ts';
 import { HARD_STRINGS, HAVE_HF, HF_DIR, MODELS, cleanUp, configureReference, flatOurs, flatRef, referenceFor, rng, type Flat } from './tokenizer-reference.ts';
 
 const RANDOM_PER_MODEL = Number(process.env.BERT_TS_TOKENIZER_CASES ?? 10_000);

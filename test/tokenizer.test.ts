@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { BertTokenizer, Vocab } from '../src/tokenizer/index.ts';
 import { WordPiece } from '../src/tokenizer/wordpiece.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
-import { BertTsError } from '../src/tensor/errors.ts';
+import { BertTsError } from '../src/errors.ts';
 import { HAVE_HF, HF_DIR, flatOurs, flatRef, hf, referenceJson, rng } from './tokenizer-reference.ts';
 
 const VOCAB = [

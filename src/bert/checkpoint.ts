@@ -14,7 +14,7 @@
  * naming it; tensors we do not use (a classifier head, …) are returned as
  * `unused` so the caller can report them, as transformers warns about them.
  */
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { shapeString, sameShape } from '../tensor/tensor.ts';
 import type { TensorSource } from '../tensor/safetensors.ts';
 import type { BertConfig } from './config.ts';

@@ -3,7 +3,7 @@
  * key a file may leave out. Everything the forward pass depends on numerically
  * (activation, LayerNorm eps) is read from here; nothing is assumed.
  */
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { activationFor, type Activation } from '../layers/activations.ts';
 
 export interface BertConfig {

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { openCheckpoint } from '../tensor/safetensors-fs.ts';
 import { weightMemory } from '../layers/matmul.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';

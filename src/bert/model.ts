@@ -2,7 +2,7 @@
  * BertModel: config + read-only weights + a forward pass that mirrors
  * transformers' BertModel / BertForPreTraining (eager attention, inference).
  */
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { allocFloat32 } from '../tensor/alloc.ts';
 import type { TensorSource } from '../tensor/safetensors.ts';

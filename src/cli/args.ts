@@ -1,4 +1,4 @@
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { setBackend, type Backend } from '../layers/matmul.ts';
 import { wasmSimdSupported } from '../layers/wasm-matmul.ts';
 

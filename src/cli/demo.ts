@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { shapeString } from '../tensor/tensor.ts';
 import { loadBertModel } from '../bert/load.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';

@@ -1,7 +1,7 @@
 // bert-ts forward: load a model folder, run forward passes, report shapes,
 // timings and peak memory. For trying a checkpoint and for quick measurements
 // (the benchmark suite in bench/ is the place for comparisons).
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { shapeString } from '../tensor/tensor.ts';
 import { loadBertModel } from '../bert/load.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';

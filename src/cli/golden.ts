@@ -1,5 +1,5 @@
 // bert-ts golden verify | record
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { shapeString } from '../tensor/tensor.ts';
 import { loadBertModel } from '../bert/load.ts';
 import { verifyGoldenCase, type VerifyReport } from '../golden/verify.ts';

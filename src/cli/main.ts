@@ -1,6 +1,6 @@
 // bert-ts command line. Each command lives in its own file; this one only
 // dispatches and turns a BertTsError into one clear line (no stack trace).
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { runTokenize } from './tokenize.ts';
 import { runGolden } from './golden.ts';
 import { runDemo } from './demo.ts';

@@ -1,7 +1,7 @@
 // bert-ts tokenize: text → ids, as JSON. One text (or pair) from the command line,
 // or JSON lines from stdin with --jsonl (one {"text", "pair"?} in, one encoding out).
 import { createInterface } from 'node:readline';
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { intOption, parseArgs, type ParsedArgs } from './args.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import type { BertTokenizer, EncodeOptions, Encoding } from '../tokenizer/index.ts';

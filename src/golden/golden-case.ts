@@ -6,7 +6,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import type { BertInput } from '../bert/model.ts';
 
 /** The tensors a golden file may hold, with their shapes in terms of the model. */

@@ -3,7 +3,7 @@
  * every reference tensor present, tensor by tensor (llm.c's test_gpt2 style).
  */
 import { existsSync } from 'node:fs';
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { sameShape } from '../tensor/tensor.ts';
 import { readSafetensors } from '../tensor/safetensors-fs.ts';
 import { loadBertModel } from '../bert/load.ts';

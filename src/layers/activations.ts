@@ -3,7 +3,7 @@
  * The names are Hugging Face's `hidden_act` strings (transformers' ACT2FN), and
  * every form is exact: an erf model gets erf GELU, never the tanh shortcut.
  */
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { parallelActivation } from './threads.ts';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π

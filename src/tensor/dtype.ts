@@ -1,6 +1,6 @@
 import { getFloat16 } from '@petamoriken/float16';
 import { allocFloat32, type TensorMemory } from './alloc.ts';
-import { BertTsError } from './errors.ts';
+import { BertTsError } from '../errors.ts';
 
 /**
  * The element types a safetensors header may name, and how each becomes a

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { BertTsError } from './errors.ts';
+import { BertTsError } from '../errors.ts';
 import type { TensorMemory } from './alloc.ts';
 import { isIntegerDType } from './dtype.ts';
 import {

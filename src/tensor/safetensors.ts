@@ -1,5 +1,5 @@
 import { DTYPES, DTYPE_SIZE, decodeFloat32, decodeInts, isDType, isIntegerDType, type DType } from './dtype.ts';
-import { BertTsError } from './errors.ts';
+import { BertTsError } from '../errors.ts';
 import type { TensorMemory } from './alloc.ts';
 import { numel, shapeString } from './tensor.ts';
 

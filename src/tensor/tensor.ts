@@ -1,4 +1,4 @@
-import { BertTsError } from './errors.ts';
+import { BertTsError } from '../errors.ts';
 
 /**
  * The tensor: a Float32Array and an explicit row-major shape. Nothing more.

@@ -6,7 +6,7 @@
 //   → truncate into windows (encoding.ts) → add special tokens (template.ts) → pad
 //
 // Offsets are UTF-16 indices into the text the token came from.
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { TokenMatcher, type AddedToken } from './added-vocabulary.ts';
 import { cleanUpTokenization, decodeWordPieces } from './decoder.ts';
 import {

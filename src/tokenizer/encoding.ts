@@ -1,7 +1,7 @@
 // The encoding of one input (a text or a pair), and the steps that shape it after
 // tokenization: truncation into windows, and padding. Both follow HF tokenizers'
 // Encoding::truncate / truncate_encodings / pad (tokenizer/encoding.rs, utils/).
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 
 export interface Encoding {
   inputIds: number[];

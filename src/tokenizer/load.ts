@@ -9,7 +9,7 @@
 // "no limit" 1e30), from config.json's max_position_embeddings, else 512.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import { BertTokenizer, type AddedToken, type BertTokenizerOptions } from './bert-tokenizer.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,7 @@
 // a pair, and which token type id each part gets. BERT's is
 //   single: [CLS] $A [SEP]          (type ids 0)
 //   pair:   [CLS] $A [SEP] $B:1 [SEP]:1
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import type { Encoding, TokenSequence } from './encoding.ts';
 
 export type TemplatePiece =

@@ -5,7 +5,7 @@
 //
 // The file's own `truncation` and `padding` settings are not applied: as in
 // transformers, each call decides (see BertTokenizer.encode's options).
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 import type { AddedToken } from './added-vocabulary.ts';
 import type { BertTokenizerSpec } from './bert-tokenizer.ts';
 import type { BertNormalizerOptions } from './normalizer.ts';

@@ -1,5 +1,5 @@
 // A WordPiece vocabulary: id → token (a line of vocab.txt) and token → id.
-import { BertTsError } from '../tensor/errors.ts';
+import { BertTsError } from '../errors.ts';
 
 export class Vocab {
   /** Token of each id. */
