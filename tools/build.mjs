@@ -12,7 +12,7 @@ process.chdir(root);
 rmSync('dist', { recursive: true, force: true });
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
-const node = { ...common, platform: 'node', external: ['@petamoriken/float16'] };
+const node = { ...common, platform: 'node', external: ['@petamoriken/float16', 'cli-progress'] };
 
 await build({ ...node, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' });
 await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });

@@ -1,6 +1,8 @@
 import { BertTsError } from '../errors.ts';
 import { setBackend, type Backend } from '../layers/matmul.ts';
 import { wasmSimdSupported } from '../layers/wasm-matmul.ts';
+import { resolveModelFolder, type ModelParts } from '../hub/resolve.ts';
+import { progressReporter } from './progress-bar.ts';
 
 /**
  * A small argument parser shared by the commands: `--name value`, `--flag`,
@@ -40,6 +42,10 @@ export function parseArgs(
       } else {
         throw new BertTsError(`${command}: unknown option '${a}'`, `run 'bert-ts ${command} --help'`);
       }
+    } else if (a === '-m' && known.has('model')) {
+      const value = args[++i];
+      if (value === undefined) throw new BertTsError(`${command}: option -m needs a value`);
+      options.set('model', value);
     } else if (a === '-h') {
       flags.add('help');
     } else {
@@ -83,4 +89,17 @@ export function backendOption(command: string, parsed: ParsedArgs): Backend {
     throw new BertTsError(`${command}: --backend wasm: this runtime has no WebAssembly SIMD`, 'use --backend js');
   }
   return setBackend(raw);
+}
+
+/**
+ * --model NAME_OR_PATH → a folder: a folder as it is, a model id through the
+ * Hugging Face cache (downloading what is missing, with a bar on a TTY).
+ */
+export async function modelFolder(name: string, parts: ModelParts = 'all'): Promise<string> {
+  const bar = await progressReporter();
+  try {
+    return await resolveModelFolder(name, { parts, onProgress: bar.onProgress });
+  } finally {
+    bar.stop();
+  }
 }

@@ -7,9 +7,9 @@ import { loadBertModel } from '../bert/load.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { setThreads, getThreads } from '../layers/threads.ts';
 import type { BertInput } from '../bert/model.ts';
-import { BACKEND_HELP, backendOption, intOption, parseArgs, type ParsedArgs } from './args.ts';
+import { BACKEND_HELP, backendOption, intOption, modelFolder, parseArgs, type ParsedArgs } from './args.ts';
 
-const USAGE = `usage: bert-ts forward --model DIR [--text TEXT [--pair TEXT]] [--batch B --seq S] [--threads N] [--backend B] [--repeat R] [--json]
+const USAGE = `usage: bert-ts forward --model NAME_OR_PATH [--text TEXT [--pair TEXT]] [--batch B --seq S] [--threads N] [--backend B] [--repeat R] [--json]
   --text     tokenize TEXT with the model's vocabulary (vocab.txt / tokenizer.json) and run it
   --seq/--batch  without --text: run B rows of S synthetic ids (default 1 × 128)
   --threads  threads for the matrix products and attention (default 1)
@@ -24,13 +24,14 @@ function count(a: ParsedArgs, name: string, fallback: number): number {
 export async function runForward(args: string[]): Promise<number> {
   const a = parseArgs('forward', args, { options: ['model', 'text', 'pair', 'batch', 'seq', 'threads', 'backend', 'repeat'], flags: ['json'] });
   if (a.flags.has('help')) return console.log(USAGE), 0;
-  const dir = a.options.get('model');
-  if (!dir) throw new BertTsError('forward: --model DIR is required', USAGE.split('\n')[0]);
+  const name = a.options.get('model');
+  if (!name) throw new BertTsError('forward: --model NAME_OR_PATH is required', USAGE.split('\n')[0]);
   const threads = count(a, 'threads', 1);
   const repeat = count(a, 'repeat', 3);
   const backend = backendOption('forward', a);
   if (threads > 1) await setThreads(threads);
 
+  const dir = await modelFolder(name, a.options.has('text') ? 'all' : 'model');
   const t0 = performance.now();
   const model = loadBertModel(dir);
   const loadMs = performance.now() - t0;
@@ -38,7 +39,7 @@ export async function runForward(args: string[]): Promise<number> {
   let input: BertInput;
   const text = a.options.get('text');
   if (text !== undefined) {
-    const e = loadTokenizer(dir).encode(text, a.options.get('pair'), { truncation: true, maxLength: model.config.maxPositionEmbeddings });
+    const e = loadTokenizer(dir, { name }).encode(text, a.options.get('pair'), { truncation: true, maxLength: model.config.maxPositionEmbeddings });
     input = { inputIds: [e.inputIds], attentionMask: [e.attentionMask], tokenTypeIds: [e.tokenTypeIds] };
   } else {
     const B = count(a, 'batch', 1);
@@ -56,7 +57,7 @@ export async function runForward(args: string[]): Promise<number> {
   }
   times.sort((x, y) => x - y);
   const result = {
-    model: dir,
+    model: name,
     batch: input.inputIds.length,
     seq: input.inputIds[0].length,
     threads: getThreads(),
@@ -72,7 +73,7 @@ export async function runForward(args: string[]): Promise<number> {
   if (a.flags.has('json')) {
     console.log(JSON.stringify(result));
   } else {
-    console.log(`model ${dir}: load ${result.loadMs} ms`);
+    console.log(`model ${name}: load ${result.loadMs} ms`);
     console.log(`forward [${result.batch}, ${result.seq}] on ${result.threads} thread(s), ${backend} backend: median ${result.forwardMs.median} ms (min ${result.forwardMs.min}, max ${result.forwardMs.max}, ${repeat} runs)`);
     console.log(`lastHiddenState ${shapeString(out.lastHiddenState.shape)}${out.poolerOutput ? `, poolerOutput ${shapeString(out.poolerOutput.shape)}` : ''}`);
     console.log(`peak RSS ${result.peakRssMB} MB`);

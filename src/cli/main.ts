@@ -5,18 +5,24 @@ import { runTokenize } from './tokenize.ts';
 import { runGolden } from './golden.ts';
 import { runDemo } from './demo.ts';
 import { runForward } from './forward.ts';
+import { runDownload } from './download.ts';
+import { runInspect } from './inspect.ts';
 
 const USAGE = `bert-ts: BERT inference in pure TypeScript
 
 usage:
   bert-ts demo [--model DIR] [--backend B]   tokenize, forward and golden-check the model in weights/
-  bert-ts forward --model DIR [--text TEXT] [--seq S] [--threads N] [--backend B]   load, run, time
-  bert-ts tokenize --model DIR [--pair TEXT] TEXT
+  bert-ts forward --model NAME_OR_PATH [--text TEXT] [--seq S] [--threads N] [--backend B]   load, run, time
+  bert-ts tokenize --model NAME_OR_PATH [--pair TEXT] TEXT
   bert-ts tokenize --model DIR --jsonl       JSON lines in ({"text", "pair"?}), JSON lines out
+  bert-ts download NAME [--revision R] [--json]   fill the Hugging Face cache, print the snapshot folder
+  bert-ts inspect NAME_OR_PATH [--json]       config, heads, unused tensors, tensors, parameters, tokenizer
   bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--json]
   bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors
   bert-ts --help | --version
 
+--model (-m) takes a model folder or a Hub model id (org/name), found in the Hugging Face
+cache or downloaded into it (HF_HUB_CACHE / HF_HOME, HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE=1).
 Run any command with --help for its options.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -24,6 +30,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   golden: runGolden,
   demo: runDemo,
   forward: runForward,
+  download: runDownload,
+  inspect: runInspect,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -2,20 +2,20 @@
 // or JSON lines from stdin with --jsonl (one {"text", "pair"?} in, one encoding out).
 import { createInterface } from 'node:readline';
 import { BertTsError } from '../errors.ts';
-import { intOption, parseArgs, type ParsedArgs } from './args.ts';
+import { intOption, modelFolder, parseArgs, type ParsedArgs } from './args.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import type { BertTokenizer, EncodeOptions, Encoding } from '../tokenizer/index.ts';
 
 const USAGE = `usage:
-  bert-ts tokenize --model DIR [--pair TEXT] [options] TEXT
-  bert-ts tokenize --model DIR --jsonl [options] < in.jsonl > out.jsonl
+  bert-ts tokenize --model NAME_OR_PATH [--pair TEXT] [options] TEXT
+  bert-ts tokenize --model NAME_OR_PATH --jsonl [options] < in.jsonl > out.jsonl
 
 Tokenizes with the model folder's tokenizer.json, or vocab.txt (+ tokenizer_config.json),
 exactly as Hugging Face's BertTokenizerFast does. Prints input_ids, token_type_ids,
 attention_mask, tokens and offsets (UTF-16 [start, end) into the text the token comes from).
 
 options:
-  --model DIR           model folder (required)
+  --model NAME_OR_PATH  model folder or Hub model id (required; -m)
   --pair TEXT           second text of a pair
   --jsonl               read {"text": ..., "pair"?: ...} per line from stdin, write one JSON object per line
   --max-length N        truncation / padding length (default: the model's max length)
@@ -43,7 +43,7 @@ export async function runTokenize(args: string[], io: TokenizeIo = { stdin: proc
   const model = a.options.get('model');
   if (!model) throw new BertTsError('tokenize: --model DIR is required', "run 'bert-ts tokenize --help'");
   const options = encodeOptions(a);
-  const tokenizer = loadTokenizer(model);
+  const tokenizer = loadTokenizer(await modelFolder(model, 'tokenizer'), { name: model });
 
   if (a.flags.has('jsonl')) {
     if (a.positionals.length > 0 || a.options.has('pair')) {

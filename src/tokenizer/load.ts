@@ -58,7 +58,11 @@ function addedTokensDecoder(d: Json): AddedToken[] | undefined {
     }));
 }
 
-export function loadTokenizer(dir: string): BertTokenizer {
+/**
+ * The synchronous folder loader. `name` stands in for the folder's name when
+ * guessing "-cased" (a Hub cache snapshot folder is named by its commit).
+ */
+export function loadTokenizer(dir: string, folder: { name?: string } = {}): BertTokenizer {
   const config = readJson(join(dir, 'tokenizer_config.json')) ?? {};
   const specialMap = readJson(join(dir, 'special_tokens_map.json')) ?? {};
   const special = (name: string) => tokenString(specialMap[name]) ?? tokenString(config[name]);
@@ -85,7 +89,7 @@ export function loadTokenizer(dir: string): BertTokenizer {
     throw new BertTsError(`${dir}: no tokenizer.json or vocab.txt`, 'point --model at a Hugging Face BERT folder (it holds vocab.txt or tokenizer.json)');
   }
   const options: BertTokenizerOptions = {
-    doLowerCase: config.do_lower_case ?? !isCasedName(dir),
+    doLowerCase: config.do_lower_case ?? !isCasedName(folder.name ?? dir),
     stripAccents: config.strip_accents ?? null,
     tokenizeChineseChars: config.tokenize_chinese_chars ?? true,
     neverSplit: Array.isArray(config.never_split) ? config.never_split.map(String) : undefined,
