@@ -275,6 +275,15 @@ describe('download from the Hub into the cache', () => {
     expect(readlinkSync(join(dir, '1_Pooling', 'config.json'))).toMatch(/^\.\.\/\.\.\/\.\.\/blobs\/[0-9a-f]{40}$/);
   });
 
+  it('a renamed repository: the relative redirect is followed, the cache keeps the name asked for', async () => {
+    freshCache();
+    hub.renamed.set('old-org/tiny-bert', 'org/tiny-bert');
+    const model = await loadModel('old-org/tiny-bert', opts());
+    expect(model.config.hiddenSize).toBe(32);
+    expect(readFileSync(join(repoDir('old-org/tiny-bert'), 'refs', 'main'), 'utf8')).toBe(C_MAIN);
+    expect(hub.requests('hub').slice(0, 2).map((r) => r.path)).toEqual(['/old-org/tiny-bert/resolve/main/config.json', '/org/tiny-bert/resolve/main/config.json']);
+  });
+
   it('a model id without an organisation (bert-base-uncased style)', async () => {
     freshCache();
     const dir = await resolveModelFolder('tiny-bert-uncased', opts());

@@ -17,8 +17,6 @@ export interface FileMetadata {
   location: string;
   /** bytes, when the Hub said (X-Linked-Size or Content-Length) */
   size: number | undefined;
-  /** true when the bytes live on another host (an LFS redirect) */
-  linked: boolean;
 }
 
 declare const __VERSION__: string | undefined;
@@ -58,6 +56,8 @@ export interface RequestContext {
 export async function fileMetadata(url: string, ctx: RequestContext): Promise<FileMetadata> {
   const headers = { ...hubHeaders(ctx.token), 'accept-encoding': 'identity' };
   let at = url;
+  // headers of a relative redirect (a renamed repository) stand in for ones the final answer lacks
+  const carried = new Headers();
   for (let hops = 0; ; hops++) {
     let res: Response;
     try {
@@ -74,20 +74,22 @@ export async function fileMetadata(url: string, ctx: RequestContext): Promise<Fi
       const next = new URL(location, at);
       const relative = !/^[a-z][a-z0-9+.-]*:\/\//i.test(location);
       if (relative && hops < 10) {
+        for (const h of ['x-repo-commit', 'x-linked-etag', 'x-linked-size']) if (res.headers.has(h)) carried.set(h, res.headers.get(h)!);
         at = next.href;
         continue;
       }
-      return metadataOf(res, next.href, next.host !== new URL(url).host, ctx);
+      return metadataOf(res, carried, next.href, ctx);
     }
     if (!res.ok) throw httpError(res, ctx.repo, ctx.revision, ctx.file, Boolean(ctx.token));
-    return metadataOf(res, at, false, ctx);
+    return metadataOf(res, carried, at, ctx);
   }
 }
 
-function metadataOf(res: Response, location: string, otherHost: boolean, ctx: RequestContext): FileMetadata {
-  const commit = res.headers.get('x-repo-commit') ?? undefined;
-  const etag = normalizeEtag(res.headers.get('x-linked-etag') ?? res.headers.get('etag'));
-  const sizeText = res.headers.get('x-linked-size') ?? res.headers.get('content-length');
+function metadataOf(res: Response, carried: Headers, location: string, ctx: RequestContext): FileMetadata {
+  const header = (name: string) => res.headers.get(name) ?? carried.get(name);
+  const commit = header('x-repo-commit') ?? undefined;
+  const etag = normalizeEtag(header('x-linked-etag') ?? res.headers.get('etag'));
+  const sizeText = header('x-linked-size') ?? res.headers.get('content-length');
   const size = sizeText !== null && /^\d+$/.test(sizeText) ? Number(sizeText) : undefined;
   if (commit === undefined || etag === undefined) {
     throw new HubError(
@@ -97,5 +99,5 @@ function metadataOf(res: Response, location: string, otherHost: boolean, ctx: Re
       res.status,
     );
   }
-  return { commit, etag, location, size, linked: res.headers.has('x-linked-etag') || otherHost };
+  return { commit, etag, location, size };
 }

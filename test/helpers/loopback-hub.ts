@@ -45,6 +45,8 @@ export class LoopbackHub {
   cut: { sha: string; bytes: number } | undefined;
   /** serve these bytes instead of the real ones for a sha256 (a corrupt CDN) */
   corrupt = new Map<string, Uint8Array>();
+  /** a renamed repository: old id → new id, answered with a relative 307 as the Hub does */
+  renamed = new Map<string, string>();
   /** delay every CDN chunk by this many ms (to hold two downloads side by side) */
   slowCdnMs = 0;
   private hub!: Server;
@@ -97,6 +99,8 @@ export class LoopbackHub {
     };
     if (!m) return fail(404);
     const [repoId, revision, file] = [decodeURIComponent(m[1]), decodeURIComponent(m[2]), m[3].split('/').map(decodeURIComponent).join('/')];
+    const movedTo = this.renamed.get(repoId);
+    if (movedTo) return void res.writeHead(307, { location: `/${movedTo}/resolve/${m[2]}/${m[3]}`, 'x-repo-commit': 'ignored-by-the-client' }).end();
     const repo = this.repos.get(repoId);
     if (!repo) return fail(401, 'RepoNotFound'); // the Hub answers 401 to an anonymous request for an unknown repo
     if (repo.access && req.headers.authorization !== `Bearer ${repo.access.token}`) {
