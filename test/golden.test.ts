@@ -8,8 +8,8 @@ import { verifyGoldenCase } from '../src/golden/verify.ts';
 import { readBertConfig } from '../src/bert/load.ts';
 import { BertModel } from '../src/bert/model.ts';
 import { openCheckpoint } from '../src/tensor/safetensors-fs.ts';
-import { setBackend, type Backend } from '../src/layers/matmul.ts';
-import { wasmSimdSupported } from '../src/layers/wasm-matmul.ts';
+import { setBackend, type Backend } from '../src/runtime/backend.ts';
+import { wasmSimdSupported } from '../src/wasm/kernels.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const FIXTURES = join(root, 'test', 'fixtures', 'golden');
