@@ -134,7 +134,8 @@ describe('--model NAME on the other commands, offline from the cache', () => {
 
 describe('bert-ts inspect', () => {
   it('works on every fixture and shipped model folder (the command\'s own functions, in process)', async () => {
-    const folders = [join(root, 'weights', 'demo'), ...readdirSync(FIX).map((d) => join(FIX, d)).filter((d) => existsSync(join(d, 'config.json')))];
+    const WEIGHTS = join(root, 'weights');
+    const folders = [...readdirSync(WEIGHTS).map((d) => join(WEIGHTS, d)), ...readdirSync(FIX).map((d) => join(FIX, d))].filter((d) => existsSync(join(d, 'config.json')));
     expect(folders.length).toBeGreaterThan(20);
     for (const dir of folders) {
       const info = await inspect({ name: dir });

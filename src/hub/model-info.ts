@@ -53,6 +53,8 @@ export function inspectModelFolder(dir: string): ModelInfo {
   const weightFiles = [...source.files];
   if (existsSync(join(dir, 'model.safetensors.index.json')) && !existsSync(join(dir, 'model.safetensors'))) weightFiles.unshift(join(dir, 'model.safetensors.index.json'));
   const heads = [model.hasPooler && 'pooler', model.hasMlmHead && 'mlm', model.weights.cls.seq_relationship !== null && 'nsp'].filter((h): h is string => typeof h === 'string');
+  const unusedTensors = model.unusedTensors;
+  model.dispose(); // only its description is wanted
   return {
     folder: dir,
     config: {
@@ -70,7 +72,7 @@ export function inspectModelFolder(dir: string): ModelInfo {
     },
     architecture: config.architectures[0] ?? 'BertModel',
     heads,
-    unusedTensors: model.unusedTensors,
+    unusedTensors,
     tensors,
     parameters: tensors.reduce((n, t) => n + numel(t.shape), 0),
     weightFiles,
