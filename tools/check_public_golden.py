@@ -26,7 +26,9 @@ torch.set_num_threads(1)
 def masked(name, t, mask):
     """Select the compared entries of a golden tensor as a flat vector."""
     m = mask.bool()
-    if name in ("embeddings", "last_hidden_state", "mlm_logits"):
+    if name in ("embeddings", "last_hidden_state", "mlm_logits", "start_logits", "end_logits"):
+        return t[m]
+    if name == "logits" and t.dim() == 3:
         return t[m]
     if name == "hidden_states":
         return t[:, m]

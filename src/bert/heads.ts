@@ -44,3 +44,32 @@ export function mlmForward(out: Float32Array, hidden: Float32Array, rows: Int32A
 export function nspForward(out: Float32Array, pooled: Float32Array, w: Linear, B: number, H: number): void {
   linear(out, pooled, w.weight, w.bias, B, H, 2);
 }
+
+/**
+ * BertForSequenceClassification: logits[b] = classifier · pooled[b] + bias
+ * (dropout is the identity at inference). pooled: [B, H] → out: [B, N].
+ */
+export function sequenceClassifierForward(out: Float32Array, pooled: Float32Array, w: Linear, B: number, H: number, N: number): void {
+  linear(out, pooled, w.weight, w.bias, B, H, N);
+}
+
+/**
+ * BertForTokenClassification: logits[b, s] = classifier · h[b, s] + bias on
+ * every token. hidden: [B·S, H] → out: [B·S, N].
+ */
+export function tokenClassifierForward(out: Float32Array, hidden: Float32Array, w: Linear, M: number, H: number, N: number): void {
+  linear(out, hidden, w.weight, w.bias, M, H, N);
+}
+
+/**
+ * BertForQuestionAnswering: [start, end] = qa_outputs · h[b, s] + bias, then
+ * split on the last axis. hidden: [B·S, H] → start, end: [B·S] each;
+ * scratch: [B·S, 2].
+ */
+export function qaForward(start: Float32Array, end: Float32Array, scratch: Float32Array, hidden: Float32Array, w: Linear, M: number, H: number): void {
+  linear(scratch, hidden, w.weight, w.bias, M, H, 2);
+  for (let i = 0; i < M; i++) {
+    start[i] = scratch[2 * i];
+    end[i] = scratch[2 * i + 1];
+  }
+}

@@ -25,6 +25,8 @@ export function readBertConfig(dir: string): BertConfig {
 }
 
 export interface LoadOptions {
+  /** the head to load instead of config.architectures' ('BertModel': the encoder alone; see ARCHITECTURES) */
+  architecture?: string;
   /** called once per checkpoint tensor the model does not use (as transformers warns) */
   onUnusedTensors?: (names: string[]) => void;
 }
@@ -38,7 +40,7 @@ export interface LoadOptions {
  */
 export function loadBertModel(dir: string, options: LoadOptions = {}): BertModel {
   const config = readBertConfig(dir);
-  const model = BertModel.fromTensors(config, openCheckpoint(dir, { memory: weightMemory() }));
+  const model = BertModel.fromTensors(config, openCheckpoint(dir, { memory: weightMemory() }), { architecture: options.architecture });
   if (model.unusedTensors.length > 0) options.onUnusedTensors?.(model.unusedTensors);
   return model;
 }

@@ -11,7 +11,8 @@ import { loadBertWeights } from './checkpoint.ts';
 import { RunState } from './run-state.ts';
 import { embeddingsForward } from './embeddings.ts';
 import { encoderLayerForward } from './encoder.ts';
-import { mlmForward, nspForward, poolerForward } from './heads.ts';
+import { mlmForward, nspForward, poolerForward, qaForward, sequenceClassifierForward, tokenClassifierForward } from './heads.ts';
+import { parseLabels, taskHeadOf, type Architecture, type LabelConfig, type TaskHead } from './architecture.ts';
 import type { BertWeights } from './weights.ts';
 
 /** Batched integer inputs, [B][S]: rows of equal length. */
@@ -35,6 +36,8 @@ export interface ForwardOptions {
   mlm?: boolean | { positions: ReadonlyArray<readonly [number, number]> };
   /** next-sentence logits [B, 2] */
   nsp?: boolean;
+  /** the task head's outputs: logits (classification) or startLogits / endLogits (question answering) */
+  taskHead?: boolean;
   /** activation buffers to use (by default the model keeps one per shape) */
   state?: RunState;
 }
@@ -46,6 +49,14 @@ export interface BertOutput {
   attentions?: Tensor; // [L, B, A, S, S]
   mlmLogits?: Tensor; // [B, S, V] or [N, V]
   nspLogits?: Tensor; // [B, 2]
+  logits?: Tensor; // [B, N] sequence classification, [B, S, N] token classification
+  startLogits?: Tensor; // [B, S] question answering
+  endLogits?: Tensor; // [B, S]
+}
+
+export interface ModelOptions {
+  /** the head to load instead of config.architectures' (e.g. 'BertModel' for the encoder alone) */
+  architecture?: string;
 }
 
 /** float32's most negative finite value: torch.finfo(torch.float32).min */
@@ -56,19 +67,30 @@ export class BertModel {
   readonly weights: BertWeights;
   /** tensors of the checkpoint the model does not use (a task head, …) */
   readonly unusedTensors: string[];
+  /** the head loaded: from config.architectures or the caller's override */
+  readonly architecture: Architecture;
+  /** num_labels, id2label, problem_type (meaningful for the classification heads) */
+  readonly labels: LabelConfig;
   private state: RunState | null = null;
 
-  constructor(config: BertConfig, weights: BertWeights, unusedTensors: string[] = []) {
+  constructor(config: BertConfig, weights: BertWeights, unusedTensors: string[] = [], architecture: Architecture = 'BertModel', labels?: LabelConfig) {
     this.config = config;
     this.weights = weights;
     this.unusedTensors = unusedTensors;
+    this.architecture = architecture;
+    this.labels = labels ?? parseLabels(config);
   }
 
   /** Build from a parsed (or raw) config and any tensor source (a safetensors file, shards). */
-  static fromTensors(config: BertConfig | unknown, source: TensorSource): BertModel {
+  static fromTensors(config: BertConfig | unknown, source: TensorSource, options: ModelOptions = {}): BertModel {
     const c = isParsed(config) ? config : parseBertConfig(config);
-    const { weights, unused } = loadBertWeights(c, source);
-    return new BertModel(c, weights, unused);
+    const { weights, unused, architecture, labels } = loadBertWeights(c, source, options);
+    return new BertModel(c, weights, unused, architecture, labels);
+  }
+
+  /** The task head the model carries (null: none beyond MLM / NSP). */
+  get taskHead(): TaskHead {
+    return this.weights.classifier || this.weights.qa_outputs ? taskHeadOf(this.architecture) : null;
   }
 
   get hasPooler(): boolean {
@@ -126,7 +148,33 @@ export class BertModel {
       out.nspLogits = new Tensor(allocFloat32(B * 2), [B, 2]);
       nspForward(out.nspLogits.data, out.poolerOutput.data, w.cls.seq_relationship, B, H);
     }
+    if (options.taskHead) this.taskHeadForward(out, st);
     return out;
+  }
+
+  /** logits / startLogits / endLogits from the encoder's output, by the head loaded. */
+  private taskHeadForward(out: BertOutput, st: RunState): void {
+    const { B, S } = st;
+    const H = this.config.hiddenSize;
+    const N = this.labels.numLabels;
+    const w = this.weights;
+    const head = this.taskHead;
+    if (head === 'sequence-classification' && w.classifier && out.poolerOutput) {
+      out.logits = new Tensor(allocFloat32(B * N), [B, N]);
+      sequenceClassifierForward(out.logits.data, out.poolerOutput.data, w.classifier, B, H, N);
+    } else if (head === 'token-classification' && w.classifier) {
+      out.logits = new Tensor(allocFloat32(B * S * N), [B, S, N]);
+      tokenClassifierForward(out.logits.data, st.hidden, w.classifier, B * S, H, N);
+    } else if (head === 'question-answering' && w.qa_outputs) {
+      out.startLogits = new Tensor(allocFloat32(B * S), [B, S]);
+      out.endLogits = new Tensor(allocFloat32(B * S), [B, S]);
+      qaForward(out.startLogits.data, out.endLogits.data, allocFloat32(B * S * 2), st.hidden, w.qa_outputs, B * S, H);
+    } else {
+      throw new BertTsError(
+        `forward: a task head was requested but the model (${this.architecture}) has no classifier or qa_outputs`,
+        'load a BertForSequenceClassification, BertForTokenClassification or BertForQuestionAnswering checkpoint',
+      );
+    }
   }
 
   private mlmLogits(st: RunState, request: Exclude<ForwardOptions['mlm'], false | undefined>): Tensor {
