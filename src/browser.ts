@@ -12,3 +12,6 @@ export { linear, linearNaive } from './layers/matmul.ts';
 export { layerNorm } from './layers/layernorm.ts';
 export { softmaxRow } from './layers/softmax.ts';
 export { attention } from './layers/attention.ts';
+export { ARCHITECTURES, type Architecture, type TaskHead, type LabelConfig } from './bert/architecture.ts';
+export type { NestedArray } from './tensor/tensor.ts';
+export * from './pipelines/index.ts';

@@ -1,0 +1,31 @@
+/**
+ * A pipeline from a local model folder (Node): the model (head chosen by
+ * config.architectures or options.architecture), its tokenizer, and the
+ * sentence-transformers embedding defaults when the folder has them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BertTsError } from '../errors.ts';
+import { loadBertModel, type LoadOptions } from '../bert/load.ts';
+import { loadTokenizer } from '../tokenizer/load.ts';
+import { BertPipeline } from './bert-pipeline.ts';
+import { sentenceTransformersDefaults, type EmbedDefaults } from './sentence-transformers.ts';
+
+export function loadPipeline(dir: string, options: LoadOptions = {}): BertPipeline {
+  const model = loadBertModel(dir, options);
+  const tokenizer = loadTokenizer(dir);
+  return new BertPipeline({ model, tokenizer, embedDefaults: readEmbedDefaults(dir) });
+}
+
+/** modules.json & co. in dir, or undefined when it is not a sentence-transformers folder. */
+export function readEmbedDefaults(dir: string): EmbedDefaults | undefined {
+  return sentenceTransformersDefaults((path) => {
+    const file = join(dir, path);
+    if (!existsSync(file)) return undefined;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new BertTsError(`${file}: invalid JSON (${(e as Error).message})`);
+    }
+  });
+}
