@@ -15,9 +15,11 @@ export function modelArg(argv, i, fallback, what) {
 /** Run main(argv) when this module is the one node started. */
 export function runIfMain(url, main) {
   if (process.argv[1] && url === pathToFileURL(process.argv[1]).href) {
-    Promise.resolve(main(process.argv.slice(2))).catch((e) => {
-      console.error(e.message);
-      process.exitCode = 1;
-    });
+    Promise.resolve()
+      .then(() => main(process.argv.slice(2)))
+      .catch((e) => {
+        console.error(e.message);
+        process.exitCode = 1;
+      });
   }
 }
