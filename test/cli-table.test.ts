@@ -73,7 +73,7 @@ describe('pipeline commands: --json is the library result', () => {
     const lines = (await cli(['fill-mask', '-m', dir, '--jsonl', '--top-k', '1'], '{"text": "w1 [MASK]"}\n\n{"text": "[MASK] w9"}\n')).out.trim().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual(nlp.fillMask(['w1 [MASK]', '[MASK] w9'], { topK: 1 }));
     const readable = (await cli(['fill-mask', '-m', dir, 'w1 [MASK]'])).out;
-    expect(readable).toContain(nlp.fillMask('w1 [MASK]')[0].sequence as string);
+    expect(readable).toContain((nlp.fillMask('w1 [MASK]') as { sequence: string }[])[0].sequence);
   });
   it('embed, classify, ner, qa, nsp', async () => {
     const st = join(FIX, 'st-layout');
