@@ -1,7 +1,7 @@
 // Task heads: chosen from config.architectures or an override, checked when
 // loaded, reported when unused, recorded and verified in the golden format.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, copyFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BertModel } from '../src/bert/model.ts';
@@ -94,5 +94,20 @@ describe('task heads', () => {
     const report = verifyGoldenCase(caseDir, undefined, wrong);
     expect(report.tensors.find((t) => t.name === 'logits')!.ok).toBe(false);
     expect(report.tensors.find((t) => t.name === 'last_hidden_state')!.ok).toBe(true);
+  });
+});
+
+describe('golden verify without architectures in config.json', () => {
+  it('takes the head from the golden names and the checkpoint tensors', () => {
+    for (const name of ['seqcls-single', 'tokcls', 'qa']) {
+      const dir = mkdtempSync(join(tmpdir(), `heads-noarch-${name}-`));
+      for (const f of ['vocab.txt', 'inputs.json', 'golden.safetensors', 'model.safetensors']) copyFileSync(join(FIX, name, f), join(dir, f));
+      const config = JSON.parse(readFileSync(join(FIX, name, 'config.json'), 'utf8'));
+      delete config.architectures;
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+      const report = verifyGoldenCase(dir);
+      expect(report.tensors.map((t) => t.name)).toEqual(expect.arrayContaining(name === 'qa' ? ['start_logits', 'end_logits'] : ['logits']));
+      expect(report.ok).toBe(true);
+    }
   });
 });

@@ -137,6 +137,8 @@ describe('embed (sentence-transformers Pooling / Normalize)', () => {
     };
     expect(sentenceTransformersDefaults((p) => files[p])).toEqual({ pooling: 'cls', normalize: true, maxSeqLength: 128 });
     expect(sentenceTransformersDefaults(() => undefined)).toBeUndefined();
+    const dense = [...(files['modules.json'] as object[]), { path: '3_Dense', type: 'sentence_transformers.models.Dense' }];
+    expect(() => sentenceTransformersDefaults((p) => (p === 'modules.json' ? dense : files[p]))).toThrow(/module 'sentence_transformers.models.Dense' is not supported/);
     files['1_Pooling/config.json'] = { pooling_mode_mean_sqrt_len_tokens: true };
     expect(() => sentenceTransformersDefaults((p) => files[p])).toThrow(/not supported/);
   });

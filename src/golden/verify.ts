@@ -25,9 +25,9 @@ export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOL
   if (!existsSync(files.golden)) throw new BertTsError(`${dir}: no golden.safetensors`, 'record one with: bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors');
   const inputs = readGoldenInputs(files.inputs);
   const golden = readSafetensors(files.golden);
-  const m = model ?? loadBertModel(dir);
   const names = golden.names();
   const wanted = new Set(names);
+  const m = model ?? loadForGolden(dir, wanted, (n) => golden.info(n)!.shape.length);
   const out = m.forward(inputs, {
     outputHiddenStates: wanted.has('hidden_states') || wanted.has('embeddings'),
     outputAttentions: wanted.has('attentions'),
@@ -58,6 +58,23 @@ export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOL
   }
   if (tensors.length === 0) throw new BertTsError(`${files.golden}: holds none of the golden tensors (${Object.keys(GOLDEN_TENSORS).join(', ')})`);
   return { case: dir, ok: tensors.every((t) => t.ok), tolerance, tensors, ignored };
+}
+
+/**
+ * The case's model, head from config.json's architectures. When the config
+ * names no task head but the golden file holds a head's outputs and the
+ * checkpoint has its tensors, the head follows the golden names: start_logits →
+ * BertForQuestionAnswering; logits [B, S, N] → token, [B, N] → sequence classification.
+ */
+function loadForGolden(dir: string, wanted: Set<string>, rank: (name: string) => number): BertModel {
+  const m = loadBertModel(dir);
+  if (m.taskHead !== null) return m;
+  const has = (n: string) => m.unusedTensors.includes(n);
+  if ((wanted.has('start_logits') || wanted.has('end_logits')) && has('qa_outputs.weight')) return loadBertModel(dir, { architecture: 'BertForQuestionAnswering' });
+  if (wanted.has('logits') && has('classifier.weight')) {
+    return loadBertModel(dir, { architecture: rank('logits') === 3 ? 'BertForTokenClassification' : 'BertForSequenceClassification' });
+  }
+  return m;
 }
 
 /** Our outputs under the golden file's names. */

@@ -24,6 +24,13 @@ export function sentenceTransformersDefaults(readJson: (path: string) => unknown
   const modules = readJson('modules.json');
   if (modules === undefined) return undefined;
   if (!Array.isArray(modules)) throw new BertTsError('modules.json: expected a list of modules');
+  // a Dense or other module would change the vectors: refuse rather than be silently wrong
+  for (const m of modules) {
+    const type = typeof m?.type === 'string' ? m.type : '';
+    if (!/\.(Transformer|Pooling|Normalize)$/.test(type)) {
+      throw new BertTsError(`modules.json: module '${type || JSON.stringify(m)}' is not supported`, 'bert-ts runs sentence-transformers models made of Transformer, Pooling and Normalize modules');
+    }
+  }
   const ofType = (suffix: string) => modules.find((m) => typeof m?.type === 'string' && m.type.endsWith(suffix)) as { path?: string } | undefined;
   const out: EmbedDefaults = { pooling: 'mean', normalize: ofType('.Normalize') !== undefined };
   const poolingModule = ofType('.Pooling');
