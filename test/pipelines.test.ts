@@ -2,7 +2,8 @@
 // post-processing rules on hand-built logits (each names its transformers
 // source), and batches equal to one call per input.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readSafetensors } from '../src/tensor/safetensors-fs.ts';
 import { loadPipeline, readEmbedDefaults } from '../src/pipelines/load.ts';
@@ -141,6 +142,19 @@ describe('embed (sentence-transformers Pooling / Normalize)', () => {
     expect(() => sentenceTransformersDefaults((p) => (p === 'modules.json' ? dense : files[p]))).toThrow(/module 'sentence_transformers.models.Dense' is not supported/);
     files['1_Pooling/config.json'] = { pooling_mode_mean_sqrt_len_tokens: true };
     expect(() => sentenceTransformersDefaults((p) => files[p])).toThrow(/not supported/);
+  });
+  it('loads the old sentence-transformers layout (the BERT in 0_BERT/, cls pooling)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'bert-ts-st-'));
+    mkdirSync(join(root, '0_BERT'));
+    mkdirSync(join(root, '1_Pooling'));
+    for (const f of ['config.json', 'model.safetensors', 'vocab.txt']) copyFileSync(join(dir, f), join(root, '0_BERT', f));
+    writeFileSync(join(root, 'modules.json'), JSON.stringify([{ path: '0_BERT', type: 'sentence_transformers.models.BERT' }, { path: '1_Pooling', type: 'sentence_transformers.models.Pooling' }]));
+    writeFileSync(join(root, '1_Pooling', 'config.json'), JSON.stringify({ pooling_mode_cls_token: true }));
+    writeFileSync(join(root, '0_BERT', 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 3 }));
+    const st = loadPipeline(root);
+    expect(st.embedDefaults).toEqual({ pooling: 'cls', normalize: false, maxSeqLength: 3 });
+    // cls pooling, and truncation to 3 tokens: [CLS] w1 [SEP]
+    expect(st.embed('w1 w2 w3 w4')).toEqual(nlp.embed('w1', { pooling: 'cls' }));
   });
   it.skipIf(!existsSync(MINILM))('all-MiniLM-L6-v2: mean pooling, normalized, 256 tokens', () => {
     expect(readEmbedDefaults(MINILM)).toEqual({ pooling: 'mean', normalize: true, maxSeqLength: 256 });

@@ -19,6 +19,14 @@ export interface EmbedDefaults {
   doLowerCase?: boolean;
 }
 
+/** The folder of the Transformer module, relative to the model folder ('' when at the top, as in current layouts). */
+export function transformerFolder(readJson: (path: string) => unknown): string {
+  const modules = readJson('modules.json');
+  if (!Array.isArray(modules)) return '';
+  const t = modules.find((m) => typeof m?.type === 'string' && /\.(Transformer|BERT)$/.test(m.type)) as { path?: unknown } | undefined;
+  return typeof t?.path === 'string' ? t.path : '';
+}
+
 /** undefined when the folder has no modules.json (not a sentence-transformers model). */
 export function sentenceTransformersDefaults(readJson: (path: string) => unknown): EmbedDefaults | undefined {
   const modules = readJson('modules.json');
@@ -27,8 +35,8 @@ export function sentenceTransformersDefaults(readJson: (path: string) => unknown
   // a Dense or other module would change the vectors: refuse rather than be silently wrong
   for (const m of modules) {
     const type = typeof m?.type === 'string' ? m.type : '';
-    if (!/\.(Transformer|Pooling|Normalize)$/.test(type)) {
-      throw new BertTsError(`modules.json: module '${type || JSON.stringify(m)}' is not supported`, 'bert-ts runs sentence-transformers models made of Transformer, Pooling and Normalize modules');
+    if (!/\.(Transformer|BERT|Pooling|Normalize)$/.test(type)) {
+      throw new BertTsError(`modules.json: module '${type || JSON.stringify(m)}' is not supported`, 'bert-ts runs sentence-transformers models made of Transformer (or BERT), Pooling and Normalize modules');
     }
   }
   const ofType = (suffix: string) => modules.find((m) => typeof m?.type === 'string' && m.type.endsWith(suffix)) as { path?: string } | undefined;
@@ -48,7 +56,9 @@ export function sentenceTransformersDefaults(readJson: (path: string) => unknown
     }
     out.pooling = modes[0];
   }
-  const st = readJson('sentence_bert_config.json') as Record<string, unknown> | undefined;
+  // the Transformer module's own folder (old layouts: 0_BERT/) holds its sentence_bert_config.json
+  const transformerPath = (ofType('.Transformer') ?? ofType('.BERT'))?.path;
+  const st = (readJson('sentence_bert_config.json') ?? (transformerPath ? readJson(`${transformerPath}/sentence_bert_config.json`) : undefined)) as Record<string, unknown> | undefined;
   if (st && typeof st.max_seq_length === 'number') out.maxSeqLength = st.max_seq_length;
   if (st && st.do_lower_case === true) out.doLowerCase = true;
   return out;
