@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: { alias: [{ find: /^bert-ts$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/build-worker.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -4,7 +4,6 @@
  */
 import { BertTsError } from '../errors.ts';
 import { Tensor } from '../tensor/tensor.ts';
-import { allocFloat32 } from '../tensor/alloc.ts';
 import type { TensorSource } from '../tensor/safetensors.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { loadBertWeights } from './checkpoint.ts';
@@ -13,6 +12,9 @@ import { embeddingsForward } from './embeddings.ts';
 import { encoderLayerForward } from './encoder.ts';
 import { mlmForward, nspForward, poolerForward, qaForward, sequenceClassifierForward, tokenClassifierForward } from './heads.ts';
 import { parseLabels, taskHeadOf, type Architecture, type LabelConfig, type TaskHead } from './architecture.ts';
+import { probeFor, type ProbeFn } from './probe.ts';
+import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
+import { releasePacked } from '../runtime/wasm-kernels.ts';
 import type { BertWeights } from './weights.ts';
 
 /** Batched integer inputs, [B][S]: rows of equal length. */
@@ -38,8 +40,13 @@ export interface ForwardOptions {
   nsp?: boolean;
   /** the task head's outputs: logits (classification) or startLogits / endLogits (question answering) */
   taskHead?: boolean;
-  /** activation buffers to use (by default the model keeps one per shape) */
+  /** activation buffers to use (by default the model keeps one, for the last shape) */
   state?: RunState;
+  /**
+   * called after each named step with its output (src/bert/probe.ts): a view
+   * into reused buffers, valid only during the call
+   */
+  probe?: ProbeFn;
 }
 
 export interface BertOutput {
@@ -52,11 +59,6 @@ export interface BertOutput {
   logits?: Tensor; // [B, N] sequence classification, [B, S, N] token classification
   startLogits?: Tensor; // [B, S] question answering
   endLogits?: Tensor; // [B, S]
-}
-
-export interface ModelOptions {
-  /** the head to load instead of config.architectures' (e.g. 'BertModel' for the encoder alone) */
-  architecture?: string;
 }
 
 /** float32's most negative finite value: torch.finfo(torch.float32).min */
@@ -72,25 +74,58 @@ export class BertModel {
   /** num_labels, id2label, problem_type (meaningful for the classification heads) */
   readonly labels: LabelConfig;
   private state: RunState | null = null;
+  /** the heap region of the weights, freed by dispose(); null when they live in JS memory */
+  private readonly arena: Arena | null;
+  private disposed = false;
 
-  constructor(config: BertConfig, weights: BertWeights, unusedTensors: string[] = [], architecture: Architecture = 'BertModel', labels?: LabelConfig) {
+  constructor(
+    config: BertConfig,
+    weights: BertWeights,
+    unusedTensors: string[] = [],
+    arena: Arena | null = null,
+    head: { architecture: Architecture; labels: LabelConfig } = { architecture: 'BertModel', labels: parseLabels(config) },
+  ) {
     this.config = config;
     this.weights = weights;
     this.unusedTensors = unusedTensors;
-    this.architecture = architecture;
-    this.labels = labels ?? parseLabels(config);
+    this.arena = arena;
+    this.architecture = head.architecture;
+    this.labels = head.labels;
   }
 
-  /** Build from a parsed (or raw) config and any tensor source (a safetensors file, shards). */
-  static fromTensors(config: BertConfig | unknown, source: TensorSource, options: ModelOptions = {}): BertModel {
+  /**
+   * Build from a parsed (or raw) config and any tensor source (a safetensors
+   * file, shards). Where the heap is shared, weights that are not in it are
+   * copied into a heap arena of the model's (freed by dispose()); `arena`: the
+   * one the source already placed them in (loadBertModel).
+   */
+  static fromTensors(config: BertConfig | unknown, source: TensorSource, options: { arena?: Arena } & ModelOptions = {}): BertModel {
     const c = isParsed(config) ? config : parseBertConfig(config);
-    const { weights, unused, architecture, labels } = loadBertWeights(c, source, options);
-    return new BertModel(c, weights, unused, architecture, labels);
+    const { weights, unused, architecture, labels } = loadBertWeights(c, source, { architecture: options.architecture });
+    const arena = options.arena ?? (heapShared() ? new Arena('this BertModel') : null);
+    return new BertModel(c, arena ? placeInHeap(weights, arena) : weights, unused, arena, { architecture, labels });
   }
 
   /** The task head the model carries (null: none beyond MLM / NSP). */
   get taskHead(): TaskHead {
     return this.weights.classifier || this.weights.qa_outputs ? taskHeadOf(this.architecture) : null;
+  }
+
+  /**
+   * Give the model's memory back: its weights' heap arena, packed weight
+   * copies and run state. Using the model afterwards is a BertTsError.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.state?.dispose();
+    this.state = null;
+    this.arena?.dispose();
+    forEachArray(this.weights, releasePacked);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 
   get hasPooler(): boolean {
@@ -105,11 +140,16 @@ export class BertModel {
 
   /** The buffers for shape (B, S), reused while the shape stays the same. */
   runState(B: number, S: number): RunState {
-    if (!this.state || this.state.B !== B || this.state.S !== S) this.state = new RunState(this.config, B, S);
+    if (this.disposed) throw new BertTsError('this BertModel was disposed', 'load the model again to use it');
+    if (!this.state || this.state.B !== B || this.state.S !== S) {
+      this.state?.dispose(); // the heap reuses its space
+      this.state = new RunState(this.config, B, S);
+    }
     return this.state;
   }
 
   forward(input: BertInput, options: ForwardOptions = {}): BertOutput {
+    if (this.disposed) throw new BertTsError('forward: this BertModel was disposed', 'load the model again to use it');
     const c = this.config;
     const w = this.weights;
     const { B, S } = checkInput(input, c);
@@ -122,13 +162,14 @@ export class BertModel {
     const hiddenStates = options.outputHiddenStates ? Tensor.zeros([L + 1, B, S, H]) : undefined;
     const attentions = options.outputAttentions ? Tensor.zeros([L, B, A, S, S]) : undefined;
 
+    const probe = options.probe;
     // x = LayerNorm(word + token type + position)
-    embeddingsForward(st, w.embeddings, c);
+    embeddingsForward(st, w.embeddings, c, probe && probeFor(probe));
     hiddenStates?.data.set(st.hidden, 0);
     // x = BertLayer_l(x), l = 0 … L−1
     for (let l = 0; l < L; l++) {
       const probs = attentions ? attentions.data.subarray(l * B * A * S * S, (l + 1) * B * A * S * S) : null;
-      encoderLayerForward(st, w.encoder.layer[l], c, probs);
+      encoderLayerForward(st, w.encoder.layer[l], c, probs, probe && probeFor(probe, `encoder.layer.${l}.`));
       hiddenStates?.data.set(st.hidden, (l + 1) * M * H);
     }
     const out: BertOutput = { lastHiddenState: new Tensor(st.hidden.slice(), [B, S, H]) };
@@ -137,16 +178,17 @@ export class BertModel {
 
     // pooled = tanh(W · x[:, 0] + b)
     if (w.pooler) {
-      out.poolerOutput = new Tensor(allocFloat32(B * H), [B, H]);
-      poolerForward(out.poolerOutput.data, st.hidden, st.first, w.pooler.dense, B, S, H);
+      out.poolerOutput = new Tensor(new Float32Array(B * H), [B, H]);
+      poolerForward(out.poolerOutput.data, st, w.pooler.dense, H);
+      probe?.('pooler', out.poolerOutput);
     }
     if (options.mlm) out.mlmLogits = this.mlmLogits(st, options.mlm);
     if (options.nsp) {
       if (!w.cls.seq_relationship || !out.poolerOutput) {
         throw new BertTsError('forward: nsp was requested but the checkpoint has no next-sentence head (cls.seq_relationship) and pooler');
       }
-      out.nspLogits = new Tensor(allocFloat32(B * 2), [B, 2]);
-      nspForward(out.nspLogits.data, out.poolerOutput.data, w.cls.seq_relationship, B, H);
+      out.nspLogits = new Tensor(new Float32Array(B * 2), [B, 2]);
+      nspForward(out.nspLogits.data, st, out.poolerOutput.data, w.cls.seq_relationship, H);
     }
     if (options.taskHead) this.taskHeadForward(out, st);
     return out;
@@ -160,15 +202,15 @@ export class BertModel {
     const w = this.weights;
     const head = this.taskHead;
     if (head === 'sequence-classification' && w.classifier && out.poolerOutput) {
-      out.logits = new Tensor(allocFloat32(B * N), [B, N]);
-      sequenceClassifierForward(out.logits.data, out.poolerOutput.data, w.classifier, B, H, N);
+      out.logits = new Tensor(new Float32Array(B * N), [B, N]);
+      sequenceClassifierForward(out.logits.data, st, out.poolerOutput.data, w.classifier, H, N);
     } else if (head === 'token-classification' && w.classifier) {
-      out.logits = new Tensor(allocFloat32(B * S * N), [B, S, N]);
-      tokenClassifierForward(out.logits.data, st.hidden, w.classifier, B * S, H, N);
+      out.logits = new Tensor(new Float32Array(B * S * N), [B, S, N]);
+      tokenClassifierForward(out.logits.data, st, w.classifier, H, N);
     } else if (head === 'question-answering' && w.qa_outputs) {
-      out.startLogits = new Tensor(allocFloat32(B * S), [B, S]);
-      out.endLogits = new Tensor(allocFloat32(B * S), [B, S]);
-      qaForward(out.startLogits.data, out.endLogits.data, allocFloat32(B * S * 2), st.hidden, w.qa_outputs, B * S, H);
+      out.startLogits = new Tensor(new Float32Array(B * S), [B, S]);
+      out.endLogits = new Tensor(new Float32Array(B * S), [B, S]);
+      qaForward(out.startLogits.data, out.endLogits.data, st, w.qa_outputs, H);
     } else {
       throw new BertTsError(
         `forward: a task head was requested but the model (${this.architecture}) has no classifier or qa_outputs`,
@@ -197,10 +239,21 @@ export class BertModel {
       });
       shape = [rows.length, V];
     }
-    const logits = new Tensor(allocFloat32(rows.length * V), shape);
-    mlmForward(logits.data, st.hidden, rows, head, this.config);
+    const logits = new Tensor(new Float32Array(rows.length * V), shape);
+    mlmForward(logits.data, st, rows, head, this.config);
     return logits;
   }
+}
+
+/** Call f on every Float32Array in a tree of weights. */
+function forEachArray(tree: unknown, f: (a: Float32Array) => void): void {
+  if (tree instanceof Float32Array) f(tree);
+  else if (tree && typeof tree === 'object' && !ArrayBuffer.isView(tree)) for (const v of Object.values(tree)) forEachArray(v, f);
+}
+
+export interface ModelOptions {
+  /** the head to load instead of config.architectures' (e.g. 'BertModel' for the encoder alone) */
+  architecture?: string;
 }
 
 function isParsed(c: unknown): c is BertConfig {

@@ -4,9 +4,9 @@
  */
 import { createInterface } from 'node:readline';
 import { BertTsError } from '../errors.ts';
-import { setBackend, type Backend } from '../layers/matmul.ts';
-import { wasmSimdSupported } from '../layers/wasm-matmul.ts';
-import { setThreads } from '../layers/threads.ts';
+import { setBackend, type Backend } from '../runtime/backend.ts';
+import { wasmSimdSupported } from '../wasm/kernels.ts';
+import { setThreads } from '../runtime/pool.ts';
 import { ARCHITECTURES } from '../bert/architecture.ts';
 import { int, oneOf, str, type Io, type OptionSpec, type Parsed } from './command.ts';
 

@@ -2,7 +2,7 @@
 // timings; with --json --output NAMES, also the vectors computed.
 import { BertTsError } from '../../errors.ts';
 import { shapeString, type Tensor } from '../../tensor/tensor.ts';
-import { getThreads } from '../../layers/threads.ts';
+import { getThreads } from '../../runtime/pool.ts';
 import type { BertInput, BertOutput } from '../../bert/model.ts';
 import { toModelInput } from '../../pipelines/model-input.ts';
 import { int, str, type Command } from '../command.ts';
