@@ -3,6 +3,7 @@ export * from './browser.ts';
 export { readSafetensors, writeSafetensors, openCheckpoint, type ReadOptions, type OpenOptions } from './tensor/safetensors-fs.ts';
 export { loadBertModel, readBertConfig, type LoadOptions } from './bert/load.ts';
 export { loadTokenizer as loadTokenizerFolder } from './tokenizer/load.ts';
+export { loadPipeline, readEmbedDefaults } from './pipelines/load.ts';
 // model ids and folders, through the Hugging Face cache and Hub (async)
 export { loadModel, loadTokenizer, type LoadModelOptions } from './hub/load.ts';
 export { resolveModelFolder, checkBertConfig, type ResolveOptions, type ModelParts } from './hub/resolve.ts';

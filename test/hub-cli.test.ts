@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { LoopbackHub, sha256 } from './helpers/loopback-hub.ts';
-import { formatInspect, inspect } from '../src/cli/inspect.ts';
+import { formatInspect, inspect } from '../src/cli/commands/inspect.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const FIX = join(root, 'test', 'fixtures', 'golden');
@@ -122,7 +122,7 @@ describe('--model NAME on the other commands, offline from the cache', () => {
     expect((await bertTs(['download', 'org/demo'], env(cache))).code).toBe(0);
     hub.log.length = 0;
     const offline = env(cache, { HF_HUB_OFFLINE: '1', HF_ENDPOINT: 'http://127.0.0.1:9' });
-    const t = await bertTs(['tokenize', '--model', 'org/demo', 'hello world'], offline);
+    const t = await bertTs(['tokenize', '--model', 'org/demo', '--json', 'hello world'], offline);
     expect(t.stderr).toBe('');
     expect(JSON.parse(t.stdout).input_ids.length).toBeGreaterThan(2);
     const f = await bertTs(['forward', '-m', 'org/demo', '--seq', '8', '--repeat', '1', '--json'], offline);

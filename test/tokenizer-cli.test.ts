@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { runTokenize } from '../src/cli/tokenize.ts';
+import { runCli } from '../src/cli/run.ts';
 import { HAVE_HF, HF_DIR, flatRef, referenceFor } from './tokenizer-reference.ts';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'cat', 'sat', '.', 'a', '##b', '今', '天'];
@@ -13,7 +13,9 @@ writeFileSync(join(dir, 'vocab.txt'), VOCAB.join('\n') + '\n');
 
 async function run(args: string[], stdin = ''): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await runTokenize(args, { stdin: Readable.from([stdin]), stdout: { write: (s: string) => (out += s) } });
+  // --json: the encoding as JSON (the default print is for people)
+  const json = args.includes('--jsonl') ? [] : ['--json'];
+  const code = await runCli(['tokenize', ...args, ...json], { stdin: Readable.from([stdin]), stdout: { write: (s: string) => (out += s) }, stderr: process.stderr });
   return { code, out };
 }
 
@@ -50,7 +52,7 @@ describe('bert-ts tokenize', () => {
   it('explains bad input in one line', async () => {
     await expect(run(['--model', dir, '--jsonl'], 'not json\n')).rejects.toThrow(/line 1 is not JSON/);
     await expect(run(['--model', dir, '--jsonl'], '{"txt": 1}\n')).rejects.toThrow(/no string "text"/);
-    await expect(run(['a'])).rejects.toThrow(/--model DIR is required/);
+    await expect(run(['a'])).rejects.toThrow(/--model MODEL is required/);
     await expect(run(['--model', dir, '--padding', 'sideways', 'a'])).rejects.toThrow(/--padding/);
     await expect(run(['--model', join(dir, 'nope'), 'a'])).rejects.toThrow(/nope: no such folder, and not a model id/);
     expect((await run(['--help'])).out).toMatch(/usage:/);

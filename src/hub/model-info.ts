@@ -27,9 +27,9 @@ export interface ModelInfo {
     hiddenAct: string;
     layerNormEps: number;
   };
-  /** the architecture config.json names (BertModel when it names none) */
+  /** the head bert-ts loads: config.json's architectures (BertModel when it names none it knows) */
   architecture: string;
-  /** what the checkpoint carries on top of the encoder: pooler, mlm, nsp */
+  /** what the checkpoint carries on top of the encoder: pooler, mlm, nsp, and the task head */
   heads: string[];
   unusedTensors: string[];
   tensors: { name: string; dtype: string; shape: number[]; file: string }[];
@@ -52,7 +52,8 @@ export function inspectModelFolder(dir: string): ModelInfo {
   });
   const weightFiles = [...source.files];
   if (existsSync(join(dir, 'model.safetensors.index.json')) && !existsSync(join(dir, 'model.safetensors'))) weightFiles.unshift(join(dir, 'model.safetensors.index.json'));
-  const heads = [model.hasPooler && 'pooler', model.hasMlmHead && 'mlm', model.weights.cls.seq_relationship !== null && 'nsp'].filter((h): h is string => typeof h === 'string');
+  const heads = [model.hasPooler && 'pooler', model.hasMlmHead && 'mlm', model.weights.cls.seq_relationship !== null && 'nsp', model.taskHead].filter((h): h is string => typeof h === 'string');
+  const architecture = model.architecture;
   const unusedTensors = model.unusedTensors;
   model.dispose(); // only its description is wanted
   return {
@@ -70,7 +71,7 @@ export function inspectModelFolder(dir: string): ModelInfo {
       hiddenAct: config.hiddenAct,
       layerNormEps: config.layerNormEps,
     },
-    architecture: config.architectures[0] ?? 'BertModel',
+    architecture,
     heads,
     unusedTensors,
     tensors,

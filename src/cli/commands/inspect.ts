@@ -1,27 +1,17 @@
-// bert-ts inspect NAME_OR_PATH: what a model is, without running it: the config
-// summary, the heads and the tensors the model does not use, every tensor with
+// bert-ts inspect MODEL: what a model is, without running it: the config
+// summary, the head and the tensors the model does not use, every tensor with
 // its dtype and shape, the parameter count, the weights' size, the tokenizer.
 import { basename } from 'node:path';
-import { BertTsError } from '../errors.ts';
-import { resolveModelFolder } from '../hub/resolve.ts';
-import { inspectModelFolder, type ModelInfo } from '../hub/model-info.ts';
-import { shapeString } from '../tensor/tensor.ts';
-import type { ProgressCallback } from '../hub/progress.ts';
-import { parseCommand } from './download.ts';
-import { formatBytes, progressReporter } from './progress-bar.ts';
+import { resolveModelFolder } from '../../hub/resolve.ts';
+import { inspectModelFolder, type ModelInfo } from '../../hub/model-info.ts';
+import type { ProgressCallback } from '../../hub/progress.ts';
+import { shapeString } from '../../tensor/tensor.ts';
+import type { Command } from '../command.ts';
+import { JSON_OUT, MODEL, printJson } from '../common.ts';
+import { formatBytes, progressReporter } from '../progress-bar.ts';
+import { HUB, hubCommandOptions, type HubCommandOptions } from './download.ts';
 
-export const INSPECT_USAGE = `usage: bert-ts inspect NAME_OR_PATH [--revision R] [--cache-dir DIR] [--token T] [--json]
-  NAME_OR_PATH  a model folder, or a Hub model id (found in the cache, else downloaded)
-  --json        the same as one JSON object`;
-
-export interface InspectOptions {
-  name: string;
-  revision?: string;
-  cacheDir?: string;
-  token?: string;
-}
-
-export async function inspect(o: InspectOptions, onProgress?: ProgressCallback): Promise<ModelInfo> {
+export async function inspect(o: HubCommandOptions, onProgress?: ProgressCallback): Promise<ModelInfo> {
   const dir = await resolveModelFolder(o.name, { revision: o.revision, cacheDir: o.cacheDir, token: o.token, onProgress, parts: 'all' });
   return inspectModelFolder(dir);
 }
@@ -50,18 +40,24 @@ export function formatInspect(info: ModelInfo): string {
   return lines.join('\n');
 }
 
-export async function runInspect(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand('inspect', args, { revision: { type: 'string' }, 'cache-dir': { type: 'string' }, token: { type: 'string' } });
-  if (values.help) return console.log(INSPECT_USAGE), 0;
-  const name = positionals[0] ?? (values.model as string | undefined);
-  if (!name || positionals.length > 1) throw new BertTsError('inspect: give one model NAME_OR_PATH', INSPECT_USAGE.split('\n')[0]);
-  const bar = await progressReporter();
-  let info: ModelInfo;
-  try {
-    info = await inspect({ name, revision: values.revision as string | undefined, cacheDir: values['cache-dir'] as string | undefined, token: values.token as string | undefined }, bar.onProgress);
-  } finally {
-    bar.stop();
-  }
-  console.log(values.json ? JSON.stringify(info) : formatInspect(info));
-  return 0;
-}
+export const inspectCommand: Command = {
+  name: 'inspect',
+  summary: 'config, head, unused tensors, every tensor (dtype, shape), parameters, file size, tokenizer',
+  args: 'MODEL',
+  argsHelp: 'MODEL is a model folder, or a Hub model id (found in the cache, else downloaded). Nothing is run.',
+  options: { ...MODEL, ...HUB, ...JSON_OUT },
+  examples: ['bert-ts inspect weights/demo', 'bert-ts inspect google-bert/bert-base-uncased --json'],
+  async run(p, io) {
+    const o = hubCommandOptions('inspect', p);
+    const bar = await progressReporter();
+    let info: ModelInfo;
+    try {
+      info = await inspect(o, bar.onProgress);
+    } finally {
+      bar.stop();
+    }
+    if (p.values.json) printJson(io, info);
+    else io.stdout.write(formatInspect(info) + '\n');
+    return 0;
+  },
+};
