@@ -117,7 +117,7 @@ describe('bert-ts download', () => {
 });
 
 describe('--model NAME on the other commands, offline from the cache', () => {
-  it('HF_HUB_OFFLINE=1 bert-ts tokenize / forward --model org/name, with no request', async () => {
+  it('HF_HUB_OFFLINE=1 bert-ts tokenize / forward / fill-mask --model org/name, with no request', async () => {
     const cache = freshCache();
     expect((await bertTs(['download', 'org/demo'], env(cache))).code).toBe(0);
     hub.log.length = 0;
@@ -128,6 +128,9 @@ describe('--model NAME on the other commands, offline from the cache', () => {
     const f = await bertTs(['forward', '-m', 'org/demo', '--seq', '8', '--repeat', '1', '--json'], offline);
     expect(f.code).toBe(0);
     expect(JSON.parse(f.stdout)).toMatchObject({ model: 'org/demo', lastHiddenState: [1, 8, 64] });
+    const m = await bertTs(['fill-mask', '-m', 'org/demo', '--top-k', '2', '--json', 'the [MASK] sat'], offline);
+    expect(m.stderr).toBe('');
+    expect(JSON.parse(m.stdout)).toHaveLength(2);
     expect(hub.log).toEqual([]);
   });
 });
