@@ -134,7 +134,7 @@ describe('npm pack → npm install (offline) → the README example', () => {
     writeFileSync(join(project, 'browser.mjs'), "const m = await import('bert-ts/browser'); console.log(typeof m.BertModel, typeof m.loadModel);\n");
     expect((await run(process.execPath, ['browser.mjs'], project)).stdout.trim()).toBe('function undefined');
     const help = await run(join(project, 'node_modules', '.bin', 'bert-ts'), ['--help'], project);
-    expect(help.stdout).toContain('bert-ts download NAME');
+    expect(help.stdout).toContain('bert-ts download [options] MODEL');
     const prepare = await run(npm, ['run', 'prepare', '--silent'], join(project, 'node_modules', 'bert-ts'));
     expect(prepare.code).toBe(0); // no tools/ in an installed package: nothing to build, no failure
   });
