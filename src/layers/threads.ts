@@ -1,5 +1,6 @@
 /**
- * An optional worker_threads pool for the big matrix products (Node only).
+ * An optional worker pool for the big matrix products: Node's worker_threads,
+ * or Web Workers in a cross-origin isolated page (src/browser/web-pool.ts).
  *
  *   await setThreads(2);   // the calling thread + 1 worker
  *   linear(out, x, W, bias, M, K, N);   // still synchronous: now split in two
@@ -24,9 +25,10 @@
  *   (WeakMap buffer → id); a call only writes a few numbers into shared memory;
  * - the calling thread wakes the workers with Atomics.notify, takes chunks
  *   itself, then sleeps in Atomics.wait until each worker has stored "done".
- *   Node allows Atomics.wait on its main thread; browsers do not, so in a
- *   browser (and wherever SharedArrayBuffer is missing) everything runs on one
- *   thread. Web Workers are a documented limit, not implemented.
+ *   Node allows Atomics.wait on its main thread; a browser's main thread may
+ *   not block, so there the caller spins on the "done" words instead (a Web
+ *   Worker caller sleeps as in Node). Without SharedArrayBuffer (a page that
+ *   is not cross-origin isolated) everything runs on one thread.
  * Products smaller than `minMacs` multiply-adds (default 2^20, about a quarter
  * of a millisecond of work) stay on the calling thread, since waking a worker
  * costs tens of microseconds.
@@ -115,21 +117,34 @@ export interface PoolOptions {
   minMacs?: number;
 }
 
-interface NodeWorker {
-  postMessage(value: unknown, transferList?: unknown[]): void;
-  terminate(): Promise<number>;
-  unref(): void;
-  once(event: string, listener: (...args: any[]) => void): void;
+/** One started worker, as the pool sees it. */
+export interface PoolWorkerHandle {
+  /** send a message to the worker (its shell hands it to PoolWorker.receive) */
+  post(msg: PoolMessage): void;
+  terminate(): Promise<void>;
 }
-interface NodePort {
-  postMessage(value: unknown): void;
-  close(): void;
-  unref?(): void;
+
+/**
+ * How a pool's workers are started on this platform: Node's worker_threads
+ * (built in below) or, in a browser, Web Workers (src/browser/web-pool.ts
+ * registers that one with setPoolPlatform).
+ */
+export interface PoolPlatform {
+  /** whether this runtime can run a pool now (e.g. a browser page only when crossOriginIsolated) */
+  supported(): boolean;
+  /** why not, in one line, with the fix (shown by setThreads(n > 1) when unsupported) */
+  unsupportedReason(): string;
+  /** start worker `index` on the shared control and argument blocks; resolves when it takes tasks */
+  spawn(index: number, ctl: SharedArrayBuffer, args: SharedArrayBuffer): Promise<PoolWorkerHandle>;
+  /**
+   * whether the calling thread may sleep in Atomics.wait (a browser's main thread
+   * may not: there the caller spins on the workers' "done" words instead)
+   */
+  canBlock(): boolean;
 }
 
 interface Pool {
-  workers: NodeWorker[];
-  ports: NodePort[];
+  workers: PoolWorkerHandle[];
   ctl: Int32Array;
   args: Float64Array;
   seq: number;
@@ -143,6 +158,8 @@ interface Pool {
   wasmMemory: WebAssembly.Memory | null;
   /** true while the caller runs its own share: nested products stay on the calling thread */
   busy: boolean;
+  /** platform.canBlock(), fixed when the pool starts */
+  canBlock: boolean;
 }
 
 let pool: Pool | null = null;
@@ -159,17 +176,37 @@ export function getThreads(): number {
   return pool ? pool.workers.length + 1 : 1;
 }
 
-/** Whether this runtime can run the pool: Node's worker_threads and SharedArrayBuffer. */
-export function threadsSupported(): boolean {
+function isNode(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof SharedArrayBuffer !== 'undefined' && typeof Atomics !== 'undefined' && !!proc?.versions?.node;
+  return !!proc?.versions?.node;
+}
+
+/** Node's worker_threads, or the platform a browser entry registered. */
+let platform: PoolPlatform | null = null;
+
+/** Use `p` to start workers (src/browser/web-pool.ts calls this with Web Workers). */
+export function setPoolPlatform(p: PoolPlatform): void {
+  platform = p;
+}
+
+function currentPlatform(): PoolPlatform | null {
+  return platform ?? (isNode() ? nodePlatform : null);
+}
+
+/**
+ * Whether this runtime can run the pool: SharedArrayBuffer and Atomics, plus
+ * Node's worker_threads or (in a cross-origin isolated page) Web Workers.
+ */
+export function threadsSupported(): boolean {
+  const p = currentPlatform();
+  return typeof SharedArrayBuffer !== 'undefined' && typeof Atomics !== 'undefined' && !!p && p.supported();
 }
 
 /**
  * Use n threads (the caller + n − 1 workers) for large matrix products.
- * n = 1 stops the pool. Where threads are not supported (browsers, no
- * SharedArrayBuffer) this leaves one thread and returns quietly.
- * Resolves when the workers are ready.
+ * n = 1 stops the pool. Where threads are not supported (a page that is not
+ * cross-origin isolated, no SharedArrayBuffer) this warns once, in one line,
+ * why, and stays at one thread. Resolves when the workers are ready.
  */
 export function setThreads(n: number, options: PoolOptions = {}): Promise<void> {
   if (!Number.isInteger(n) || n < 1) {
@@ -190,14 +227,24 @@ export function threadStats(): { parallelCalls: number; workerTasks: number[] } 
   };
 }
 
+let warned = false;
+
 async function resize(n: number, options: PoolOptions): Promise<void> {
   if (pool && pool.workers.length + 1 === n) {
     if (options.minMacs !== undefined) pool.minMacs = options.minMacs;
     return;
   }
   await stop();
-  if (n === 1 || !threadsSupported()) return;
-  pool = await start(n - 1, options.minMacs ?? 1 << 20);
+  if (n === 1) return;
+  if (!threadsSupported()) {
+    if (!warned) {
+      warned = true;
+      const p = currentPlatform();
+      console.warn(`bert-ts: setThreads(${n}) stays at 1 thread: ${p ? p.unsupportedReason() : 'this runtime has no SharedArrayBuffer or workers'}`);
+    }
+    return;
+  }
+  pool = await start(currentPlatform()!, n - 1, options.minMacs ?? 1 << 20);
 }
 
 async function stop(): Promise<void> {
@@ -209,12 +256,23 @@ async function stop(): Promise<void> {
     Atomics.notify(p.ctl, i * CTL_STRIDE + CTL_SEQ);
   }
   await Promise.all(p.workers.map((w) => w.terminate()));
-  for (const port of p.ports) port.close();
 }
 
 // Module names held in variables so that bundlers for the browser leave them alone.
 const WORKER_THREADS = 'node:worker_threads';
 const ESBUILD = 'esbuild';
+
+interface NodeWorker {
+  postMessage(value: unknown, transferList?: unknown[]): void;
+  terminate(): Promise<number>;
+  unref(): void;
+  once(event: string, listener: (...args: any[]) => void): void;
+}
+interface NodePort {
+  postMessage(value: unknown): void;
+  close(): void;
+  unref?(): void;
+}
 
 /**
  * Where the worker's code comes from. In the built package, dist/worker.js sits
@@ -235,41 +293,47 @@ async function workerScript(): Promise<{ script: string | URL; evaluate: boolean
   return { script: result.outputFiles[0].text, evaluate: true };
 }
 
-async function start(count: number, minMacs: number): Promise<Pool> {
-  const wt = (await import(WORKER_THREADS)) as {
-    Worker: new (script: string | URL, options: object) => NodeWorker;
-    MessageChannel: new () => { port1: NodePort; port2: NodePort };
-  };
-  const { script, evaluate } = await workerScript();
+/** Node: worker_threads running worker.ts; buffers travel on a MessagePort per worker. Workers are unref'd. */
+const nodePlatform: PoolPlatform = {
+  supported: () => true,
+  unsupportedReason: () => '',
+  canBlock: () => true,
+  async spawn(index, ctl, args) {
+    const wt = (await import(WORKER_THREADS)) as {
+      Worker: new (script: string | URL, options: object) => NodeWorker;
+      MessageChannel: new () => { port1: NodePort; port2: NodePort };
+    };
+    const { script, evaluate } = await workerScript();
+    const { port1, port2 } = new wt.MessageChannel();
+    const worker = new wt.Worker(script, { eval: evaluate, workerData: { index, ctl, args, port: port2 }, transferList: [port2] });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    // Only now: an unref'd worker would not keep the process alive until it is ready.
+    worker.unref();
+    port1.unref?.();
+    return {
+      post: (msg) => port1.postMessage(msg),
+      async terminate() {
+        await worker.terminate();
+        port1.close();
+      },
+    };
+  },
+};
+
+async function start(platform: PoolPlatform, count: number, minMacs: number): Promise<Pool> {
   // one line per worker, then the line of the chunk counter (counterIndex)
   const ctl = new Int32Array(new SharedArrayBuffer((count + 1) * CTL_STRIDE * 4));
   const args = new Float64Array(new SharedArrayBuffer(count * ARG_STRIDE * 8));
-  const workers: NodeWorker[] = [];
-  const ports: NodePort[] = [];
-  const ready: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const { port1, port2 } = new wt.MessageChannel();
-    const worker = new wt.Worker(script, {
-      eval: evaluate,
-      workerData: { index: i, ctl: ctl.buffer, args: args.buffer, port: port2 },
-      transferList: [port2],
-    });
-    ready.push(new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-    }));
-    workers.push(worker);
-    ports.push(port1);
-  }
-  await Promise.all(ready);
-  // Only now: an unref'd worker would not keep the process alive until it is ready.
-  for (const w of workers) w.unref();
-  for (const port of ports) port.unref?.();
+  const workers = await Promise.all(Array.from({ length: count }, (_, i) => platform.spawn(i, ctl.buffer as SharedArrayBuffer, args.buffer as SharedArrayBuffer)));
   const p: Pool = {
-    workers, ports, ctl, args, seq: lastSeq, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0, wasmMemory: null, busy: false,
+    workers, ctl, args, seq: lastSeq, ids: new WeakMap(), nextId: 0, minMacs, parallelCalls: 0, wasmMemory: null, busy: false,
+    canBlock: platform.canBlock(),
     finalizer: new FinalizationRegistry((id: number) => {
       if (pool !== p) return;
-      for (const port of p.ports) port.postMessage({ type: 'drop', id } satisfies PoolMessage);
+      for (const w of p.workers) w.post({ type: 'drop', id });
     }),
   };
   return p;
@@ -284,7 +348,7 @@ function bufferId(p: Pool, view: Float32Array): number {
     id = p.nextId++;
     p.ids.set(buffer, id);
     p.finalizer.register(buffer, id);
-    for (const port of p.ports) port.postMessage({ type: 'add', id, buffer } satisfies PoolMessage);
+    for (const w of p.workers) w.post({ type: 'add', id, buffer });
   }
   return id;
 }
@@ -418,7 +482,7 @@ function dispatch(
     for (;;) {
       const done = Atomics.load(ctl, at);
       if (done === seq) break;
-      Atomics.wait(ctl, at, done, 1000);
+      if (p.canBlock) Atomics.wait(ctl, at, done, 1000);
     }
   }
   // Only once every worker is done: a redo must not race a worker still writing.
@@ -477,7 +541,7 @@ export function parallelWasm(task: WasmPanelsTask, macs: number, runPanels: (p0:
 function sendWasmMemory(p: Pool, memory: WebAssembly.Memory): boolean {
   if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return false;
   if (p.wasmMemory !== memory) {
-    for (const port of p.ports) port.postMessage({ type: 'wasm', memory } satisfies PoolMessage);
+    for (const w of p.workers) w.post({ type: 'wasm', memory });
     p.wasmMemory = memory;
   }
   return true;

@@ -157,12 +157,19 @@ export function wasmDotFor(memory: WebAssembly.Memory): DotFn {
 function init(): WasmState {
   if (state) return state;
   if (!wasmSimdSupported()) throw new Error('bert-ts: this runtime has no WebAssembly SIMD; use the js backend');
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
-  } catch {
-    memory = new WebAssembly.Memory({ initial: 16 }); // no shared memory here: one thread
+  // Shared only where threads can use it: a page that is not cross-origin
+  // isolated may still create a shared memory, but has no SharedArrayBuffer,
+  // so kernelsFor would emit an unshared module for it (a LinkError).
+  const canShare = typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+  let memory: WebAssembly.Memory | null = null;
+  if (canShare) {
+    try {
+      memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
+    } catch {
+      // no shared memory here: one thread
+    }
   }
+  memory ??= new WebAssembly.Memory({ initial: 16 });
   state = {
     memory,
     ...kernelsFor(memory),
