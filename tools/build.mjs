@@ -6,6 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { buildBrowser } from './build-browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -19,7 +20,7 @@ await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', 
 if (existsSync('src/layers/worker.ts')) {
   await build({ ...node, entryPoints: { worker: 'src/layers/worker.ts' }, outdir: 'dist' });
 }
-await build({ ...common, platform: 'browser', entryPoints: { 'bert-ts.browser': 'src/browser.ts' }, outdir: 'dist' });
+await buildBrowser(); // tools/build-browser.mjs
 
 // Declarations for library users; skipped quietly if TypeScript is not installed
 // (a production install without devDependencies), and with --no-types (tests).

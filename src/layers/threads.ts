@@ -181,16 +181,16 @@ function isNode(): boolean {
   return !!proc?.versions?.node;
 }
 
-/** Node's worker_threads, or the platform a browser entry registered. */
+/** The platform a browser entry registered (Node always uses worker_threads). */
 let platform: PoolPlatform | null = null;
 
-/** Use `p` to start workers (src/browser/web-pool.ts calls this with Web Workers). */
+/** Use `p` to start workers outside Node (src/browser/web-pool.ts calls this with Web Workers). */
 export function setPoolPlatform(p: PoolPlatform): void {
   platform = p;
 }
 
 function currentPlatform(): PoolPlatform | null {
-  return platform ?? (isNode() ? nodePlatform : null);
+  return isNode() ? nodePlatform : platform;
 }
 
 /**
