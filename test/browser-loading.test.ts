@@ -57,8 +57,9 @@ function sameOutputs(a: ReturnType<typeof loadBertModel>, b: ReturnType<typeof l
   const inputs = readGoldenInputs(join(demo, 'inputs.json'));
   const x = a.forward(inputs, { mlm: true, nsp: true });
   const y = b.forward(inputs, { mlm: true, nsp: true });
-  expect(Array.from(y.lastHiddenState.data)).toEqual(Array.from(x.lastHiddenState.data));
-  expect(Array.from(y.mlmLogits!.data)).toEqual(Array.from(x.mlmLogits!.data));
+  const same = (p: Float32Array, q: Float32Array) => p.length === q.length && p.every((v, i) => v === q[i]);
+  expect(same(y.lastHiddenState.data, x.lastHiddenState.data)).toBe(true);
+  expect(same(y.mlmLogits!.data, x.mlmLogits!.data)).toBe(true);
 }
 
 describe('model sources', () => {
