@@ -240,7 +240,9 @@ async function resize(n: number, options: PoolOptions): Promise<void> {
     if (!warned) {
       warned = true;
       const p = currentPlatform();
-      console.warn(`bert-ts: setThreads(${n}) stays at 1 thread: ${p ? p.unsupportedReason() : 'this runtime has no SharedArrayBuffer or workers'}`);
+      const reason = p && !p.supported() ? p.unsupportedReason()
+        : typeof SharedArrayBuffer === 'undefined' ? 'this runtime has no SharedArrayBuffer' : 'this runtime cannot start workers';
+      console.warn(`bert-ts: setThreads(${n}) stays at 1 thread: ${reason}`);
     }
     return;
   }
