@@ -1,20 +1,19 @@
-// A loopback static server for the browser tests: routes map URL prefixes to
-// folders; `isolate` adds the headers that make a page cross-origin isolated.
-import { createServer, type Server } from 'node:http';
+// A loopback static server for the browser tests and tools/browser-speed.mjs:
+// routes map URL prefixes to folders; `isolate` adds the headers that make a
+// page cross-origin isolated.
+import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 
-const TYPES: Record<string, string> = {
+const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json',
   '.txt': 'text/plain; charset=utf-8', '.map': 'application/json',
 };
 
-export interface StaticServer { url: string; requests: string[]; close(): Promise<void> }
-
-/** Serve `routes` (URL prefix → folder) on 127.0.0.1 at a free port. */
-export async function serveStatic(routes: Record<string, string>, isolate: boolean): Promise<StaticServer> {
-  const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+/** Serve `routes` (URL prefix → folder) on 127.0.0.1 at a free port: { url, requests (paths asked for), close() }. */
+export async function serveStatic(routes, isolate) {
+  const requests = [];
+  const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
     if (isolate) {
@@ -24,15 +23,15 @@ export async function serveStatic(routes: Record<string, string>, isolate: boole
     res.setHeader('Cache-Control', 'no-store');
     const prefix = Object.keys(routes).filter((p) => path.startsWith(p)).sort((a, b) => b.length - a.length)[0];
     const file = prefix === undefined ? undefined : normalize(join(routes[prefix], path.slice(prefix.length)));
-    if (!file || !file.startsWith(normalize(routes[prefix!]) + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    if (!file || !file.startsWith(normalize(routes[prefix]) + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
     res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size });
     createReadStream(file).pipe(res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
