@@ -61,7 +61,7 @@ interface PageResult {
     progress: { events: number; files: string[]; weights: number };
     page: CheckSummary & { forwardMs: number; parallelCalls: number; workerTasks: number; copiedBytes: number };
     /** only for the shipped models */
-    worker?: CheckSummary & { forwardMs: number; threads: number; sameAsPage: boolean; encodeMatches: boolean };
+    worker?: CheckSummary & { forwardMs: number; threads: number; sameAsPage: boolean; encodeMatches: boolean; parallelCalls: number };
   }[];
   files: CheckSummary;
   hub?: CheckSummary & { id: string };
@@ -196,7 +196,7 @@ describe.skipIf(!haveChromium)('bert-ts in Chromium', () => {
     expect(result.crossOriginIsolated).toBe(false);
     expect(result.pageThreads).toBe(1);
     for (const m of result.models) {
-      if (m.worker) expect(m.worker.threads).toBe(1);
+      if (m.worker) expect([m.worker.threads, m.worker.parallelCalls]).toEqual([1, 0]);
       expect(m.page.parallelCalls).toBe(0);
     }
     const warning = result.warnings.find((w) => w.includes('setThreads(2) stays at 1 thread'));
@@ -213,7 +213,9 @@ describe.skipIf(!haveChromium)('bert-ts in Chromium', () => {
     expect(result.crossOriginIsolated).toBe(true);
     expect(result.pageThreads).toBe(2);
     for (const m of result.models) {
+      // and inside the BertWorker, on its own pool of Web Workers (started from within a worker)
       if (m.worker) expect(m.worker.threads).toBe(2);
+      if (m.worker) expect(m.worker.parallelCalls).toBeGreaterThan(0);
       // the pool really ran: products were split and the worker took chunks
       expect(m.page.parallelCalls).toBeGreaterThan(0);
       expect(m.page.workerTasks).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import type { BertInput, ForwardOptions } from '../bert/model.ts';
 import type { EncodeOptions } from '../tokenizer/bert-tokenizer.ts';
 import type { Tolerance } from '../golden/compare.ts';
 import { getBackend, setBackend, type Backend } from '../layers/matmul.ts';
-import { getThreads, setThreads } from '../layers/threads.ts';
+import { getThreads, setThreads, threadStats } from '../layers/threads.ts';
 import { loadModel, type LoadedModel } from './load-model.ts';
 import { checkGoldenCase } from './golden.ts';
 import type { HubOptions } from './model-files.ts';
@@ -38,10 +38,11 @@ export interface HostModelInfo {
   unusedTensors: string[];
 }
 
-/** A forward's outputs as plain {data, shape} (a Tensor's fields), and the time the forward took. */
+/** A forward's outputs as plain {data, shape} (a Tensor's fields), the time it took, and the products it split over the pool. */
 export interface HostForward {
   outputs: Record<string, { data: Float32Array; shape: number[] }>;
   ms: number;
+  parallelCalls: number;
 }
 
 interface Scope {
@@ -71,9 +72,11 @@ export function serveModel(_init: HostInit, scope: Scope): void {
       case 'decode':
         return { value: need().tokenizer.decode(req.ids, req.options) };
       case 'forward': {
+        const calls = threadStats().parallelCalls;
         const t0 = performance.now();
         const out = need().model.forward(req.input, req.options);
         const ms = performance.now() - t0;
+        const parallelCalls = threadStats().parallelCalls - calls;
         const outputs: HostForward['outputs'] = {};
         const transfer: Transferable[] = [];
         for (const [name, t] of Object.entries(out)) {
@@ -82,7 +85,7 @@ export function serveModel(_init: HostInit, scope: Scope): void {
           outputs[name] = { data, shape: [...t.shape] };
           transfer.push(data.buffer);
         }
-        return { value: { outputs, ms } satisfies HostForward, transfer };
+        return { value: { outputs, ms, parallelCalls } satisfies HostForward, transfer };
       }
       case 'golden':
         return { value: await checkGoldenCase(need(), req.tolerance) };

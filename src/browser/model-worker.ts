@@ -44,6 +44,8 @@ export class BertWorker {
   readonly unusedTensors: string[];
   /** milliseconds the last forward took inside the worker */
   lastForwardMs = 0;
+  /** products the last forward split over the worker's thread pool (0 on one thread) */
+  lastParallelCalls = 0;
   private readonly worker: Worker;
   private readonly pending: Map<number, Pending>;
   private nextId: number;
@@ -130,6 +132,7 @@ export class BertWorker {
     };
     const r = (await this.call({ op: 'forward', input: plain, options })) as HostForward;
     this.lastForwardMs = r.ms;
+    this.lastParallelCalls = r.parallelCalls;
     const out: Record<string, Tensor> = {};
     for (const [name, t] of Object.entries(r.outputs)) out[name] = new Tensor(t.data, t.shape);
     return out as unknown as BertOutput;
