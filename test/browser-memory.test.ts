@@ -1,4 +1,5 @@
-// The wasm memory fits the runtime (Node here, standing in for a page):
+// The heap (the wasm memory) fits the runtime (Node here, standing in for a page),
+// through the browser's loaders and its setThreads:
 // without SharedArrayBuffer (a page that is not cross-origin isolated) the
 // memory is unshared, the kernels are emitted unshared to match, and the model
 // runs on one thread; with it, the memory is shared and the weights are read
@@ -13,14 +14,16 @@ const files = () => readdirSync(demo).map((n) => new File([readFileSync(join(dem
 
 async function freshLibrary() {
   vi.resetModules();
-  const [load, golden, matmul, wasm, threads] = await Promise.all([
+  const [load, golden, backend, heap, wasm, pool, threads] = await Promise.all([
     import('../src/browser/load-model.ts'),
     import('../src/browser/golden.ts'),
-    import('../src/layers/matmul.ts'),
-    import('../src/layers/wasm-matmul.ts'),
-    import('../src/layers/threads.ts'),
+    import('../src/runtime/backend.ts'),
+    import('../src/runtime/heap.ts'),
+    import('../src/runtime/wasm-kernels.ts'),
+    import('../src/runtime/pool.ts'),
+    import('../src/browser/threads.ts'),
   ]);
-  return { ...load, ...golden, ...matmul, ...wasm, ...threads };
+  return { ...load, ...golden, ...backend, ...heap, ...wasm, ...pool, ...threads };
 }
 
 afterEach(() => {
@@ -43,7 +46,7 @@ describe('wasm memory modes', () => {
     const report = await lib.checkGoldenCase(loaded);
     expect(report.ok).toBe(true);
     expect(report.idsMatch).toBe(true);
-    const buffer = lib.wasmMemory().buffer;
+    const buffer = lib.heapMemory().buffer;
     expect(buffer).toBeInstanceOf(ArrayBuffer);
     // the weights could not live in an unshared memory (it detaches views when it grows): packed copies
     expect(lib.wasmCopiedBytes()).toBeGreaterThan(0);
@@ -59,7 +62,7 @@ describe('wasm memory modes', () => {
       const report = await lib.checkGoldenCase(loaded);
       expect(report.ok).toBe(true);
       expect(lib.threadStats().parallelCalls).toBeGreaterThan(before);
-      expect(lib.wasmMemory().buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(lib.heapMemory().buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(lib.wasmCopiedBytes()).toBe(0);
     } finally {
       await lib.setThreads(1);

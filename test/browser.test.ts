@@ -17,7 +17,7 @@ import { buildBrowser } from '../tools/build-browser.mjs';
 import { serveStatic, type StaticServer } from '../tools/static-server.mjs';
 import { loadBertModel } from '../src/bert/load.ts';
 import { readGoldenInputs } from '../src/golden/golden-case.ts';
-import { setThreads } from '../src/layers/threads.ts';
+import { setThreads } from '../src/runtime/pool.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.BERT_TS_CHROMIUM ?? '/usr/bin/chromium';

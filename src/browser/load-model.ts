@@ -8,14 +8,17 @@
  *
  * Reads config.json, the tokenizer files (tokenizer.json, or vocab.txt with
  * tokenizer_config.json and special_tokens_map.json) and model.safetensors (or
- * model.safetensors.index.json and its shards). The weights stream into the
- * memory the backend reads them from (wasm memory, where it is shared), so
- * call setBackend before loading, as with Node's loadBertModel.
+ * model.safetensors.index.json and its shards). As with Node's loadBertModel:
+ * where the heap is shared (a cross-origin isolated page) the weights stream
+ * straight into a heap arena of the model's, where every thread and the wasm
+ * kernels read them in place (model.dispose() frees it); elsewhere they stream
+ * into one JS buffer of the file's size.
  */
 import { BertTsError } from '../errors.ts';
 import { parseBertConfig, type BertConfig } from '../bert/config.ts';
 import { BertModel } from '../bert/model.ts';
-import { weightMemory } from '../layers/matmul.ts';
+import { Arena, heapShared } from '../runtime/heap.ts';
+import type { TensorMemory } from '../tensor/alloc.ts';
 import { ShardedSafetensors, parseSafetensorsIndex, type SafetensorsFile, type TensorSource } from '../tensor/safetensors.ts';
 import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 import { tokenizerFromFiles } from '../tokenizer/from-files.ts';
@@ -47,8 +50,17 @@ export async function loadModel(source: ModelSource | ModelFiles, options: LoadM
     throw new BertTsError(`${files.where}: no config.json`, 'a model folder needs config.json and model.safetensors, as Hugging Face saves them');
   }
   const config = parseBertConfig(configJson, `${files.where} config.json`);
-  const [tokenizer, weights] = await Promise.all([readTokenizer(files, configJson, progress), readWeights(files, progress)]);
-  const model = BertModel.fromTensors(config, weights);
+  const arena = heapShared() ? new Arena(`the BertModel of ${files.where}`) : null;
+  let model: BertModel;
+  let tokenizer: BertTokenizer;
+  try {
+    const [tok, weights] = await Promise.all([readTokenizer(files, configJson, progress), readWeights(files, arena?.tensorMemory(), progress)]);
+    tokenizer = tok;
+    model = BertModel.fromTensors(config, weights, { arena: arena ?? undefined });
+  } catch (e) {
+    arena?.dispose();
+    throw e;
+  }
   if (model.unusedTensors.length > 0) options.onUnusedTensors?.(model.unusedTensors);
   return { config, model, tokenizer, files };
 }
@@ -79,9 +91,8 @@ export async function readTokenizer(files: ModelFiles, modelConfig?: unknown, pr
 const SINGLE_FILE = 'model.safetensors';
 const INDEX_FILE = 'model.safetensors.index.json';
 
-/** model.safetensors, or the shards model.safetensors.index.json lists, streamed into the weights' memory. */
-async function readWeights(files: ModelFiles, progress?: (p: LoadProgress) => void): Promise<TensorSource> {
-  const memory = weightMemory();
+/** model.safetensors, or the shards model.safetensors.index.json lists, streamed into `memory` (or JS memory). */
+async function readWeights(files: ModelFiles, memory: TensorMemory | undefined, progress?: (p: LoadProgress) => void): Promise<TensorSource> {
   const single = await files.open(SINGLE_FILE);
   if (single) return streamSafetensors(single, memory, progress);
   const indexText = await readText(files, INDEX_FILE, progress);

@@ -15,7 +15,7 @@ import { BertTsError } from '../errors.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import type { BertConfig } from '../bert/config.ts';
 import type { BertInput, BertOutput, ForwardOptions } from '../bert/model.ts';
-import type { Backend } from '../layers/matmul.ts';
+import type { Backend } from '../runtime/backend.ts';
 import type { EncodeOptions, Encoding } from '../tokenizer/bert-tokenizer.ts';
 import type { Tolerance } from '../golden/compare.ts';
 import type { GoldenCheckReport } from './golden.ts';

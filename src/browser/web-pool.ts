@@ -1,30 +1,33 @@
 /**
- * threads.ts's pool on Web Workers (a PoolPlatform): each worker runs
- * worker-main.ts's pool role, started from a blob of the bundled worker code
- * (worker-source.ts), and gets the pool's shared control and argument blocks;
- * buffers and the shared wasm memory follow by postMessage.
+ * The pool's worker host in a browser (src/runtime/worker-host.ts's seam): each
+ * worker of src/runtime/pool.ts is a Web Worker started from a blob of the
+ * bundled worker code (worker-source.ts), running worker-main.ts's pool role on
+ * the heap (the shared wasm memory) it is given when it starts.
  *
- * Only in a cross-origin isolated page (or a worker of one): elsewhere there is
- * no SharedArrayBuffer, and setThreads(n > 1) says so and stays at one thread.
- * On the page's main thread, which may not block, the caller spins while the
- * workers finish their share (a forward on the main thread freezes the page
- * anyway: use BertWorker, which runs the model in a worker that may block).
+ * Threads need the heap to be shared, so only in a cross-origin isolated page
+ * (or a worker of one): elsewhere setThreads(n > 1) says so (threads.ts) and
+ * stays at one thread. On the page's own thread, which may not block in
+ * Atomics.wait, the caller spins while the workers finish their share; a
+ * forward on the page's thread freezes the page anyway: use BertWorker, whose
+ * thread may block.
  */
-import { setPoolPlatform, type PoolMessage, type PoolPlatform, type PoolWorkerHandle } from '../layers/threads.ts';
+import { BertTsError } from '../errors.ts';
+import { setWorkerHost, type WorkerData, type WorkerHost } from '../runtime/worker-host.ts';
 import { WORKER_SOURCE } from './worker-source.ts';
 
-/** Messages from the page (or the model worker) to a new pool worker. */
-export interface PoolInit { type: 'pool'; index: number; ctl: SharedArrayBuffer; args: SharedArrayBuffer }
+/** The first message to a new pool worker. */
+export interface PoolInit { type: 'pool'; data: WorkerData }
 
 let url: string | null = null;
 
-function inWorker(): boolean {
+/** Whether this code runs in a worker (which may block in Atomics.wait) rather than a page. */
+export function inWorker(): boolean {
   return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 }
 
 /**
- * The URL workers start from: a blob of the bundled worker code, made once; inside
- * our own worker (which has no copy of its own code), the worker's own URL.
+ * The URL workers start from: a blob of the bundled worker code, made once;
+ * inside bert-ts's own worker (which holds no copy of its code), its own URL.
  */
 export function workerUrl(): string | null {
   if (url) return url;
@@ -35,35 +38,38 @@ export function workerUrl(): string | null {
 
 export const ISOLATION_HINT = 'serve the page with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
 
-const webPlatform: PoolPlatform = {
-  supported: () => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof Worker !== 'undefined' && workerUrl() !== null,
-  unsupportedReason() {
-    if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) return `this page is not cross-origin isolated (no SharedArrayBuffer); ${ISOLATION_HINT}`;
-    if (typeof Worker === 'undefined') return 'this context cannot start Web Workers';
-    return "the worker code is missing: import bert-ts's browser bundle (dist/bert-ts.browser.js), not its TypeScript source";
-  },
-  canBlock: inWorker,
-  spawn(index, ctl, args): Promise<PoolWorkerHandle> {
-    const worker = new Worker(workerUrl()!, { name: `bert-ts pool ${index}` });
-    return new Promise((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent) => {
-        if (e.data !== 'ready') return;
-        worker.onmessage = null;
-        worker.onerror = null;
-        resolve({
-          post: (msg: PoolMessage) => worker.postMessage(msg),
-          async terminate() {
-            worker.terminate();
-          },
-        });
-      };
-      worker.onerror = (e: ErrorEvent) => {
-        worker.terminate();
-        reject(new Error(`bert-ts: pool worker ${index} failed to start (${e.message})`));
-      };
-      worker.postMessage({ type: 'pool', index, ctl, args } satisfies PoolInit);
-    });
+const isNode = !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+
+/** Why this page (or runtime) cannot run threads, in one line with the fix; null when it can. */
+export function threadsUnavailableReason(): string | null {
+  if (isNode) return typeof SharedArrayBuffer === 'undefined' ? 'this runtime has no SharedArrayBuffer' : null;
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
+    return `this page is not cross-origin isolated (no SharedArrayBuffer); ${ISOLATION_HINT}`;
+  }
+  if (typeof Worker === 'undefined') return 'this context cannot start Web Workers';
+  if (!workerUrl()) return "the worker code is missing: import bert-ts's browser bundle (dist/bert-ts.browser.js), not its TypeScript source";
+  return null;
+}
+
+const webHost: WorkerHost = {
+  callerMayBlock: inWorker,
+  spawn(data, events) {
+    const reason = threadsUnavailableReason();
+    if (reason) throw new BertTsError(`setThreads: ${reason}`);
+    const worker = new Worker(workerUrl()!, { name: `bert-ts pool ${data.index}` });
+    worker.onmessage = (e: MessageEvent) => {
+      if (e.data === 'ready') events.ready();
+      else if (e.data === 'exit') events.exit();
+    };
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      events.exit(new Error(e.message));
+    };
+    worker.postMessage({ type: 'pool', data } satisfies PoolInit);
+    return { terminate: () => worker.terminate() };
   },
 };
 
-setPoolPlatform(webPlatform);
+// Node keeps its worker_threads. (Checked when workers start, not here: in
+// bert-ts's own worker this module runs before worker-main.ts marks it.)
+if (!isNode && typeof Worker !== 'undefined') setWorkerHost(webHost);
