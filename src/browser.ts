@@ -33,3 +33,6 @@ export {
 export { streamSafetensors } from './browser/stream-safetensors.ts';
 export { checkGoldenCase, type GoldenCheckReport } from './browser/golden.ts';
 export { BertWorker, type BertWorkerOptions } from './browser/model-worker.ts';
+export { ARCHITECTURES, type Architecture, type TaskHead, type LabelConfig } from './bert/architecture.ts';
+export type { NestedArray } from './tensor/tensor.ts';
+export * from './pipelines/index.ts';

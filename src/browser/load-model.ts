@@ -26,6 +26,8 @@ import { modelFiles, readJson, readText, type LoadProgress, type ModelFiles, typ
 import { streamSafetensors } from './stream-safetensors.ts';
 
 export interface LoadModelOptions extends SourceOptions {
+  /** the head to load instead of config.architectures' ('BertModel': the encoder alone), as loadBertModel's */
+  architecture?: string;
   /** called as each file's bytes arrive, and once more with done: true */
   onProgress?: (p: LoadProgress) => void;
   /** called once with the checkpoint tensors the model does not use */
@@ -56,7 +58,7 @@ export async function loadModel(source: ModelSource | ModelFiles, options: LoadM
   try {
     const [tok, weights] = await Promise.all([readTokenizer(files, configJson, progress), readWeights(files, arena?.tensorMemory(), progress)]);
     tokenizer = tok;
-    model = BertModel.fromTensors(config, weights, { arena: arena ?? undefined });
+    model = BertModel.fromTensors(config, weights, { arena: arena ?? undefined, architecture: options.architecture });
   } catch (e) {
     arena?.dispose();
     throw e;

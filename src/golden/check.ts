@@ -35,6 +35,7 @@ export function checkGolden(
     outputAttentions: wanted.has('attentions'),
     mlm: wanted.has('mlm_logits') && m.hasMlmHead,
     nsp: wanted.has('nsp_logits') && m.hasNspHead,
+    taskHead: (wanted.has('logits') || wanted.has('start_logits') || wanted.has('end_logits')) && m.taskHead !== null,
   });
   const ours = outputTensors(out);
   const tensors: TensorComparison[] = [];
@@ -73,6 +74,9 @@ export function outputTensors(out: BertOutput): Partial<Record<GoldenName, { dat
     pooler_output: t(out.poolerOutput),
     mlm_logits: t(out.mlmLogits),
     nsp_logits: t(out.nspLogits),
+    logits: t(out.logits),
+    start_logits: t(out.startLogits),
+    end_logits: t(out.endLogits),
   };
 }
 
@@ -90,6 +94,14 @@ function maskedRows(name: GoldenName, shape: number[], inputs: GoldenInputs): { 
     case 'pooler_output':
     case 'nsp_logits':
       return { rowSize: last, rowMask: () => true };
+    case 'start_logits':
+    case 'end_logits':
+      // [B, S]: one element per token
+      return { rowSize: 1, rowMask: (r) => mask[Math.floor(r / S) % B][r % S] === 1 };
+    case 'logits':
+      // [B, N] (sequence classification) is per sequence: compared whole; [B, S, N] per token
+      if (shape.length === 2) return { rowSize: last, rowMask: () => true };
+      return { rowSize: last, rowMask: (r) => mask[Math.floor(r / S) % B][r % S] === 1 };
     case 'attentions': {
       const A = shape[2];
       // row r = ((l·B + b)·A + h)·S + i

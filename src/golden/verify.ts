@@ -18,6 +18,23 @@ export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOL
   if (!existsSync(files.golden)) throw new BertTsError(`${dir}: no golden.safetensors`, 'record one with: bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors');
   const inputs = readGoldenInputs(files.inputs);
   const golden = readSafetensors(files.golden);
-  const m = model ?? loadBertModel(dir);
+  const m = model ?? loadForGolden(dir, new Set(golden.names()), (n) => golden.info(n)!.shape.length);
   return checkGolden(m, inputs, golden, dir, tolerance);
+}
+
+/**
+ * The case's model, head from config.json's architectures. When the config
+ * names no task head but the golden file holds a head's outputs and the
+ * checkpoint has its tensors, the head follows the golden names: start_logits →
+ * BertForQuestionAnswering; logits [B, S, N] → token, [B, N] → sequence classification.
+ */
+function loadForGolden(dir: string, wanted: Set<string>, rank: (name: string) => number): BertModel {
+  const m = loadBertModel(dir);
+  if (m.taskHead !== null) return m;
+  const has = (n: string) => m.unusedTensors.includes(n);
+  if ((wanted.has('start_logits') || wanted.has('end_logits')) && has('qa_outputs.weight')) return loadBertModel(dir, { architecture: 'BertForQuestionAnswering' });
+  if (wanted.has('logits') && has('classifier.weight')) {
+    return loadBertModel(dir, { architecture: rank('logits') === 3 ? 'BertForTokenClassification' : 'BertForSequenceClassification' });
+  }
+  return m;
 }
