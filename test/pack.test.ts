@@ -4,7 +4,7 @@
 // there against a loopback Hub serving the demo model under the example's model id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -81,7 +81,7 @@ beforeAll(async () => {
   const stage = join(scratch, 'stage');
   mkdirSync(join(stage, 'tools'), { recursive: true });
   for (const f of ['package.json', 'README.md', 'LICENSE', 'src', 'weights']) cpSync(join(root, f), join(stage, f), { recursive: true });
-  cpSync(join(root, 'tools', 'build.mjs'), join(stage, 'tools', 'build.mjs'));
+  for (const f of readdirSync(join(root, 'tools')).filter((n) => /^build.*\.mjs$/.test(n))) cpSync(join(root, 'tools', f), join(stage, 'tools', f)); // build.mjs and its helpers
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
   execFileSync(process.execPath, [join(stage, 'tools', 'build.mjs'), '--no-types'], { cwd: stage, stdio: 'inherit' });
   const packed = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', scratch], { cwd: stage, encoding: 'utf8' });
@@ -131,7 +131,7 @@ describe('npm pack → npm install (offline) → the README example', () => {
   it('ESM-only, usable from CommonJS with await import(); the bin and ./browser resolve; prepare is harmless', async () => {
     writeFileSync(join(project, 'from-cjs.cjs'), "import('bert-ts').then((m) => console.log(typeof m.loadModel, typeof m.loadTokenizer));\n");
     expect((await run(process.execPath, ['from-cjs.cjs'], project)).stdout.trim()).toBe('function function');
-    writeFileSync(join(project, 'browser.mjs'), "const m = await import('bert-ts/browser'); console.log(typeof m.BertModel, typeof m.loadModel);\n");
+    writeFileSync(join(project, 'browser.mjs'), "const m = await import('bert-ts/browser'); console.log(typeof m.BertModel, typeof m.resolveModelFolder);\n");
     expect((await run(process.execPath, ['browser.mjs'], project)).stdout.trim()).toBe('function undefined');
     const help = await run(join(project, 'node_modules', '.bin', 'bert-ts'), ['--help'], project);
     expect(help.stdout).toContain('bert-ts download [options] MODEL');
