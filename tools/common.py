@@ -18,6 +18,23 @@ def random_state(model, generator, init, skip=lambda name: name.startswith("cls.
     return out
 
 
+def scaled_normal(ln_weight, ln_bias, embedding, gain, bias):
+    """An init for random_state: LayerNorm weights 1 + ln_weight·z, LayerNorm
+    biases ln_bias·z, embeddings embedding·z, other weights (gain / √fan_in)·z,
+    other biases bias·z."""
+    def init(name, shape, z):
+        if ".LayerNorm." in name and name.endswith(".weight"):
+            return 1.0 + ln_weight * z
+        if ".LayerNorm." in name:
+            return ln_bias * z
+        if "embeddings." in name:
+            return embedding * z
+        if name.endswith(".weight"):
+            return (gain / shape[1] ** 0.5) * z
+        return bias * z
+    return init
+
+
 def masked(name, t, mask):
     """Select the compared entries of a golden tensor as a flat vector."""
     m = mask.bool()
