@@ -61,7 +61,10 @@ if (o.child) {
       const B = 1 + rand(2), S = 4 + rand(21);
       const inputIds = Array.from({ length: B }, () => Array.from({ length: S }, () => 1000 + rand(20000)));
       model.forward({ inputIds }, { mlm: { positions: [[0, 1]] } });
-      if (i % 25 === 0) samples.push([i, rssMB()]);
+      if (i % 25 === 0) {
+        samples.push([i, rssMB()]);
+        console.log(`sample ${i} ${samples[samples.length - 1][1].toFixed(1)}`); // progress, also read if the run is cut short
+      }
     }
   } else {
     const n = Number(o.loads);
@@ -76,6 +79,7 @@ if (o.child) {
         break;
       }
       samples.push([i, rssMB()]);
+      console.log(`sample ${i} ${samples[samples.length - 1][1].toFixed(1)}`);
     }
   }
   console.log(JSON.stringify({ samples, note }));
