@@ -2,6 +2,16 @@
 a model's state dict, and the entries of a golden tensor that are compared."""
 import torch
 
+# The config.json entries every generated BERT shares (transformers' defaults, written out).
+BERT_CONFIG_DEFAULTS = {
+    "initializer_range": 0.02,
+    "layer_norm_eps": 1e-12,
+    "pad_token_id": 0,
+    "position_embedding_type": "absolute",
+    "hidden_dropout_prob": 0.1,
+    "attention_probs_dropout_prob": 0.1,
+}
+
 
 def random_state(model, generator, init, skip=lambda name: name.startswith("cls.predictions.decoder.")):
     """name -> tensor for every entry of model.state_dict() (in sorted order, so

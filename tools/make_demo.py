@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import reference_bert as rb  # noqa: E402
 from safetensors_io import load_checkpoint, save_file  # noqa: E402
-from common import random_state, scaled_normal  # noqa: E402
+from common import BERT_CONFIG_DEFAULTS, random_state, scaled_normal  # noqa: E402
 
 torch.set_num_threads(1)
 OUT = os.path.join(os.path.dirname(HERE), "weights", "demo")
@@ -308,12 +308,7 @@ TEXTS = [
 CONFIG = {
     "model_type": "bert",
     "architectures": ["BertForPreTraining"],
-    "initializer_range": 0.02,
-    "layer_norm_eps": 1e-12,
-    "pad_token_id": 0,
-    "position_embedding_type": "absolute",
-    "hidden_dropout_prob": 0.1,
-    "attention_probs_dropout_prob": 0.1,
+    **BERT_CONFIG_DEFAULTS,
     "vocab_size": None,  # set from the vocabulary
     "hidden_size": 64,
     "num_attention_heads": 4,
