@@ -5,6 +5,12 @@ import { runTokenize } from './tokenize.ts';
 import { runGolden } from './golden.ts';
 import { runDemo } from './demo.ts';
 import { runForward } from './forward.ts';
+import { runCommandSpec, type CommandSpec } from './command-spec.ts';
+import { analogyCommand, neighboursCommand } from './word-vectors.ts';
+import { ambiguityCommand } from './ambiguity.ts';
+
+// commands written as data (command-spec.ts): options, run, format
+const SPECS: CommandSpec<any>[] = [neighboursCommand, analogyCommand, ambiguityCommand]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const USAGE = `bert-ts: BERT inference in pure TypeScript
 
@@ -15,6 +21,7 @@ usage:
   bert-ts tokenize --model DIR --jsonl       JSON lines in ({"text", "pair"?}), JSON lines out
   bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--json]
   bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors
+${SPECS.map((c) => `  bert-ts ${c.name.padEnd(11)} ${c.summary}`).join('\n')}
   bert-ts --help | --version
 
 Run any command with --help for its options.`;
@@ -24,6 +31,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   golden: runGolden,
   demo: runDemo,
   forward: runForward,
+  ...Object.fromEntries(SPECS.map((c) => [c.name, (args: string[]) => runCommandSpec(c, args)])),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,84 @@
+// bert-ts ambiguity: one word in two senses, static vector vs contextual vectors.
+import { BertTsError } from '../errors.ts';
+import { loadBertModel } from '../bert/load.ts';
+import { loadTokenizer } from '../tokenizer/load.ts';
+import { ambiguityDemo, BANK_DEMO, type AmbiguityResult, type ContextSentence } from '../word-vectors/ambiguity.ts';
+import { intValue, required, type CommandSpec } from './command-spec.ts';
+import { table } from './word-vectors.ts';
+
+export const ambiguityCommand: CommandSpec<AmbiguityResult> = {
+  name: 'ambiguity',
+  summary: "one word, two senses: its static vector vs BERT's contextual vectors",
+  usage: `usage: bert-ts ambiguity --model DIR [--word W --sentence S1 --sentence S2
+                           [--context C]…] [--layer L] [-k N] [--json]
+
+A static embedding gives a word one vector, whatever the sentence. BERT gives
+each use of the word its own vector, computed from the whole sentence. This
+prints the word's static vector's nearest tokens (the model's input embedding
+table), then, for each sentence, which context sentences use the word most
+similarly (cosine of BERT's vectors for the word), and the cosine between the
+sentences' vectors.
+
+Without --word it runs the 'bank' demo: a river bank and a money bank, against
+three river and three money context sentences.
+
+options:
+  --model DIR       a BERT folder (config.json, model.safetensors, vocab)
+  --word W          the ambiguous word
+  --sentence S      a sentence using W (give two or more)
+  --context C       a sentence using W to compare with (repeatable)
+  --layer L         hidden state to read: 0 = embeddings … L = last (default)
+  -k N              static neighbours to list (default 8)
+  --json            the result as JSON`,
+  options: {
+    model: { type: 'string' },
+    word: { type: 'string' },
+    sentence: { type: 'string', multiple: true },
+    context: { type: 'string', multiple: true },
+    layer: { type: 'string' },
+    k: { type: 'string', short: 'k' },
+  },
+  run(values) {
+    const dir = required('ambiguity', values, 'model', 'DIR');
+    const k = intValue('ambiguity', values, 'k', 1, 8);
+    const layer = intValue('ambiguity', values, 'layer', 0);
+    const sentences = (values.sentence as string[] | undefined) ?? [];
+    const contexts = ((values.context as string[] | undefined) ?? []).map((text): ContextSentence => ({ text }));
+    let demo = BANK_DEMO;
+    if (typeof values.word === 'string') {
+      if (sentences.length < 2) throw new BertTsError('ambiguity: --word needs two or more --sentence using it', "e.g. --word bank --sentence 'the river bank' --sentence 'the bank lent money'");
+      demo = { word: values.word, sentences, contexts };
+    } else if (sentences.length > 0 || contexts.length > 0) {
+      throw new BertTsError('ambiguity: --sentence and --context need --word', "run 'bert-ts ambiguity --help'");
+    }
+    return ambiguityDemo(loadBertModel(dir), loadTokenizer(dir), { ...demo, k, layer });
+  },
+  format: formatAmbiguity,
+};
+
+export function formatAmbiguity(r: AmbiguityResult): string {
+  const out: string[] = [];
+  const q = (s: string) => (s.length > 66 ? s.slice(0, 65) + '…' : s);
+  out.push(`STATIC: '${r.word}' has one vector (tokens: ${r.static.tokens.join(' ')}), in every sentence.`);
+  out.push(`Its nearest tokens in the input embedding table:`);
+  out.push(table(r.static.neighbours));
+  out.push('');
+  out.push(`CONTEXTUAL: BERT's vector for '${r.word}' (hidden state ${r.layer}) in each sentence.`);
+  r.uses.forEach((u, i) => {
+    out.push('');
+    out.push(`[${i + 1}] "${q(u.sentence)}"`);
+    out.push(`    nearest uses of '${r.word}' among the context sentences:`);
+    for (const n of u.nearest) {
+      const label = n.label ? `${n.label.padEnd(6)} ` : '';
+      out.push(`    ${n.cosine.toFixed(3).padStart(6)}  ${label}${q(n.text).slice(0, 80 - 14 - label.length)}`);
+    }
+  });
+  out.push('');
+  out.push(`cosine between the uses        static   contextual`);
+  for (let i = 0; i < r.uses.length; i++) {
+    for (let j = i + 1; j < r.uses.length; j++) {
+      out.push(`  [${i + 1}] vs [${j + 1}]${' '.repeat(Math.max(1, 21 - String(i + 1).length - String(j + 1).length))}${r.static.cosines[i][j].toFixed(3).padStart(6)}   ${r.cosines[i][j].toFixed(3).padStart(10)}`);
+    }
+  }
+  return out.join('\n');
+}
