@@ -21,8 +21,10 @@ import { addLayerNorm } from '../layers/layernorm.ts';
 import type { BertConfig } from './config.ts';
 import type { RunState } from './run-state.ts';
 import type { LayerWeights } from './weights.ts';
+import { Tensor } from '../tensor/tensor.ts';
+import type { Probe } from './model.ts';
 
-export function encoderLayerForward(st: RunState, w: LayerWeights, c: BertConfig, probs: Float32Array | null): void {
+export function encoderLayerForward(st: RunState, w: LayerWeights, c: BertConfig, probs: Float32Array | null, probe?: Probe): void {
   const { B, S } = st;
   const { hiddenSize: H, intermediateSize: I, numAttentionHeads: A, headSize: D, layerNormEps: eps } = c;
   const M = B * S;
@@ -34,13 +36,23 @@ export function encoderLayerForward(st: RunState, w: LayerWeights, c: BertConfig
   linear(st.q, st.hidden, self.query.weight, self.query.bias, M, H, H);
   linear(st.k, st.hidden, self.key.weight, self.key.bias, M, H, H);
   linear(st.v, st.hidden, self.value.weight, self.value.bias, M, H, H);
+  if (probe) {
+    probe('attention.self.query', new Tensor(st.q, [B, S, H]));
+    probe('attention.self.key', new Tensor(st.k, [B, S, H]));
+    probe('attention.self.value', new Tensor(st.v, [B, S, H]));
+  }
   attend(st.ctx, st.q, st.k, st.v, st.maskAdd, probs, st.row, B, S, A, D);
+  if (probe && probs) probe('attention.self.probs', new Tensor(probs, [B, A, S, S]));
+  probe?.('attention.self.context', new Tensor(st.ctx, [B, S, H]));
   linear(st.tmp, st.ctx, out.dense.weight, out.dense.bias, M, H, H);
   addLayerNorm(st.attnOut, st.tmp, st.hidden, out.LayerNorm.weight, out.LayerNorm.bias, M, H, eps);
+  probe?.('attention.output', new Tensor(st.attnOut, [B, S, H]));
 
   linear(st.inter, st.attnOut, w.intermediate.dense.weight, w.intermediate.dense.bias, M, H, I);
   if (wasm && c.activation === 'gelu') geluWasm(st.inter, M * I);
   else applyActivation(c.activation, st.inter, M * I);
+  probe?.('intermediate', new Tensor(st.inter, [B, S, I]));
   linear(st.tmp, st.inter, w.output.dense.weight, w.output.dense.bias, M, I, H);
   addLayerNorm(st.hidden, st.tmp, st.attnOut, w.output.LayerNorm.weight, w.output.LayerNorm.bias, M, H, eps);
+  probe?.('output', new Tensor(st.hidden, [B, S, H]));
 }

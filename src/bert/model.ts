@@ -37,7 +37,16 @@ export interface ForwardOptions {
   nsp?: boolean;
   /** activation buffers to use (by default the model keeps one per shape) */
   state?: RunState;
+  /**
+   * Called after each named step (`embeddings.sum`, `embeddings`,
+   * `encoder.layer.{l}.attention.self.probs`, …, `pooler`) with a view of its
+   * output: valid only during the call, copy it to keep it. Default: none.
+   */
+  probe?: Probe;
 }
+
+/** A look inside the forward pass: name of the step, and its output (a view into reused buffers). */
+export type Probe = (name: string, t: Tensor) => void;
 
 export interface BertOutput {
   lastHiddenState: Tensor; // [B, S, H]
@@ -101,12 +110,14 @@ export class BertModel {
     const attentions = options.outputAttentions ? Tensor.zeros([L, B, A, S, S]) : undefined;
 
     // x = LayerNorm(word + token type + position)
-    embeddingsForward(st, w.embeddings, c);
+    const probe = options.probe;
+    embeddingsForward(st, w.embeddings, c, probe);
     hiddenStates?.data.set(st.hidden, 0);
     // x = BertLayer_l(x), l = 0 … L−1
     for (let l = 0; l < L; l++) {
-      const probs = attentions ? attentions.data.subarray(l * B * A * S * S, (l + 1) * B * A * S * S) : null;
-      encoderLayerForward(st, w.encoder.layer[l], c, probs);
+      let probs = attentions ? attentions.data.subarray(l * B * A * S * S, (l + 1) * B * A * S * S) : null;
+      if (!probs && probe) probs = st.probs ??= new Float32Array(B * A * S * S);
+      encoderLayerForward(st, w.encoder.layer[l], c, probs, probe && ((name, t) => probe(`encoder.layer.${l}.${name}`, t)));
       hiddenStates?.data.set(st.hidden, (l + 1) * M * H);
     }
     const out: BertOutput = { lastHiddenState: new Tensor(st.hidden.slice(), [B, S, H]) };
@@ -117,6 +128,7 @@ export class BertModel {
     if (w.pooler) {
       out.poolerOutput = new Tensor(allocFloat32(B * H), [B, H]);
       poolerForward(out.poolerOutput.data, st.hidden, st.first, w.pooler.dense, B, S, H);
+      probe?.('pooler', out.poolerOutput);
     }
     if (options.mlm) out.mlmLogits = this.mlmLogits(st, options.mlm);
     if (options.nsp) {

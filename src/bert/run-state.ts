@@ -23,6 +23,7 @@ export class RunState {
   readonly inter: Float32Array; // [B, S, I] intermediate activations
   readonly row: Float64Array; // [S + D] one attention row's scores (wasm-attention.ts; the JS attention keeps its own scratch)
   readonly first: Float32Array; // [B, H] each row's first ([CLS]) state, the pooler's input
+  probs: Float32Array | null = null; // [B, A, S, S] attention probabilities, made when a probe first asks
 
   constructor(config: BertConfig, B: number, S: number) {
     const { hiddenSize: H, intermediateSize: I, headSize: D } = config;
