@@ -11,3 +11,4 @@ export { setThreads, getThreads } from './layers/threads.ts';
 export { setBackend, getBackend, weightMemory } from './layers/matmul.ts';
 export { wasmCopiedBytes, wasmOffset } from './layers/wasm-matmul.ts';
 export type { TensorMemory } from './tensor/alloc.ts';
+export { readWordVectors } from './word-vectors/read-file.ts';

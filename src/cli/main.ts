@@ -8,9 +8,10 @@ import { runForward } from './forward.ts';
 import { runCommandSpec, type CommandSpec } from './command-spec.ts';
 import { analogyCommand, neighboursCommand } from './word-vectors.ts';
 import { ambiguityCommand } from './ambiguity.ts';
+import { explainCommand } from './explain.ts';
 
 // commands written as data (command-spec.ts): options, run, format
-const SPECS: CommandSpec<any>[] = [neighboursCommand, analogyCommand, ambiguityCommand]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const SPECS: CommandSpec<any>[] = [explainCommand, neighboursCommand, analogyCommand, ambiguityCommand]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const USAGE = `bert-ts: BERT inference in pure TypeScript
 
