@@ -20,6 +20,8 @@ if (existsSync('src/layers/worker.ts')) {
   await build({ ...node, entryPoints: { worker: 'src/layers/worker.ts' }, outdir: 'dist' });
 }
 await build({ ...common, platform: 'browser', entryPoints: { 'bert-ts.browser': 'src/browser.ts' }, outdir: 'dist' });
+// the attention viewer (bert-ts serve): dist/web
+await (await import('../web/build.mjs')).buildWeb(join(root, 'dist', 'web'));
 
 // Declarations for library users; skipped quietly if TypeScript is not installed
 // (a production install without devDependencies), and with --no-types (tests).

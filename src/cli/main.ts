@@ -9,9 +9,10 @@ import { runCommandSpec, type CommandSpec } from './command-spec.ts';
 import { analogyCommand, neighboursCommand } from './word-vectors.ts';
 import { ambiguityCommand } from './ambiguity.ts';
 import { explainCommand } from './explain.ts';
+import { serveCommand } from './serve.ts';
 
 // commands written as data (command-spec.ts): options, run, format
-const SPECS: CommandSpec<any>[] = [explainCommand, neighboursCommand, analogyCommand, ambiguityCommand]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const SPECS: CommandSpec<any>[] = [explainCommand, serveCommand, neighboursCommand, analogyCommand, ambiguityCommand]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const USAGE = `bert-ts: BERT inference in pure TypeScript
 
