@@ -51,6 +51,8 @@ describe('explain', () => {
     expect(why['un'].kind).toBe('piece');
     expect(why['un'].why).toMatch(/"unbelievably" is not in the vocabulary.*un ##believ ##ably/);
     expect(why['##ably'].kind).toBe('continuation');
+    expect(TEXT.slice(...why['##ably'].wordSpan!)).toBe('unbelievably');
+    expect(tokens.tokens[0].wordSpan).toBeUndefined();
     expect(why['the'].why).toMatch(/lowercased from "The"/);
     expect(why['[MASK]'].kind).toBe('special');
 

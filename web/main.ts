@@ -136,7 +136,8 @@ const textValue = () => $<HTMLInputElement>('text').value;
 async function analyze(): Promise<void> {
   if (!state.model) return;
   const text = textValue();
-  const pairText = $<HTMLInputElement>('pair').value.trim();
+  const pairValue = $<HTMLInputElement>('pair').value;
+  const pairText = pairValue.trim() ? pairValue : '';
   if (text.trim() === '') {
     state.analysis = null;
     render();
@@ -194,17 +195,11 @@ async function runAmbiguity(input: AmbiguityInput): Promise<void> {
 /** replace the word of token i with [MASK] in the sentence, then show fill-mask */
 function maskToken(i: number): void {
   const a = state.analysis;
-  if (!a || !state.model) return;
-  const t = a.tokens[i];
-  if (t.type !== 0 || t.word === undefined) return;
-  const text = textValue();
-  const enc = a.tokens.filter((x) => x.type === 0 && x.word === t.word);
-  // the word's span: the text offsets are not in TokenInfo, so find the word at its occurrence
-  const k = a.tokens.filter((x, j) => j < i && x.type === 0 && x.word === t.word && x.kind !== 'continuation').length - (t.kind === 'continuation' ? 1 : 0);
-  let at = -1;
-  for (let n = 0; n <= Math.max(0, k); n++) at = text.toLowerCase().indexOf(t.word.toLowerCase(), at + 1);
-  if (at < 0 || enc.length === 0) return;
-  $<HTMLInputElement>('text').value = text.slice(0, at) + state.model.maskToken + text.slice(at + t.word.length);
+  const t = a?.tokens[i];
+  if (!t || !t.wordSpan || !state.model) return;
+  const input = $<HTMLInputElement>(t.type === 0 ? 'text' : 'pair');
+  const text = input.value;
+  input.value = text.slice(0, t.wordSpan[0]) + state.model.maskToken + text.slice(t.wordSpan[1]);
   state.selected = null;
   setView('fill-mask');
   void analyze();

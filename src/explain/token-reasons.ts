@@ -17,6 +17,8 @@ export interface TokenInfo {
   kind: TokenKind;
   /** the word of the text the token comes from, as written */
   word?: string;
+  /** where that word is in its text (the first text, or the pair): UTF-16 [start, end) */
+  wordSpan?: [number, number];
   why: string;
 }
 
@@ -35,31 +37,33 @@ export function tokenReasons(tokenizer: BertTokenizer, enc: Encoding, text: stri
   const lower = tokenizer.normalizerOptions ? (tokenizer.normalizerOptions.lowercase ?? true) : false;
 
   return enc.tokens.map((token, p): TokenInfo => {
-    const base = { position: p, token, id: enc.inputIds[p], type: enc.tokenTypeIds[p] };
+    const base0 = { position: p, token, id: enc.inputIds[p], type: enc.tokenTypeIds[p] };
     const seq = enc.sequenceIds[p];
     const w = enc.wordIds[p];
-    if (seq === null || w === null) return { ...base, ...special(tokenizer, token, enc.attentionMask[p]) };
+    if (seq === null || w === null) return { ...base0, ...special(tokenizer, token, enc.attentionMask[p]) };
     const src = seq === 0 ? text : (pair ?? '');
     const ps = groups.get(`${seq}:${w}`)!;
-    const word = src.slice(enc.offsets[ps[0]][0], enc.offsets[ps[ps.length - 1]][1]);
+    const wordSpan: [number, number] = [enc.offsets[ps[0]][0], enc.offsets[ps[ps.length - 1]][1]];
+    const word = src.slice(wordSpan[0], wordSpan[1]);
     const q = JSON.stringify(word);
-    if (token === tokenizer.maskToken) return { ...base, kind: 'special', word, why: 'written in the text: the masked-LM head predicts the word here' };
+    const base = { ...base0, word, wordSpan };
+    if (token === tokenizer.maskToken) return { ...base, kind: 'special', why: 'written in the text: the masked-LM head predicts the word here' };
     if (token === tokenizer.unkToken) {
       const long = [...word].length > 100;
       const why = long
         ? `${q} is longer than 100 characters, so WordPiece gives up: [UNK]`
         : `no vocabulary pieces spell ${q}, so the whole word is [UNK]${HAN.test(word) ? ' (each Chinese character is a word of its own, and this one is not in the vocabulary)' : ''}`;
-      return { ...base, kind: 'unknown', word, why };
+      return { ...base, kind: 'unknown', why };
     }
     if (ps.length === 1) {
       const changed = word !== token ? ` (${normalization(word, token, lower)})` : '';
-      return { ...base, kind: 'word', word, why: `a token of the vocabulary${changed}` };
+      return { ...base, kind: 'word', why: `a token of the vocabulary${changed}` };
     }
     if (ps[0] === p) {
       const pieces = ps.map((i) => enc.tokens[i]).join(' ');
-      return { ...base, kind: 'piece', word, why: `${q} is not in the vocabulary: WordPiece takes the longest piece from its start, then ## pieces: ${pieces}` };
+      return { ...base, kind: 'piece', why: `${q} is not in the vocabulary: WordPiece takes the longest piece from its start, then ## pieces: ${pieces}` };
     }
-    return { ...base, kind: 'continuation', word, why: `## marks a piece inside a word: continues ${q}` };
+    return { ...base, kind: 'continuation', why: `## marks a piece inside a word: continues ${q}` };
   });
 }
 

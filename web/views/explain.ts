@@ -1,5 +1,5 @@
 // The explain steps (src/explain) for the typed sentence, as cards.
-import { h, card } from '../dom.ts';
+import { h, card, heat, heatInk } from '../dom.ts';
 import type { ExplainResult, ExplainStep } from '../../src/explain/explain.ts';
 import type { Statistics } from '../../src/explain/statistics.ts';
 import { bars } from './fill-mask.ts';
@@ -39,7 +39,7 @@ function body(st: ExplainStep, tokens: string[]): (HTMLElement | string)[] {
           'table',
           { class: 'data' },
           h('tr', {}, h('th', {}, 'token'), ...heads.map((x) => h('th', {}, `head ${x.head}`))),
-          ...heads[0].top.map((t, r) => h('tr', {}, h('td', { class: 'mono' }, tokens[t.from]), ...heads.map((x) => h('td', { class: 'mono' }, `${tokens[x.top[r].to]} ${x.top[r].p.toFixed(2)}`)))),
+          ...heads[0].top.map((t, r) => h('tr', {}, h('td', { class: 'mono' }, tokens[t.from]), ...heads.map((x) => h('td', { class: 'mono', style: `background: ${heat(x.top[r].p)}; color: ${heatInk(x.top[r].p)}; border-radius: 4px; padding-left: 6px` }, `${tokens[x.top[r].to]} ${x.top[r].p.toFixed(2)}`)))),
         ),
       ];
     }
