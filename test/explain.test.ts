@@ -7,7 +7,7 @@ import { CODE } from '../src/explain/code-refs.ts';
 import { statistics } from '../src/explain/statistics.ts';
 import { loadBertModel } from '../src/bert/load.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
-import { runCommandSpec } from '../src/cli/command-spec.ts';
+import { runCommand } from '../src/cli/command-spec.ts';
 import { explainCommand } from '../src/cli/explain.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -18,7 +18,7 @@ const TEXT = 'The unbelievably playful cat sat on the [MASK].';
 
 async function cli(args: string[]): Promise<string> {
   let out = '';
-  expect(await runCommandSpec(explainCommand, args, { stdout: { write: (s: string) => (out += s) } })).toBe(0);
+  expect(await runCommand(explainCommand, args, { stdout: { write: (s: string) => (out += s) } })).toBe(0);
   return out;
 }
 
@@ -162,6 +162,6 @@ describe('bert-ts explain', () => {
   it('bad usage is one clear error', async () => {
     await expect(cli([TEXT])).rejects.toThrow(/--model DIR is required/);
     await expect(cli(['--model', DEMO])).rejects.toThrow(/expected one TEXT, got 0/);
-    await expect(cli(['--model', DEMO, '--layer', 'x', TEXT])).rejects.toThrow(/--layer must be a whole number/);
+    await expect(cli(['--model', DEMO, '--layer', 'x', TEXT])).rejects.toThrow(/--layer must be a non-negative integer, got 'x'/);
   });
 });

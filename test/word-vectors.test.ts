@@ -13,7 +13,7 @@ import { ambiguityDemo, BANK_DEMO } from '../src/word-vectors/ambiguity.ts';
 import { WordVectors } from '../src/word-vectors/word-vectors.ts';
 import { loadBertModel } from '../src/bert/load.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
-import { runCommandSpec } from '../src/cli/command-spec.ts';
+import { runCommand, type Command } from '../src/cli/command-spec.ts';
 import { analogyCommand, neighboursCommand } from '../src/cli/word-vectors.ts';
 import { ambiguityCommand } from '../src/cli/ambiguity.ts';
 import { BertTsError } from '../src/errors.ts';
@@ -32,9 +32,9 @@ apple -0.5 0.0 0.9 0.0
 prince 0.7 0.7 0.2 -0.1
 `;
 
-async function cli(spec: Parameters<typeof runCommandSpec>[0], args: string[]): Promise<string> {
+async function cli(spec: Command, args: string[]): Promise<string> {
   let out = '';
-  const code = await runCommandSpec(spec, args, { stdout: { write: (s: string) => (out += s) } });
+  const code = await runCommand(spec, args, { stdout: { write: (s: string) => (out += s) } });
   expect(code).toBe(0);
   return out;
 }
@@ -206,7 +206,7 @@ describe('CLI: neighbours, analogy, ambiguity', () => {
 
   it('bad usage is one clear error', async () => {
     await expect(cli(neighboursCommand, ['king'])).rejects.toThrow(/--vectors FILE or --model DIR is required/);
-    await expect(cli(neighboursCommand, ['--vectors', f, '--nope', 'king'])).rejects.toThrow(/neighbours: Unknown option '--nope'$/);
+    await expect(cli(neighboursCommand, ['--vectors', f, '--nope', 'king'])).rejects.toThrow(/^neighbours: unknown option '--nope'$/);
     await expect(cli(analogyCommand, ['--vectors', f, 'king'])).rejects.toThrow(/expected three words/);
     await expect(cli(neighboursCommand, ['--vectors', f, '-k', '0', 'king'])).rejects.toThrow(/-k must be a whole number ≥ 1/);
     await expect(cli(ambiguityCommand, ['--model', DEMO, '--word', 'bank', '--sentence', 'a bank'])).rejects.toThrow(/two or more --sentence/);
@@ -221,5 +221,15 @@ describe('CLI: neighbours, analogy, ambiguity', () => {
     const json = JSON.parse(await cli(ambiguityCommand, ['--model', DEMO, '--json']));
     expect(json.word).toBe('bank');
     expect(json.uses[0].nearest).toHaveLength(6);
+  });
+});
+
+describe('command help', () => {
+  it('is made from the command entries', async () => {
+    const help = await cli(ambiguityCommand, ['--help']);
+    expect(help).toMatch(/^usage: bert-ts ambiguity \[options\]/);
+    expect(help).toMatch(/--sentence S +a sentence using W/);
+    expect(help).toMatch(/--json +print the result as JSON/);
+    expect(help).toMatch(/examples:\n {2}bert-ts ambiguity -m weights\/en/);
   });
 });

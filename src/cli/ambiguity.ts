@@ -3,58 +3,50 @@ import { BertTsError } from '../errors.ts';
 import { loadBertModel } from '../bert/load.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { ambiguityDemo, BANK_DEMO, type AmbiguityResult, type ContextSentence } from '../word-vectors/ambiguity.ts';
-import { intValue, required, type CommandSpec } from './command-spec.ts';
+import { int, required, resultCommand, str, strs } from './command-spec.ts';
 import { table } from './word-vectors.ts';
 
-export const ambiguityCommand: CommandSpec<AmbiguityResult> = {
+export const ambiguityCommand = resultCommand<AmbiguityResult>({
   name: 'ambiguity',
-  summary: "one word, two senses: its static vector vs BERT's contextual vectors",
-  usage: `usage: bert-ts ambiguity --model DIR [--word W --sentence S1 --sentence S2
-                           [--context C]…] [--layer L] [-k N] [--json]
-
-A static embedding gives a word one vector, whatever the sentence. BERT gives
+  summary: "one word in two senses: its static vector vs BERT's contextual vectors",
+  args: '',
+  argsHelp: `A static embedding gives a word one vector, whatever the sentence. BERT gives
 each use of the word its own vector, computed from the whole sentence. This
 prints the word's static vector's nearest tokens (the model's input embedding
 table), then, for each sentence, which context sentences use the word most
 similarly (cosine of BERT's vectors for the word), and the cosine between the
-sentences' vectors.
-
-Without --word it runs the 'bank' demo: a river bank and a money bank, against
-three river and three money context sentences.
-
-options:
-  --model DIR       a BERT folder (config.json, model.safetensors, vocab)
-  --word W          the ambiguous word
-  --sentence S      a sentence using W (give two or more)
-  --context C       a sentence using W to compare with (repeatable)
-  --layer L         hidden state to read: 0 = embeddings … L = last (default)
-  -k N              static neighbours to list (default 8)
-  --json            the result as JSON`,
+sentences' vectors. Without --word it runs the 'bank' demo: a river bank and a
+money bank, against three river and three money context sentences.`,
   options: {
-    model: { type: 'string' },
-    word: { type: 'string' },
-    sentence: { type: 'string', multiple: true },
-    context: { type: 'string', multiple: true },
-    layer: { type: 'string' },
-    k: { type: 'string', short: 'k' },
+    model: { type: 'string', short: 'm', value: 'DIR', help: 'a BERT folder (config.json, model.safetensors, vocab)' },
+    word: { type: 'string', value: 'W', help: 'the ambiguous word' },
+    sentence: { type: 'string', value: 'S', multiple: true, help: 'a sentence using W (give two or more)' },
+    context: { type: 'string', value: 'C', multiple: true, help: 'a sentence using W to compare with (repeatable)' },
+    layer: { type: 'string', value: 'L', help: 'hidden state to read: 0 = embeddings … L = last (default)' },
+    k: { type: 'string', short: 'k', value: 'N', help: 'static neighbours to list (default 8)' },
   },
-  run(values) {
-    const dir = required('ambiguity', values, 'model', 'DIR');
-    const k = intValue('ambiguity', values, 'k', 1, 8);
-    const layer = intValue('ambiguity', values, 'layer', 0);
-    const sentences = (values.sentence as string[] | undefined) ?? [];
-    const contexts = ((values.context as string[] | undefined) ?? []).map((text): ContextSentence => ({ text }));
+  examples: [
+    'bert-ts ambiguity -m weights/en',
+    'bert-ts ambiguity -m weights/en --word bat --sentence "he swung the bat" --sentence "a bat flew out of the cave" --context "the bat hit the ball" --context "the bat hung in the dark cave"',
+  ],
+  compute(p) {
+    const dir = required('ambiguity', p, 'model', 'DIR');
+    const k = int('ambiguity', p, 'k', 1, 8);
+    const layer = int('ambiguity', p, 'layer', 0);
+    const sentences = strs(p, 'sentence');
+    const contexts = strs(p, 'context').map((text): ContextSentence => ({ text }));
+    const word = str(p, 'word');
     let demo = BANK_DEMO;
-    if (typeof values.word === 'string') {
+    if (word !== undefined) {
       if (sentences.length < 2) throw new BertTsError('ambiguity: --word needs two or more --sentence using it', "e.g. --word bank --sentence 'the river bank' --sentence 'the bank lent money'");
-      demo = { word: values.word, sentences, contexts };
+      demo = { word, sentences, contexts };
     } else if (sentences.length > 0 || contexts.length > 0) {
       throw new BertTsError('ambiguity: --sentence and --context need --word', "run 'bert-ts ambiguity --help'");
     }
     return ambiguityDemo(loadBertModel(dir), loadTokenizer(dir), { ...demo, k, layer });
   },
   format: formatAmbiguity,
-};
+});
 
 export function formatAmbiguity(r: AmbiguityResult): string {
   const out: string[] = [];

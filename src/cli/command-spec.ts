@@ -1,44 +1,99 @@
-// One command as data: its options (for util.parseArgs), its usage text, a
-// function from parsed options to a JSON-able result, and a text formatter for
-// that result. `runCommandSpec` is the glue: parse, run, print text or --json.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// One command as data: its options (util.parseArgs), positionals, help and
+// examples, and the function that runs it; --help is made from the entry.
+// (The same shape as the tasks branch's command table, so these commands join
+// it as entries.)
+import { parseArgs } from 'node:util';
 import { BertTsError } from '../errors.ts';
 
-export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
-export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-export interface CommandSpec<R> {
-  name: string;
-  /** one line for the command list */
-  summary: string;
-  /** the full --help text */
-  usage: string;
-  options: OptionSpecs;
-  run(values: Values, positionals: string[]): R | Promise<R>;
-  /** the result for a person, lines of at most 80 columns */
-  format(result: R): string;
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** the value's placeholder in help (`DIR`, `N`) */
+  value?: string;
+  /** may be given more than once (values in order) */
+  multiple?: boolean;
+  help: string;
 }
 
-export interface CommandIo {
+export interface Io {
   stdout: { write(s: string): unknown };
 }
 
-export async function runCommandSpec<R>(spec: CommandSpec<R>, args: string[], io: CommandIo = { stdout: process.stdout }): Promise<number> {
-  const options: OptionSpecs = { ...spec.options, help: { type: 'boolean', short: 'h' } };
-  if (!('json' in options)) options.json = { type: 'boolean' };
-  let parsed: { values: Values; positionals: string[] };
+export interface Parsed {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export interface Command {
+  name: string;
+  /** one line for the command list */
+  summary: string;
+  /** the positionals as shown in usage */
+  args: string;
+  /** what the command does and what the positionals are, said plainly */
+  argsHelp?: string;
+  options: Record<string, OptionSpec>;
+  examples: string[];
+  run(p: Parsed, io: Io): Promise<number>;
+}
+
+const HELP_OPTION: Record<string, OptionSpec> = { help: { type: 'boolean', short: 'h', help: 'this help' } };
+
+export function parseCommandArgs(command: Command, args: string[]): Parsed {
+  const options = Object.fromEntries(
+    Object.entries({ ...command.options, ...HELP_OPTION }).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
+  );
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true }) as typeof parsed;
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Parsed['values'], positionals };
   } catch (e) {
-    throw new BertTsError(`${spec.name}: ${(e as Error).message.split('. ')[0]}`, `run 'bert-ts ${spec.name} --help'`);
+    const err = e as Error & { code?: string };
+    const quoted = /'(-[^']*)'/.exec(err.message)?.[1];
+    const hint = `run 'bert-ts ${command.name} --help'`;
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new BertTsError(`${command.name}: unknown option '${quoted ?? err.message}'`, hint);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const name = /--([\w-]+)/.exec(err.message)?.[1];
+      throw new BertTsError(`${command.name}: option --${name} ${command.options[name ?? '']?.type === 'string' ? 'needs a value' : 'takes no value'}`, hint);
+    }
+    throw new BertTsError(`${command.name}: ${err.message.split('. ')[0]}`, hint);
   }
-  if (parsed.values.help) {
-    io.stdout.write(spec.usage.trimEnd() + '\n');
+}
+
+export function commandHelp(c: Command): string {
+  const line = (name: string, o: OptionSpec) => `  ${`${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`.padEnd(34)} ${o.help}`;
+  return [
+    `usage: bert-ts ${c.name} [options]${c.args ? ' ' + c.args : ''}`,
+    `  ${c.summary}`,
+    ...(c.argsHelp ? ['', ...c.argsHelp.split('\n')] : []),
+    '',
+    'options:',
+    ...Object.entries({ ...c.options, ...HELP_OPTION }).map(([n, o]) => line(n, o)),
+    ...(c.examples.length > 0 ? ['', 'examples:', ...c.examples.map((e) => `  ${e}`)] : []),
+  ].join('\n');
+}
+
+/** Parse, print --help, or run. */
+export async function runCommand(c: Command, args: string[], io: Io = { stdout: process.stdout }): Promise<number> {
+  const p = parseCommandArgs(c, args);
+  if (p.values.help) {
+    io.stdout.write(commandHelp(c) + '\n');
     return 0;
   }
-  const result = await spec.run(parsed.values, parsed.positionals);
-  io.stdout.write(parsed.values.json ? JSON.stringify(result, jsonNumbers) + '\n' : spec.format(result).trimEnd() + '\n');
-  return 0;
+  return c.run(p, io);
+}
+
+/** A command whose work is a function from the parsed arguments to a JSON-able result, printed as text or with --json. */
+export function resultCommand<R>(spec: Omit<Command, 'run'> & { compute(p: Parsed): R | Promise<R>; format(r: R): string }): Command & { compute(p: Parsed): R | Promise<R>; format(r: R): string } {
+  const options: Record<string, OptionSpec> = { ...spec.options, json: { type: 'boolean', help: 'print the result as JSON' } };
+  return {
+    ...spec,
+    options,
+    async run(p, io) {
+      const r = await spec.compute(p);
+      io.stdout.write(p.values.json ? JSON.stringify(r, jsonNumbers) + '\n' : spec.format(r).trimEnd() + '\n');
+      return 0;
+    },
+  };
 }
 
 /** Float32Array → plain arrays in JSON. */
@@ -46,20 +101,34 @@ function jsonNumbers(_key: string, v: unknown): unknown {
   return ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as Float32Array) : v;
 }
 
+/** A string option's value, or undefined. */
+export function str(p: Parsed, name: string): string | undefined {
+  const v = p.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A repeatable string option's values. */
+export function strs(p: Parsed, name: string): string[] {
+  const v = p.values[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
 /** A string option that must be given. */
-export function required(command: string, values: Values, name: string, what: string): string {
-  const v = values[name];
-  if (typeof v !== 'string' || v === '') throw new BertTsError(`${command}: --${name} ${what} is required`, `run 'bert-ts ${command} --help'`);
+export function required(command: string, p: Parsed, name: string, what: string): string {
+  const v = str(p, name);
+  if (v === undefined || v === '') throw new BertTsError(`${command}: --${name} ${what} is required`, `run 'bert-ts ${command} --help'`);
   return v;
 }
 
 /** An integer option ≥ min, or the fallback when absent. */
-export function intValue(command: string, values: Values, name: string, min: number, fallback: number): number;
-export function intValue(command: string, values: Values, name: string, min: number, fallback?: number): number | undefined;
-export function intValue(command: string, values: Values, name: string, min: number, fallback?: number): number | undefined {
-  const raw = values[name];
+export function int(command: string, p: Parsed, name: string, min: number, fallback: number): number;
+export function int(command: string, p: Parsed, name: string, min: number): number | undefined;
+export function int(command: string, p: Parsed, name: string, min: number, fallback?: number): number | undefined {
+  const raw = str(p, name);
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(v) || v < min) throw new BertTsError(`${command}: --${name} must be a whole number ≥ ${min}, got '${raw}'`);
+  if (raw.trim() === '' || !Number.isInteger(v) || v < min) {
+    throw new BertTsError(`${command}: --${name} must be ${min === 0 ? 'a non-negative integer' : `a whole number ≥ ${min}`}, got '${raw}'`);
+  }
   return v;
 }

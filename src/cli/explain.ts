@@ -5,49 +5,37 @@ import { loadTokenizer } from '../tokenizer/load.ts';
 import { explain, type ExplainResult, type ExplainStep, type LayerStep } from '../explain/explain.ts';
 import type { Statistics } from '../explain/statistics.ts';
 import type { CodeRef } from '../explain/code-refs.ts';
-import { intValue, required, type CommandSpec } from './command-spec.ts';
+import { int, required, resultCommand, str } from './command-spec.ts';
 
-export const explainCommand: CommandSpec<ExplainResult & { model: string }> = {
+export const explainCommand = resultCommand<ExplainResult & { model: string }>({
   name: 'explain',
-  summary: 'show one input going through BERT, step by step',
-  usage: `usage: bert-ts explain --model DIR [--pair TEXT] [--layer L] [--token T]
-                       [--top K] [--json] TEXT
-
-Prints each step BERT takes on TEXT, with the formula it computes and the file
-and function that compute it:
-  tokens (and why a word became ## pieces or [UNK]) → embeddings → each
-  encoder layer (shapes, statistics, what each attention head looks at) →
-  pooler → masked-LM predictions at each [MASK] (→ next-sentence, with --pair)
-
-options:
-  --model DIR     a BERT folder (config.json, model.safetensors, vocab)
-  --pair TEXT     a second text: [CLS] TEXT [SEP] PAIR [SEP]
-  --layer L       only layer L in detail (0 is the first)
-  --token T       only token T's attention: a position (0 = [CLS]) or a token
-  --top K         predictions per [MASK] (default 5)
-  --json          the same steps as JSON`,
+  summary: 'one input going through BERT, step by step, with formulas and code',
+  args: 'TEXT',
+  argsHelp: `Prints each step BERT takes on TEXT, with the formula it computes and the file
+and function that compute it: the tokens (and why a word became ## pieces or
+[UNK]) → the embeddings → each encoder layer (shapes, statistics, what each
+attention head looks at) → the pooler → the masked-LM predictions at each
+[MASK] (→ next-sentence, with --pair). Lines fit 80 columns.`,
   options: {
-    model: { type: 'string' },
-    pair: { type: 'string' },
-    layer: { type: 'string' },
-    token: { type: 'string' },
-    top: { type: 'string' },
+    model: { type: 'string', short: 'm', value: 'DIR', help: 'a BERT folder (config.json, model.safetensors, vocab)' },
+    pair: { type: 'string', value: 'TEXT', help: 'a second text: [CLS] TEXT [SEP] PAIR [SEP]' },
+    layer: { type: 'string', value: 'L', help: 'only layer L in detail (0 is the first)' },
+    token: { type: 'string', value: 'T', help: "only token T's attention: a position (0 = [CLS]) or a token" },
+    top: { type: 'string', value: 'K', help: 'predictions per [MASK] (default 5)' },
   },
-  run(values, positionals) {
-    const dir = required('explain', values, 'model', 'DIR');
-    if (positionals.length !== 1) throw new BertTsError(`explain: expected one TEXT, got ${positionals.length}`, 'quote the text: bert-ts explain --model DIR "the cat sat on the [MASK]."');
-    const t = values.token;
-    const token = typeof t === 'string' ? (/^\d+$/.test(t) ? Number(t) : t) : undefined;
-    const result = explain(loadBertModel(dir), loadTokenizer(dir), positionals[0], {
-      pair: typeof values.pair === 'string' ? values.pair : undefined,
-      layer: intValue('explain', values, 'layer', 0),
-      token,
-      top: intValue('explain', values, 'top', 1, 5),
-    });
+  examples: ['bert-ts explain -m weights/demo "the cat sat on the [MASK]."', 'bert-ts explain -m weights/demo --layer 0 --token cat "the cat sat on the mat."'],
+  compute(p) {
+    const dir = required('explain', p, 'model', 'DIR');
+    if (p.positionals.length !== 1) throw new BertTsError(`explain: expected one TEXT, got ${p.positionals.length}`, 'quote the text: bert-ts explain -m DIR "the cat sat on the [MASK]."');
+    const t = str(p, 'token');
+    const token = t !== undefined ? (/^\d+$/.test(t) ? Number(t) : t) : undefined;
+    const layer = int('explain', p, 'layer', 0);
+    const top = int('explain', p, 'top', 1, 5);
+    const result = explain(loadBertModel(dir), loadTokenizer(dir), p.positionals[0], { pair: str(p, 'pair'), layer, token, top });
     return { model: dir, ...result };
   },
   format: formatExplain,
-};
+});
 
 const W = 80;
 

@@ -5,14 +5,14 @@ import { runTokenize } from './tokenize.ts';
 import { runGolden } from './golden.ts';
 import { runDemo } from './demo.ts';
 import { runForward } from './forward.ts';
-import { runCommandSpec, type CommandSpec } from './command-spec.ts';
+import { runCommand, type Command } from './command-spec.ts';
 import { analogyCommand, neighboursCommand } from './word-vectors.ts';
 import { ambiguityCommand } from './ambiguity.ts';
 import { explainCommand } from './explain.ts';
 import { serveCommand } from './serve.ts';
 
 // commands written as data (command-spec.ts): options, run, format
-const SPECS: CommandSpec<any>[] = [explainCommand, serveCommand, neighboursCommand, analogyCommand, ambiguityCommand]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const SPECS: Command[] = [explainCommand, serveCommand, neighboursCommand, analogyCommand, ambiguityCommand];
 
 const USAGE = `bert-ts: BERT inference in pure TypeScript
 
@@ -33,7 +33,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   golden: runGolden,
   demo: runDemo,
   forward: runForward,
-  ...Object.fromEntries(SPECS.map((c) => [c.name, (args: string[]) => runCommandSpec(c, args)])),
+  ...Object.fromEntries(SPECS.map((c) => [c.name, (args: string[]) => runCommand(c, args)])),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync, createReadStream } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertTsError } from '../errors.ts';
-import { intValue, type CommandSpec } from './command-spec.ts';
+import { int, resultCommand, str } from './command-spec.ts';
 
 export interface OfferedModel {
   /** the name in the page's menu and in the URL /models/NAME/ */
@@ -110,26 +110,26 @@ export function startViewerServer(o: ViewerServerOptions): Promise<ViewerServer>
 const here = dirname(fileURLToPath(import.meta.url));
 const packageRoot = existsSync(join(here, 'web')) ? resolve(here, '..') : resolve(here, '..', '..');
 
-export const serveCommand: CommandSpec<{ url: string; models: string[] }> = {
+export const serveCommand = resultCommand<{ url: string; models: string[] }>({
   name: 'serve',
-  summary: 'the attention viewer in your browser, on 127.0.0.1',
-  usage: `usage: bert-ts serve [--model DIR] [--port P]
-
-Serves the bert-ts viewer and the model files on http://127.0.0.1:P/ (default
-port 8000). The page runs BERT itself, in a Web Worker: the server computes
-nothing. It offers DIR first (when given), then the models shipped in weights/;
-the page can also open a model folder from disk or from a URL.
-
-options:
-  --model DIR   a model folder to offer first
-  --port P      the port (default 8000; 0: any free port)`,
-  options: { model: { type: 'string' }, port: { type: 'string' } },
-  async run(values) {
-    const port = intValue('serve', values, 'port', 0, 8000);
+  summary: 'the attention viewer: BERT in your browser, served on 127.0.0.1',
+  args: '',
+  argsHelp: `Serves the bert-ts viewer and the model files on http://127.0.0.1:P/. The page
+runs BERT itself, in a Web Worker: the server computes nothing. It offers DIR
+first (when given), then the models shipped in weights/; the page can also open
+a model folder from disk or from a URL. Ctrl-C stops it.`,
+  options: {
+    model: { type: 'string', short: 'm', value: 'DIR', help: 'a model folder to offer first' },
+    port: { type: 'string', value: 'P', help: 'the port (default 8000; 0: any free port)' },
+  },
+  examples: ['bert-ts serve', 'bert-ts serve -m path/to/bert-base-uncased --port 8080'],
+  async compute(p) {
+    const port = int('serve', p, 'port', 0, 8000);
     const models = modelsIn(join(packageRoot, 'weights'));
-    if (typeof values.model === 'string') {
-      const dir = resolve(values.model);
-      if (!existsSync(join(dir, 'config.json'))) throw new BertTsError(`serve: ${values.model} has no config.json`, 'give a model folder: config.json, model.safetensors, vocab.txt');
+    const dirArg = str(p, 'model');
+    if (dirArg !== undefined) {
+      const dir = resolve(dirArg);
+      if (!existsSync(join(dir, 'config.json'))) throw new BertTsError(`serve: ${dirArg} has no config.json`, 'give a model folder: config.json, model.safetensors, vocab.txt');
       const name = basename(dir);
       models.splice(0, models.length, { name, dir }, ...models.filter((m) => m.name !== name));
     }
@@ -140,5 +140,4 @@ options:
     return { url: s.url, models: models.map((m) => m.name) };
   },
   format: (r) => `bert-ts viewer: ${r.url}\nmodels: ${r.models.join(', ') || '(none: open a folder in the page)'}\nCtrl-C stops it.`,
-};
-
+});

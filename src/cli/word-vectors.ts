@@ -7,20 +7,13 @@ import { readWordVectors } from '../word-vectors/read-file.ts';
 import { inputEmbeddingVectors, isBracketToken } from '../word-vectors/model-vectors.ts';
 import { analogy, neighbours, type Neighbour } from '../word-vectors/nearest.ts';
 import type { WordVectors } from '../word-vectors/word-vectors.ts';
-import { intValue, type CommandSpec, type Values } from './command-spec.ts';
+import { int, resultCommand, str, type OptionSpec, type Parsed } from './command-spec.ts';
 
-const SOURCE_HELP = `  --vectors FILE   a GloVe or word2vec text file ('word v1 v2 …' per line,
-                   with or without a first line 'count dim')
-  --model DIR      or: a BERT folder; its input embedding table
-                   (embeddings.word_embeddings) is one static vector per token
-  -k N             how many answers (default 10)
-  --json           the result as JSON`;
-
-const SOURCE_OPTIONS = {
-  vectors: { type: 'string' },
-  model: { type: 'string' },
-  k: { type: 'string', short: 'k' },
-} as const;
+const SOURCE_OPTIONS: Record<string, OptionSpec> = {
+  vectors: { type: 'string', value: 'FILE', help: "a GloVe or word2vec text file: 'word v1 v2 …' per line, with or without a first line 'count dim'" },
+  model: { type: 'string', short: 'm', value: 'DIR', help: "or a BERT folder: its input embedding table (embeddings.word_embeddings) is one static vector per token" },
+  k: { type: 'string', short: 'k', value: 'N', help: 'how many answers (default 10)' },
+};
 
 interface Source {
   vectors: WordVectors;
@@ -31,9 +24,9 @@ interface Source {
   split?: (w: string) => string[];
 }
 
-function openSource(command: string, values: Values): Source {
-  const file = values.vectors;
-  const dir = values.model;
+function openSource(command: string, p: Parsed): Source {
+  const file = str(p, 'vectors');
+  const dir = str(p, 'model');
   if (typeof file === 'string' && typeof dir === 'string') throw new BertTsError(`${command}: give --vectors FILE or --model DIR, not both`);
   if (typeof file === 'string') return { vectors: readWordVectors(file), source: file };
   if (typeof dir === 'string') {
@@ -64,25 +57,22 @@ export interface NeighboursResult {
   neighbours: Neighbour[];
 }
 
-export const neighboursCommand: CommandSpec<NeighboursResult> = {
+export const neighboursCommand = resultCommand<NeighboursResult>({
   name: 'neighbours',
-  summary: 'nearest words to a word by cosine, in static word vectors',
-  usage: `usage: bert-ts neighbours (--vectors FILE | --model DIR) [-k N] [--json] WORD
-
-The words whose vectors have the highest cosine similarity u·v / (|u| |v|)
-with WORD's vector.
-
-${SOURCE_HELP}`,
+  summary: 'the nearest words to WORD by cosine, in static word vectors',
+  args: 'WORD',
+  argsHelp: 'The words whose vectors have the highest cosine similarity u·v / (|u| |v|) with\nWORD\'s vector, from --vectors FILE or from a model\'s input embedding table.',
   options: SOURCE_OPTIONS,
-  run(values, positionals) {
-    if (positionals.length !== 1) throw new BertTsError(`neighbours: expected one WORD, got ${positionals.length}`, "run 'bert-ts neighbours --help'");
-    const k = intValue('neighbours', values, 'k', 1, 10);
-    const s = openSource('neighbours', values);
-    const word = checkWord('neighbours', s, positionals[0]);
+  examples: ['bert-ts neighbours --vectors glove.6B.50d.txt bank', 'bert-ts neighbours -m weights/demo -k 5 bank'],
+  compute(p) {
+    if (p.positionals.length !== 1) throw new BertTsError(`neighbours: expected one WORD, got ${p.positionals.length}`, "run 'bert-ts neighbours --help'");
+    const k = int('neighbours', p, 'k', 1, 10);
+    const s = openSource('neighbours', p);
+    const word = checkWord('neighbours', s, p.positionals[0]);
     return { source: s.source, word, neighbours: neighbours(s.vectors, word, k, s.skip) };
   },
   format: (r) => `nearest to '${r.word}' in ${r.source}\n\n${table(r.neighbours)}`,
-};
+});
 
 export interface AnalogyResult {
   source: string;
@@ -90,27 +80,22 @@ export interface AnalogyResult {
   answers: Neighbour[];
 }
 
-export const analogyCommand: CommandSpec<AnalogyResult> = {
+export const analogyCommand = resultCommand<AnalogyResult>({
   name: 'analogy',
   summary: 'A − B + C ≈ ? (king − man + woman ≈ queen) in static word vectors',
-  usage: `usage: bert-ts analogy (--vectors FILE | --model DIR) [-k N] [--json] A B C
-
-The words nearest to A − B + C, as gensim's most_similar(positive=[A, C],
-negative=[B]) computes it: the mean of the unit vectors +Â − B̂ + Ĉ, then
-cosine similarity; A, B and C themselves are never answers.
-"man is to king as woman is to ?" is: bert-ts analogy king man woman
-
-${SOURCE_HELP}`,
+  args: 'A B C',
+  argsHelp: 'The words nearest to A − B + C, as gensim\'s most_similar(positive=[A, C],\nnegative=[B]) computes it: the mean of the unit vectors +Â − B̂ + Ĉ, then\ncosine similarity; A, B and C themselves are never answers.\n"man is to king as woman is to ?" is: bert-ts analogy king man woman',
   options: SOURCE_OPTIONS,
-  run(values, positionals) {
-    if (positionals.length !== 3) throw new BertTsError(`analogy: expected three words A B C (A − B + C), got ${positionals.length}`, "run 'bert-ts analogy --help'");
-    const k = intValue('analogy', values, 'k', 1, 10);
-    const s = openSource('analogy', values);
-    const [a, b, c] = positionals.map((w) => checkWord('analogy', s, w));
+  examples: ['bert-ts analogy --vectors glove.6B.50d.txt king man woman', 'bert-ts analogy -m weights/demo king man woman'],
+  compute(p) {
+    if (p.positionals.length !== 3) throw new BertTsError(`analogy: expected three words A B C (A − B + C), got ${p.positionals.length}`, "run 'bert-ts analogy --help'");
+    const k = int('analogy', p, 'k', 1, 10);
+    const s = openSource('analogy', p);
+    const [a, b, c] = p.positionals.map((w) => checkWord('analogy', s, w));
     return { source: s.source, query: [a, b, c], answers: analogy(s.vectors, a, b, c, k, s.skip) };
   },
   format: (r) => `${r.query[0]} − ${r.query[1]} + ${r.query[2]} ≈ ?   (${r.source})\n\n${table(r.answers)}`,
-};
+});
 
 /** rank, word, cosine and a bar, 80 columns at most */
 export function table(rows: Neighbour[]): string {
