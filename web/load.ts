@@ -6,7 +6,6 @@ import { BertModel } from '../src/bert/model.ts';
 import { parseBertConfig } from '../src/bert/config.ts';
 import { parseSafetensors, parseSafetensorsIndex, ShardedSafetensors, type SafetensorsFile, type TensorSource } from '../src/tensor/safetensors.ts';
 import { BertTokenizer } from '../src/tokenizer/bert-tokenizer.ts';
-import { weightMemory } from '../src/layers/matmul.ts';
 import type { ModelSource } from './protocol.ts';
 
 interface Files {
@@ -81,10 +80,9 @@ export async function loadModel(source: ModelSource, progress: (what: string) =>
   }
 
   progress('model.safetensors');
-  const memory = weightMemory();
   let weights: TensorSource;
   const single = await files.get('model.safetensors');
-  if (single) weights = parseSafetensors(single, 'model.safetensors', { memory });
+  if (single) weights = parseSafetensors(single, 'model.safetensors');
   else {
     const index = text(await files.get('model.safetensors.index.json'));
     if (index === undefined) throw new BertTsError(`${files.where}: no model.safetensors (nor model.safetensors.index.json)`);
@@ -94,7 +92,7 @@ export async function loadModel(source: ModelSource, progress: (what: string) =>
       progress(name);
       const bytes = await files.get(name);
       if (!bytes) throw new BertTsError(`${files.where}: shard ${name} is missing`);
-      shards.set(name, parseSafetensors(bytes, name, { memory }));
+      shards.set(name, parseSafetensors(bytes, name));
     }
     weights = new ShardedSafetensors('model.safetensors.index.json', map, shards);
   }

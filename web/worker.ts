@@ -1,7 +1,7 @@
 // The model's Web Worker: loads a model and answers the page's requests, so
 // the page stays responsive while BERT computes.
 import { BertTsError } from '../src/errors.ts';
-import { getBackend, setBackend } from '../src/layers/matmul.ts';
+import { getBackend, setBackend } from '../src/runtime/backend.ts';
 import { explain, topK } from '../src/explain/explain.ts';
 import { tokenReasons } from '../src/explain/token-reasons.ts';
 import { ambiguityDemo } from '../src/word-vectors/ambiguity.ts';

@@ -171,7 +171,7 @@ export function explain(model: BertModel, tokenizer: BertTokenizer, text: string
       layer: l,
       title: `Encoder layer ${l}`,
       formula: 'a = LN(x + softmax(QKᵀ/√d + mask)·V·Wₒ); x = LN(a + W₂·act(W₁·a))',
-      code: [CODE.layer, CODE.linear, CODE.attention, CODE.softmax, CODE.addLayerNorm, CODE.activation],
+      code: [CODE.layer, CODE.kernels, CODE.linear, CODE.attention, CODE.softmax, CODE.addLayerNorm, CODE.activation],
       shapes: { qkv: [1, S, H], perHead: [1, A, S, D], probs: [1, A, S, S], intermediate: [1, S, I], output: [1, S, H] },
       attentionOutput: stat(`encoder.layer.${l}.attention.output`),
       output: stat(`encoder.layer.${l}.output`),

@@ -7,7 +7,7 @@
 // transformers, each call decides (see BertTokenizer.encode's options).
 import { BertTsError } from '../errors.ts';
 import type { AddedToken } from './added-vocabulary.ts';
-import type { BertTokenizerSpec } from './bert-tokenizer.ts';
+import type { BertTokenizerSpec } from './spec.ts';
 import type { BertNormalizerOptions } from './normalizer.ts';
 import { Template, type SpecialTokenIds, type TemplatePiece } from './template.ts';
 import { Vocab } from './vocab.ts';
