@@ -170,6 +170,13 @@ describe("a BERT's input embedding table as static vectors", () => {
     for (const u of r.uses) {
       expect(u.nearest).toHaveLength(BANK_DEMO.contexts.length);
       for (let i = 1; i < u.nearest.length; i++) expect(u.nearest[i - 1].cosine).toBeGreaterThanOrEqual(u.nearest[i].cosine);
+      // the sense means are the means of the labelled cosines
+      for (const s of u.senses) {
+        const own = u.nearest.filter((n) => n.label === s.label).map((n) => n.cosine);
+        expect(s.meanCosine).toBeCloseTo(own.reduce((a, b) => a + b, 0) / own.length, 12);
+      }
+      expect(u.senses.map((s) => s.label).sort()).toEqual(['money', 'river']);
+      expect(u.senses[0].meanCosine).toBeGreaterThanOrEqual(u.senses[1].meanCosine);
     }
     const a = contextualWordVector(model, tokenizer, BANK_DEMO.sentences[0], 'bank').vector;
     const b = contextualWordVector(model, tokenizer, BANK_DEMO.sentences[1], 'bank').vector;

@@ -64,6 +64,7 @@ export function formatAmbiguity(r: AmbiguityResult): string {
       const label = n.label ? `${n.label.padEnd(6)} ` : '';
       out.push(`    ${n.cosine.toFixed(3).padStart(6)}  ${label}${q(n.text).slice(0, 80 - 14 - label.length)}`);
     }
+    if (u.senses.length > 1) out.push(`    closest sense: ${u.senses.map((x) => `${x.label} ${x.meanCosine.toFixed(3)}`).join(' > ')} (mean cosine)`.slice(0, 80));
   });
   out.push('');
   out.push(`cosine between the uses        static   contextual`);

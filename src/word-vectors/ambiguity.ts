@@ -45,6 +45,8 @@ export interface AmbiguityResult {
     tokens: string[];
     /** the context sentences, most similar use of the word first */
     nearest: { text: string; label?: string; cosine: number }[];
+    /** per labelled sense: the mean cosine with its context sentences, highest first */
+    senses: { label: string; meanCosine: number }[];
   }[];
   /** cosine between the contextual vectors of use i and use j */
   cosines: number[][];
@@ -85,13 +87,25 @@ export function ambiguityDemo(model: BertModel, tokenizer: BertTokenizer, o: Amb
     word: o.word,
     layer: uses[0]?.layer ?? o.layer ?? model.config.numHiddenLayers,
     static: { tokens, neighbours: staticNeighbours, cosines: ones },
-    uses: uses.map((u) => ({
-      sentence: u.sentence,
-      tokens: u.tokens,
-      nearest: contexts
+    uses: uses.map((u) => {
+      const nearest = contexts
         .map((c) => ({ text: c.text, ...(c.label !== undefined ? { label: c.label } : {}), cosine: cosine(u.vector, c.v) }))
-        .sort((a, b) => b.cosine - a.cosine),
-    })),
+        .sort((a, b) => b.cosine - a.cosine);
+      return { sentence: u.sentence, tokens: u.tokens, nearest, senses: senseMeans(nearest) };
+    }),
     cosines: uses.map((u) => uses.map((v) => cosine(u.vector, v.vector))),
   };
+}
+
+/** The mean cosine per label, highest first (unlabelled sentences left out). */
+function senseMeans(nearest: { label?: string; cosine: number }[]): { label: string; meanCosine: number }[] {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const c of nearest) {
+    if (c.label === undefined) continue;
+    const s = sums.get(c.label) ?? { sum: 0, n: 0 };
+    s.sum += c.cosine;
+    s.n++;
+    sums.set(c.label, s);
+  }
+  return [...sums].map(([label, { sum, n }]) => ({ label, meanCosine: sum / n })).sort((a, b) => b.meanCosine - a.meanCosine);
 }
