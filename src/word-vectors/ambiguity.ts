@@ -52,16 +52,21 @@ export interface AmbiguityResult {
   cosines: number[][];
 }
 
+/**
+ * The default demo: "bank" by a river and "bank" with money. The word stands
+ * at different positions in the sentences, so that what the vectors share is
+ * not just the position embedding.
+ */
 export const BANK_DEMO: Omit<AmbiguityOptions, 'layer' | 'k'> = {
   word: 'bank',
-  sentences: ['he sat on the bank of the river and watched the water.', 'she went to the bank to borrow money.'],
+  sentences: ['we sat on the bank of the river and watched the water.', 'he took all his money to the bank to pay the debt.'],
   contexts: [
-    { label: 'river', text: 'the boat was pulled up on the muddy bank.' },
-    { label: 'river', text: 'the water rose over the bank of the stream.' },
-    { label: 'river', text: 'trees grew along the bank beside the river.' },
-    { label: 'money', text: 'the bank lent him money at interest.' },
-    { label: 'money', text: 'he kept his gold and silver in the bank.' },
-    { label: 'money', text: 'the bank paid the merchant for his goods.' },
+    { label: 'river', text: 'they pulled the canoe up on the muddy bank.' },
+    { label: 'river', text: 'the river overflowed its bank after the heavy rain.' },
+    { label: 'river', text: 'reeds grew thick along the bank of the stream.' },
+    { label: 'money', text: 'the bank lent the farmer money at a high rate of interest.' },
+    { label: 'money', text: 'she cashed a check at the bank.' },
+    { label: 'money', text: 'the bank closed his account and kept the deposit.' },
   ],
 };
 
