@@ -1,6 +1,6 @@
 // The probe hook: look inside BERT from your own code, without editing the model.
 //
-//   node examples/probe-hook.mjs [MODEL_DIR] [TEXT]
+//   node examples/probe-hook.mjs [MODEL_DIR] [TEXT]      (default: weights/en)
 //
 // forward(input, { probe }) calls probe(name, tensor) after each step
 // (embeddings.sum, embeddings, encoder.layer.{l}.attention.self.probs,
@@ -11,21 +11,23 @@
 // vector changes from one layer to the next (1 − cosine), and which token each
 // token attends to most in the last layer's first head.
 import { loadBertModel, loadTokenizer } from 'bert-ts';
+import { modelArg, runIfMain } from './run.mjs';
 
-const dir = process.argv[2] ?? 'weights/demo';
-const text = process.argv[3] ?? 'the river bank was covered in grass.';
-const model = loadBertModel(dir);
-const tokenizer = loadTokenizer(dir);
-const enc = tokenizer.encode(text);
-const { numHiddenLayers: L, hiddenSize: H } = model.config;
-const S = enc.inputIds.length;
+export function main(argv) {
+  const dir = modelArg(argv, 0, 'weights/en', 'a BERT model');
+  const text = argv[1] ?? 'the river bank was covered in grass.';
+  const model = loadBertModel(dir);
+  const tokenizer = loadTokenizer(dir);
+  const enc = tokenizer.encode(text);
+  const { numHiddenLayers: L, hiddenSize: H } = model.config;
+  const S = enc.inputIds.length;
 
-/** name → a copy of the tensor's data */
-const recorded = new Map();
-function probe(name, t) {
-  if (name === 'embeddings' || /^encoder\.layer\.\d+\.output$/.test(name) || name === `encoder.layer.${L - 1}.attention.self.probs`) {
-    recorded.set(name, t.data.slice());
-  }
+  /** name → a copy of the tensor's data */
+  const recorded = new Map();
+  function probe(name, t) {
+    if (name === 'embeddings' || /^encoder\.layer\.\d+\.output$/.test(name) || name === `encoder.layer.${L - 1}.attention.self.probs`) {
+      recorded.set(name, t.data.slice());
+    }
 }
 model.forward({ inputIds: [enc.inputIds], attentionMask: [enc.attentionMask], tokenTypeIds: [enc.tokenTypeIds] }, { probe });
 
@@ -47,3 +49,6 @@ for (let s = 0; s < S; s++) {
   const j = p.indexOf(Math.max(...p));
   console.log(`${enc.tokens[s].padEnd(12)}${change.join('')}   ${enc.tokens[j]} (${p[j].toFixed(2)})`);
 }
+}
+
+runIfMain(import.meta.url, main);

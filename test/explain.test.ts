@@ -7,8 +7,8 @@ import { CODE } from '../src/explain/code-refs.ts';
 import { statistics } from '../src/explain/statistics.ts';
 import { loadBertModel } from '../src/bert/load.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
-import { runCommand } from '../src/cli/command-spec.ts';
-import { explainCommand } from '../src/cli/explain.ts';
+import { Readable } from 'node:stream';
+import { runCli } from '../src/cli/run.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DEMO = join(ROOT, 'weights', 'demo');
@@ -18,7 +18,8 @@ const TEXT = 'The unbelievably playful cat sat on the [MASK].';
 
 async function cli(args: string[]): Promise<string> {
   let out = '';
-  expect(await runCommand(explainCommand, args, { stdout: { write: (s: string) => (out += s) } })).toBe(0);
+  const code = await runCli(['explain', ...args], { stdin: Readable.from(['']), stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true } });
+  expect(code).toBe(0);
   return out;
 }
 

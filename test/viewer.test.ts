@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startViewerServer, type ViewerServer } from '../src/cli/serve.ts';
+import { startViewerServer, type ViewerServer } from '../src/cli/commands/serve.ts';
 import { buildWeb } from '../web/build.mjs';
 import { loadBertModel } from '../src/bert/load.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';

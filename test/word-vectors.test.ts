@@ -13,9 +13,8 @@ import { ambiguityDemo, BANK_DEMO } from '../src/word-vectors/ambiguity.ts';
 import { WordVectors } from '../src/word-vectors/word-vectors.ts';
 import { loadBertModel } from '../src/bert/load.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
-import { runCommand, type Command } from '../src/cli/command-spec.ts';
-import { analogyCommand, neighboursCommand } from '../src/cli/word-vectors.ts';
-import { ambiguityCommand } from '../src/cli/ambiguity.ts';
+import { Readable } from 'node:stream';
+import { runCli } from '../src/cli/run.ts';
 import { BertTsError } from '../src/errors.ts';
 import { randomArray } from './helpers/random.ts';
 
@@ -32,9 +31,9 @@ apple -0.5 0.0 0.9 0.0
 prince 0.7 0.7 0.2 -0.1
 `;
 
-async function cli(spec: Command, args: string[]): Promise<string> {
+async function cli(args: string[]): Promise<string> {
   let out = '';
-  const code = await runCommand(spec, args, { stdout: { write: (s: string) => (out += s) } });
+  const code = await runCli(args, { stdin: Readable.from(['']), stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true } });
   expect(code).toBe(0);
   return out;
 }
@@ -191,41 +190,41 @@ describe('CLI: neighbours, analogy, ambiguity', () => {
   writeFileSync(f, `6 4\n${GLOVE}`);
 
   it('neighbours --vectors prints a table; --json the same data', async () => {
-    const text = await cli(neighboursCommand, ['--vectors', f, '-k', '2', 'king']);
+    const text = await cli(['neighbours', '--vectors', f, '-k', '2', 'king']);
     expect(text).toMatch(/^nearest to 'king'/);
     expect(text).toMatch(/1 {2}prince +0\.\d{4} /);
-    const json = JSON.parse(await cli(neighboursCommand, ['--vectors', f, '-k', '2', '--json', 'king']));
+    const json = JSON.parse(await cli(['neighbours', '--vectors', f, '-k', '2', '--json', 'king']));
     expect(json.neighbours.map((n: { word: string }) => n.word)).toEqual(['prince', 'man']);
   });
 
   it('analogy --vectors finds queen', async () => {
-    const json = JSON.parse(await cli(analogyCommand, ['--vectors', f, '--json', 'king', 'man', 'woman']));
+    const json = JSON.parse(await cli(['analogy', '--vectors', f, '--json', 'king', 'man', 'woman']));
     expect(json.answers[0].word).toBe('queen');
-    expect(await cli(analogyCommand, ['--vectors', f, 'king', 'man', 'woman'])).toMatch(/^king − man \+ woman ≈ \?/);
+    expect(await cli(['analogy', '--vectors', f, 'king', 'man', 'woman'])).toMatch(/^king − man \+ woman ≈ \?/);
   });
 
   it('--model uses the embedding table, skips [bracket] tokens, explains words of several pieces', async () => {
-    const json = JSON.parse(await cli(neighboursCommand, ['--model', DEMO, '-k', '50', '--json', 'bank']));
+    const json = JSON.parse(await cli(['neighbours', '--model', DEMO, '-k', '50', '--json', 'bank']));
     expect(json.neighbours).toHaveLength(50);
     expect(json.neighbours.some((n: { word: string }) => /^\[.*\]$/.test(n.word))).toBe(false);
-    await expect(cli(neighboursCommand, ['--model', DEMO, 'riverbanks'])).rejects.toThrow(/'riverbanks' is not one token of the vocabulary: it becomes river/);
+    await expect(cli(['neighbours', '--model', DEMO, 'riverbanks'])).rejects.toThrow(/'riverbanks' is not one token of the vocabulary: it becomes river/);
   });
 
   it('bad usage is one clear error', async () => {
-    await expect(cli(neighboursCommand, ['king'])).rejects.toThrow(/--vectors FILE or --model DIR is required/);
-    await expect(cli(neighboursCommand, ['--vectors', f, '--nope', 'king'])).rejects.toThrow(/^neighbours: unknown option '--nope'$/);
-    await expect(cli(analogyCommand, ['--vectors', f, 'king'])).rejects.toThrow(/expected three words/);
-    await expect(cli(neighboursCommand, ['--vectors', f, '-k', '0', 'king'])).rejects.toThrow(/-k must be a whole number ≥ 1/);
-    await expect(cli(ambiguityCommand, ['--model', DEMO, '--word', 'bank', '--sentence', 'a bank'])).rejects.toThrow(/two or more --sentence/);
+    await expect(cli(['neighbours', 'king'])).rejects.toThrow(/--vectors FILE or --model DIR is required/);
+    await expect(cli(['neighbours', '--vectors', f, '--nope', 'king'])).rejects.toThrow(/^neighbours: unknown option '--nope'$/);
+    await expect(cli(['analogy', '--vectors', f, 'king'])).rejects.toThrow(/expected three words/);
+    await expect(cli(['neighbours', '--vectors', f, '-k', '0', 'king'])).rejects.toThrow(/-k must be a whole number ≥ 1/);
+    await expect(cli(['ambiguity', '--model', DEMO, '--word', 'bank', '--sentence', 'a bank'])).rejects.toThrow(/two or more --sentence/);
   });
 
   it('ambiguity prints static and contextual sections within 80 columns', async () => {
-    const text = await cli(ambiguityCommand, ['--model', DEMO, '--word', 'bank', '--sentence', 'the river bank', '--sentence', 'the bank lent money', '--context', 'a bank of the stream', '--context', 'the bank paid him']);
+    const text = await cli(['ambiguity', '--model', DEMO, '--word', 'bank', '--sentence', 'the river bank', '--sentence', 'the bank lent money', '--context', 'a bank of the stream', '--context', 'the bank paid him']);
     expect(text).toMatch(/^STATIC: 'bank' has one vector/);
     expect(text).toMatch(/CONTEXTUAL/);
     expect(text).toMatch(/\[1\] vs \[2\] +1\.000 +-?[01]\.\d{3}/);
     for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
-    const json = JSON.parse(await cli(ambiguityCommand, ['--model', DEMO, '--json']));
+    const json = JSON.parse(await cli(['ambiguity', '--model', DEMO, '--json']));
     expect(json.word).toBe('bank');
     expect(json.uses[0].nearest).toHaveLength(6);
   });
@@ -233,10 +232,10 @@ describe('CLI: neighbours, analogy, ambiguity', () => {
 
 describe('command help', () => {
   it('is made from the command entries', async () => {
-    const help = await cli(ambiguityCommand, ['--help']);
-    expect(help).toMatch(/^usage: bert-ts ambiguity \[options\]/);
+    const help = await cli(['ambiguity', '--help']);
+    expect(help).toMatch(/^usage: bert-ts ambiguity -m DIR \[options\]/);
     expect(help).toMatch(/--sentence S +a sentence using W/);
-    expect(help).toMatch(/--json +print the result as JSON/);
+    expect(help).toMatch(/--json +print exactly the library's result as JSON/);
     expect(help).toMatch(/examples:\n {2}bert-ts ambiguity -m weights\/en/);
   });
 });

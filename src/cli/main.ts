@@ -1,60 +1,9 @@
-// bert-ts command line. Each command lives in its own file; this one only
-// dispatches and turns a BertTsError into one clear line (no stack trace).
+// bert-ts command line: run the command table (run.ts), and turn a
+// BertTsError into one clear line (no stack trace).
 import { BertTsError } from '../errors.ts';
-import { runTokenize } from './tokenize.ts';
-import { runGolden } from './golden.ts';
-import { runDemo } from './demo.ts';
-import { runForward } from './forward.ts';
-import { runCommand, type Command } from './command-spec.ts';
-import { analogyCommand, neighboursCommand } from './word-vectors.ts';
-import { ambiguityCommand } from './ambiguity.ts';
-import { explainCommand } from './explain.ts';
-import { serveCommand } from './serve.ts';
+import { runCli } from './run.ts';
 
-// commands written as data (command-spec.ts): options, run, format
-const SPECS: Command[] = [explainCommand, serveCommand, neighboursCommand, analogyCommand, ambiguityCommand];
-
-const USAGE = `bert-ts: BERT inference in pure TypeScript
-
-usage:
-  bert-ts demo [--model DIR] [--backend B]   tokenize, forward and golden-check the model in weights/
-  bert-ts forward --model DIR [--text TEXT] [--seq S] [--threads N] [--backend B]   load, run, time
-  bert-ts tokenize --model DIR [--pair TEXT] TEXT
-  bert-ts tokenize --model DIR --jsonl       JSON lines in ({"text", "pair"?}), JSON lines out
-  bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--json]
-  bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors
-${SPECS.map((c) => `  bert-ts ${c.name.padEnd(11)} ${c.summary}`).join('\n')}
-  bert-ts --help | --version
-
-Run any command with --help for its options.`;
-
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  tokenize: runTokenize,
-  golden: runGolden,
-  demo: runDemo,
-  forward: runForward,
-  ...Object.fromEntries(SPECS.map((c) => [c.name, (args: string[]) => runCommand(c, args)])),
-};
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    console.log(USAGE);
-    return command === undefined ? 1 : 0;
-  }
-  if (command === '--version') {
-    console.log(VERSION);
-    return 0;
-  }
-  const run = COMMANDS[command];
-  if (!run) throw new BertTsError(`unknown command '${command}'`, `run 'bert-ts --help' for the list of commands`);
-  return run(rest);
-}
-
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
-
-main(process.argv.slice(2)).then(
+runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,11 +1,13 @@
 // bert-ts explain: one input's journey through BERT, step by step (80 columns, or --json).
-import { BertTsError } from '../errors.ts';
-import { loadBertModel } from '../bert/load.ts';
-import { loadTokenizer } from '../tokenizer/load.ts';
-import { explain, type ExplainResult, type ExplainStep, type LayerStep } from '../explain/explain.ts';
-import type { Statistics } from '../explain/statistics.ts';
-import type { CodeRef } from '../explain/code-refs.ts';
-import { int, required, resultCommand, str } from './command-spec.ts';
+import { BertTsError } from '../../errors.ts';
+import { loadBertModel } from '../../bert/load.ts';
+import { loadTokenizer } from '../../tokenizer/load.ts';
+import { explain, type ExplainResult, type ExplainStep, type LayerStep } from '../../explain/explain.ts';
+import type { Statistics } from '../../explain/statistics.ts';
+import type { CodeRef } from '../../explain/code-refs.ts';
+import { int, str } from '../command.ts';
+import { applyCompute, COMPUTE, computeOptions, MODEL, modelDir, releaseCompute } from '../common.ts';
+import { resultCommand } from '../result-command.ts';
 
 export const explainCommand = resultCommand<ExplainResult & { model: string }>({
   name: 'explain',
@@ -17,22 +19,29 @@ and function that compute it: the tokens (and why a word became ## pieces or
 attention head looks at) → the pooler → the masked-LM predictions at each
 [MASK] (→ next-sentence, with --pair). Lines fit 80 columns.`,
   options: {
-    model: { type: 'string', short: 'm', value: 'DIR', help: 'a BERT folder (config.json, model.safetensors, vocab)' },
+    ...MODEL,
     pair: { type: 'string', value: 'TEXT', help: 'a second text: [CLS] TEXT [SEP] PAIR [SEP]' },
     layer: { type: 'string', value: 'L', help: 'only layer L in detail (0 is the first)' },
     token: { type: 'string', value: 'T', help: "only token T's attention: a position (0 = [CLS]) or a token" },
     top: { type: 'string', value: 'K', help: 'predictions per [MASK] (default 5)' },
+    ...COMPUTE,
   },
   examples: ['bert-ts explain -m weights/demo "the cat sat on the [MASK]."', 'bert-ts explain -m weights/demo --layer 0 --token cat "the cat sat on the mat."'],
-  compute(p) {
-    const dir = required('explain', p, 'model', 'DIR');
+  async compute(p) {
+    const dir = modelDir('explain', p);
     if (p.positionals.length !== 1) throw new BertTsError(`explain: expected one TEXT, got ${p.positionals.length}`, 'quote the text: bert-ts explain -m DIR "the cat sat on the [MASK]."');
     const t = str(p, 'token');
     const token = t !== undefined ? (/^\d+$/.test(t) ? Number(t) : t) : undefined;
     const layer = int('explain', p, 'layer', 0);
     const top = int('explain', p, 'top', 1, 5);
-    const result = explain(loadBertModel(dir), loadTokenizer(dir), p.positionals[0], { pair: str(p, 'pair'), layer, token, top });
-    return { model: dir, ...result };
+    const compute = computeOptions('explain', p);
+    await applyCompute(compute);
+    try {
+      const result = explain(loadBertModel(dir), loadTokenizer(dir), p.positionals[0], { pair: str(p, 'pair'), layer, token, top });
+      return { model: dir, ...result };
+    } finally {
+      await releaseCompute(compute);
+    }
   },
   format: formatExplain,
 });

@@ -1,9 +1,11 @@
 // bert-ts ambiguity: one word in two senses, static vector vs contextual vectors.
-import { BertTsError } from '../errors.ts';
-import { loadBertModel } from '../bert/load.ts';
-import { loadTokenizer } from '../tokenizer/load.ts';
-import { ambiguityDemo, BANK_DEMO, type AmbiguityResult, type ContextSentence } from '../word-vectors/ambiguity.ts';
-import { int, required, resultCommand, str, strs } from './command-spec.ts';
+import { BertTsError } from '../../errors.ts';
+import { loadBertModel } from '../../bert/load.ts';
+import { loadTokenizer } from '../../tokenizer/load.ts';
+import { ambiguityDemo, BANK_DEMO, type AmbiguityResult, type ContextSentence } from '../../word-vectors/ambiguity.ts';
+import { int, str } from '../command.ts';
+import { applyCompute, COMPUTE, computeOptions, MODEL, modelDir, releaseCompute } from '../common.ts';
+import { resultCommand, strs } from '../result-command.ts';
 import { table } from './word-vectors.ts';
 
 export const ambiguityCommand = resultCommand<AmbiguityResult>({
@@ -18,19 +20,20 @@ similarly (cosine of BERT's vectors for the word), and the cosine between the
 sentences' vectors. Without --word it runs the 'bank' demo: a river bank and a
 money bank, against three river and three money context sentences.`,
   options: {
-    model: { type: 'string', short: 'm', value: 'DIR', help: 'a BERT folder (config.json, model.safetensors, vocab)' },
+    ...MODEL,
     word: { type: 'string', value: 'W', help: 'the ambiguous word' },
     sentence: { type: 'string', value: 'S', multiple: true, help: 'a sentence using W (give two or more)' },
     context: { type: 'string', value: 'C', multiple: true, help: 'a sentence using W to compare with (repeatable)' },
     layer: { type: 'string', value: 'L', help: 'hidden state to read: 0 = embeddings … L = last (default)' },
     k: { type: 'string', short: 'k', value: 'N', help: 'static neighbours to list (default 8)' },
+    ...COMPUTE,
   },
   examples: [
     'bert-ts ambiguity -m weights/en',
     'bert-ts ambiguity -m weights/en --word bat --sentence "he swung the bat" --sentence "a bat flew out of the cave" --context "the bat hit the ball" --context "the bat hung in the dark cave"',
   ],
-  compute(p) {
-    const dir = required('ambiguity', p, 'model', 'DIR');
+  async compute(p) {
+    const dir = modelDir('ambiguity', p);
     const k = int('ambiguity', p, 'k', 1, 8);
     const layer = int('ambiguity', p, 'layer', 0);
     const sentences = strs(p, 'sentence');
@@ -43,7 +46,13 @@ money bank, against three river and three money context sentences.`,
     } else if (sentences.length > 0 || contexts.length > 0) {
       throw new BertTsError('ambiguity: --sentence and --context need --word', "run 'bert-ts ambiguity --help'");
     }
-    return ambiguityDemo(loadBertModel(dir), loadTokenizer(dir), { ...demo, k, layer });
+    const compute = computeOptions('ambiguity', p);
+    await applyCompute(compute);
+    try {
+      return ambiguityDemo(loadBertModel(dir), loadTokenizer(dir), { ...demo, k, layer });
+    } finally {
+      await releaseCompute(compute);
+    }
   },
   format: formatAmbiguity,
 });

@@ -4,8 +4,10 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, readdirSync, statSync, createReadStream } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BertTsError } from '../errors.ts';
-import { int, resultCommand, str } from './command-spec.ts';
+import { BertTsError } from '../../errors.ts';
+import { int, str } from '../command.ts';
+import { resultCommand } from '../result-command.ts';
+import { MODEL } from '../common.ts';
 
 export interface OfferedModel {
   /** the name in the page's menu and in the URL /models/NAME/ */
@@ -106,9 +108,13 @@ export function startViewerServer(o: ViewerServerOptions): Promise<ViewerServer>
   });
 }
 
-/** dist/ when bundled (dist/cli.js), src/cli/ when run from source */
-const here = dirname(fileURLToPath(import.meta.url));
-const packageRoot = existsSync(join(here, 'web')) ? resolve(here, '..') : resolve(here, '..', '..');
+/** The package's folder (the one with package.json): above dist/cli.js, or above src/cli/commands/. */
+function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const packageRoot = findPackageRoot();
 
 export const serveCommand = resultCommand<{ url: string; models: string[] }>({
   name: 'serve',
@@ -119,7 +125,7 @@ runs BERT itself, in a Web Worker: the server computes nothing. It offers DIR
 first (when given), then the models shipped in weights/; the page can also open
 a model folder from disk or from a URL. Ctrl-C stops it.`,
   options: {
-    model: { type: 'string', short: 'm', value: 'DIR', help: 'a model folder to offer first' },
+    model: { ...MODEL.model, help: 'a model folder to offer first (the shipped ones follow)' },
     port: { type: 'string', value: 'P', help: 'the port (default 8000; 0: any free port)' },
   },
   examples: ['bert-ts serve', 'bert-ts serve -m path/to/bert-base-uncased --port 8080'],

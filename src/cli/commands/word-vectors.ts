@@ -1,13 +1,14 @@
 // bert-ts neighbours / analogy: static word vectors, from a GloVe / word2vec
 // text file or from a model's input embedding table.
-import { BertTsError } from '../errors.ts';
-import { loadBertModel } from '../bert/load.ts';
-import { loadTokenizer } from '../tokenizer/load.ts';
-import { readWordVectors } from '../word-vectors/read-file.ts';
-import { inputEmbeddingVectors, isBracketToken } from '../word-vectors/model-vectors.ts';
-import { analogy, neighbours, type Neighbour } from '../word-vectors/nearest.ts';
-import type { WordVectors } from '../word-vectors/word-vectors.ts';
-import { int, resultCommand, str, type OptionSpec, type Parsed } from './command-spec.ts';
+import { BertTsError } from '../../errors.ts';
+import { loadBertModel } from '../../bert/load.ts';
+import { loadTokenizer } from '../../tokenizer/load.ts';
+import { readWordVectors } from '../../word-vectors/read-file.ts';
+import { inputEmbeddingVectors, isBracketToken } from '../../word-vectors/model-vectors.ts';
+import { analogy, neighbours, type Neighbour } from '../../word-vectors/nearest.ts';
+import type { WordVectors } from '../../word-vectors/word-vectors.ts';
+import { int, str, type OptionSpec, type Parsed } from '../command.ts';
+import { resultCommand } from '../result-command.ts';
 
 const SOURCE_OPTIONS: Record<string, OptionSpec> = {
   vectors: { type: 'string', value: 'FILE', help: "a GloVe or word2vec text file: 'word v1 v2 …' per line, with or without a first line 'count dim'" },
