@@ -9,6 +9,8 @@ import { loadBertModel } from '../src/bert/load.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
 import { Readable } from 'node:stream';
 import { runCli } from '../src/cli/run.ts';
+import { loadPipeline } from '../src/pipelines/load.ts';
+import type { ClassifierStep } from '../src/explain/explain.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DEMO = join(ROOT, 'weights', 'demo');
@@ -131,6 +133,15 @@ describe('explain', () => {
       else expect(mlm.note).toMatch(/no masked-LM head/);
       expect(r.steps.some((s) => s.kind === 'pooler')).toBe(m.hasPooler);
     }
+  });
+
+  it("shows a sequence classifier's labels, as the classify pipeline scores them", () => {
+    const dir = join(ROOT, 'test', 'fixtures', 'golden', 'seqcls-single');
+    const r = explain(loadBertModel(dir), loadTokenizer(dir), 'w1 w2');
+    const step = r.steps.find((s): s is ClassifierStep => s.kind === 'classifier')!;
+    const ref = loadPipeline(dir).classify('w1 w2', { topK: 10 });
+    expect(step.labels.map((l) => l.label)).toEqual(ref.map((l) => l.label));
+    step.labels.forEach((l, i) => expect(l.p).toBeCloseTo(ref[i].score, 6));
   });
 
   it('topK is the k largest of softmax, best first', () => {

@@ -31,5 +31,6 @@ export const CODE = {
   pooler: ref('src/bert/heads.ts', 'poolerForward'),
   mlm: ref('src/bert/heads.ts', 'mlmForward'),
   nsp: ref('src/bert/heads.ts', 'nspForward'),
+  classifier: ref('src/bert/heads.ts', 'sequenceClassifierForward'),
   forward: ref('src/bert/model.ts', 'BertModel.forward'),
 } as const;

@@ -98,7 +98,13 @@ export interface NspStep extends StepBase {
   isNext: number;
 }
 
-export type ExplainStep = TokensStep | EmbeddingsStep | LayerStep | PoolerStep | MlmStep | NspStep;
+export interface ClassifierStep extends StepBase {
+  kind: 'classifier';
+  /** every label with its probability, most probable first */
+  labels: { label: string; p: number }[];
+}
+
+export type ExplainStep = TokensStep | EmbeddingsStep | LayerStep | PoolerStep | MlmStep | NspStep | ClassifierStep;
 
 export interface ExplainResult {
   text: string;
@@ -135,9 +141,11 @@ export function explain(model: BertModel, tokenizer: BertTokenizer, text: string
   };
   const wantMlm = masks.length > 0 && model.hasMlmHead;
   const wantNsp = options.pair !== undefined && model.hasNspHead;
+  // a sequence classifier (softmax over its labels; multi-label and regression heads are not shown)
+  const wantClassifier = model.taskHead === 'sequence-classification' && model.hasPooler && (model.labels.problemType ?? 'single_label_classification') === 'single_label_classification';
   const out = model.forward(
     { inputIds: [enc.inputIds], attentionMask: [enc.attentionMask], tokenTypeIds: [enc.tokenTypeIds] },
-    { probe, ...(wantMlm ? { mlm: { positions: masks.map((s) => [0, s] as const) } } : {}), ...(wantNsp ? { nsp: true } : {}) },
+    { probe, ...(wantMlm ? { mlm: { positions: masks.map((s) => [0, s] as const) } } : {}), ...(wantNsp ? { nsp: true } : {}), ...(wantClassifier ? { taskHead: true } : {}) },
   );
   const stat = (name: string): Statistics => {
     const s = seen.get(name);
@@ -195,6 +203,16 @@ export function explain(model: BertModel, tokenizer: BertTokenizer, text: string
     const [a, b] = out.nspLogits!.data;
     const m = Math.max(a, b);
     steps.push({ kind: 'nsp', title: 'Next-sentence head', formula: 'P(IsNext) = softmax(Wₙ·p + bₙ)₀', code: [CODE.nsp], isNext: Math.exp(a - m) / (Math.exp(a - m) + Math.exp(b - m)) });
+  }
+  if (wantClassifier && out.logits) {
+    const p = topK(out.logits.data, out.logits.data.length);
+    steps.push({
+      kind: 'classifier',
+      title: 'Classifier head',
+      formula: 'P(label) = softmax(W·p + b)',
+      code: [CODE.classifier],
+      labels: p.map((x) => ({ label: model.labels.id2label[x.id] ?? `LABEL_${x.id}`, p: x.p })),
+    });
   }
   return {
     text,

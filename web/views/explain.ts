@@ -47,6 +47,8 @@ function body(st: ExplainStep, tokens: string[]): (HTMLElement | string)[] {
       return [h('p', {}, `shape ${shape(st.shape)}: the [CLS] vector through a dense layer and tanh; classifiers read it.`), statsTable([['pooled', st.pooled]])];
     case 'mlm':
       return st.note ? [h('p', {}, st.note)] : st.masks.map((m) => h('div', {}, h('h3', {}, `at position ${m.position}`), bars(m.top.map((t) => ({ name: t.token, value: t.p })), m.top[0].p)));
+    case 'classifier':
+      return [bars(st.labels.slice(0, 10).map((x) => ({ name: x.label, value: x.p })), st.labels[0]?.p ?? 1)];
     case 'nsp':
       return [h('p', {}, `P(IsNext) = ${st.isNext.toFixed(4)}: the model thinks the second text ${st.isNext >= 0.5 ? 'follows' : 'does not follow'} the first.`)];
   }

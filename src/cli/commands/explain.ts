@@ -105,6 +105,9 @@ function body(s: ExplainStep, tokens: string[], focus: number | undefined): stri
         m.top.forEach((t, i) => out.push(`     ${i + 1}  ${cut(t.token, 16)} ${t.p.toFixed(4)}  ${'█'.repeat(Math.round(t.p * 40))}`));
       }
       break;
+    case 'classifier':
+      s.labels.slice(0, 10).forEach((x, i) => out.push(`     ${i + 1}  ${cut(x.label, 16)} ${x.p.toFixed(4)}  ${'█'.repeat(Math.round(x.p * 40))}`));
+      break;
     case 'nsp':
       out.push(`   P(IsNext) = ${s.isNext.toFixed(4)}: the pair ${s.isNext >= 0.5 ? 'follows' : 'does not follow'} the first text, says the model`);
       break;
