@@ -1,38 +1,157 @@
-// bert-ts demo: the main job on the small model shipped in weights/demo —
-// tokenize, forward, fill-mask, golden check. The model has random weights: it
-// shows the engine working, its predictions mean nothing.
+// bert-ts demo (`npm start`): what the small BERTs shipped in weights/ have
+// learned, shown step by step: tokens, fill-mask, next sentence, the topic
+// classifier, where each attention head looks, the golden check against
+// PyTorch, then the Chinese model on 今天天气真好.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertTsError } from '../../errors.ts';
 import { shapeString } from '../../tensor/tensor.ts';
-import { readGoldenInputs, caseFiles } from '../../golden/golden-case.ts';
 import { verifyGoldenCase } from '../../golden/verify.ts';
+import type { VerifyReport } from '../../golden/verify.ts';
 import { toModelInput } from '../../pipelines/model-input.ts';
-import { fillMask } from '../../pipelines/fill-mask.ts';
-import { str, type Command } from '../command.ts';
+import { fillMask, type FillMaskCandidate } from '../../pipelines/fill-mask.ts';
+import { nextSentence } from '../../pipelines/next-sentence.ts';
+import { classify } from '../../pipelines/classify.ts';
+import type { BertPipeline } from '../../pipelines/bert-pipeline.ts';
+import { str, type Command, type Io } from '../command.ts';
 import { COMPUTE, JSON_OUT, applyCompute, computeOptions, printJson, releaseCompute } from '../common.ts';
 import { loadForCli } from '../load.ts';
 import { printReport } from './golden.ts';
 
-/** weights/demo, found from this file whether it runs as src/cli/commands/demo.ts or dist/cli.js */
-function defaultModelDir(): string {
+const EN_TOKENS = 'Tokenizers split unbelievably long words into pieces.';
+const EN_FILL = [
+  'Paris is the capital of [MASK].',
+  'The cat sat on the [MASK].',
+  'He [MASK] to the store yesterday.',
+  'I would like a cup of [MASK].',
+  'To sleep is to [MASK] in a state of rest.',
+];
+const EN_NSP: [string, string][] = [
+  ['The sun rises in the east.', 'It sets in the west.'],
+  ['The sun rises in the east.', 'Python lists can be sorted in place.'],
+];
+const EN_CLASSIFY = ['My computer crashed and I lost all my files.', 'The senator voted against the new tax bill.', 'Add the flour and bake the bread for an hour.'];
+const EN_ATTENTION = { text: 'The river bank was covered with grass.', word: 'bank' };
+const ZH_TEXT = '今天天气真好';
+const ZH_FILL = '今天天气真[MASK]。';
+
+/** weights/NAME, found from this file whether it runs as src/cli/commands/demo.ts or dist/cli.js */
+function shippedModel(name: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'weights', 'demo');
-    if (existsSync(candidate)) return candidate;
+    const candidate = join(dir, 'weights', name);
+    if (existsSync(join(candidate, 'config.json'))) return candidate;
     dir = dirname(dir);
   }
-  throw new BertTsError('demo: weights/demo not found', 'pass --model DIR');
+  return undefined;
+}
+
+function bar(p: number): string {
+  return '█'.repeat(Math.round(p * 20)).padEnd(20, '·');
+}
+
+/** For one word of a text: in each layer, the token each head gives the most attention to. */
+function attentionOf(nlp: BertPipeline, text: string, word: string) {
+  const e = nlp.tokenizer.encode(text);
+  const at = e.tokens.findIndex((t) => t === word || t === word.toLowerCase());
+  if (at < 0) return undefined;
+  const out = nlp.model.forward(toModelInput([e]), { outputAttentions: true });
+  const att = out.attentions!; // [L, B, A, S, S]
+  const [L, , A, S] = att.shape;
+  const layers: string[][] = [];
+  for (let l = 0; l < L; l++) {
+    const heads: string[] = [];
+    for (let h = 0; h < A; h++) {
+      const row = ((l * A + h) * S + at) * S; // batch 0
+      let best = 0;
+      for (let j = 1; j < S; j++) if (att.data[row + j] > att.data[row + best]) best = j;
+      heads.push(e.tokens[best]);
+    }
+    layers.push(heads);
+  }
+  return { text, word, tokens: e.tokens, position: at, layers };
+}
+
+function goldenOf(dir: string, nlp: BertPipeline): VerifyReport | undefined {
+  return existsSync(join(dir, 'golden.safetensors')) ? verifyGoldenCase(dir, undefined, nlp.model) : undefined;
+}
+
+function firstMask(r: unknown): FillMaskCandidate[] {
+  const list = r as FillMaskCandidate[] | FillMaskCandidate[][];
+  return (Array.isArray(list[0]) ? list[0] : list) as FillMaskCandidate[];
+}
+
+async function english(dir: string, io: Io, say: (s: string) => void) {
+  const nlp = await loadForCli(dir, { io });
+  const c = nlp.model.config;
+  say(`English model: ${dir}`);
+  say(`  ${c.numHiddenLayers} layers, hidden ${c.hiddenSize}, ${c.numAttentionHeads} heads, vocabulary of ${c.vocabSize} WordPiece tokens`);
+
+  const enc = nlp.tokenizer.encode(EN_TOKENS);
+  say(`\n1. Tokens: text → WordPiece pieces → ids`);
+  say(`  ${JSON.stringify(EN_TOKENS)}`);
+  say(`  ${enc.tokens.join(' ')}`);
+  say(`  ${enc.inputIds.join(' ')}`);
+
+  say(`\n2. Fill-mask: the masked-LM head's P(token | context) at [MASK], top 5`);
+  const fills = EN_FILL.map((t) => ({ text: t, top: firstMask(fillMask(nlp, t, { topK: 5 })) }));
+  for (const f of fills) {
+    say(`  ${f.text}`);
+    for (const x of f.top) say(`    ${x.tokenStr.padEnd(14)} ${x.score.toFixed(3)} ${bar(x.score)}`);
+  }
+
+  say(`\n3. Next sentence: the NSP head's P(B follows A)`);
+  const nsp = EN_NSP.map(([a, b]) => ({ a, b, isNext: nextSentence(nlp, a, b) }));
+  for (const n of nsp) say(`  A: ${n.a}\n  B: ${n.b}\n    P(IsNext) = ${n.isNext.toFixed(3)} ${bar(n.isNext)}`);
+
+  const att = attentionOf(nlp, EN_ATTENTION.text, EN_ATTENTION.word);
+  if (att) {
+    say(`\n4. Attention: in "${att.text}", the token each head of each layer attends to most from "${att.word}"`);
+    att.layers.forEach((heads, l) => say(`  layer ${l}: ${heads.map((t, h) => `head ${h} → ${t}`).join(', ')}`));
+  }
+  return { nlp, result: { model: dir, tokens: { text: EN_TOKENS, tokens: enc.tokens, ids: enc.inputIds }, fillMask: fills, nextSentence: nsp, attention: att } };
+}
+
+async function topics(dir: string, io: Io, say: (s: string) => void) {
+  const nlp = await loadForCli(dir, { io });
+  const labels = nlp.model.labels?.id2label ?? [];
+  say(`\n5. Text classification (${dir}): the topic of a text, among ${labels.join(', ')}`);
+  const results = EN_CLASSIFY.map((t) => ({ text: t, labels: classify(nlp, t, { topK: 3 }) }));
+  for (const r of results) say(`  ${r.text}\n    ${r.labels.map((l) => `${l.label} ${l.score.toFixed(2)}`).join(', ')}`);
+  const golden = goldenOf(dir, nlp);
+  nlp.model.dispose();
+  return { model: dir, results, golden };
+}
+
+async function chinese(dir: string, io: Io, say: (s: string) => void) {
+  const nlp = await loadForCli(dir, { io });
+  const e = nlp.tokenizer.encode(ZH_TEXT);
+  const out = nlp.model.forward(toModelInput([e]));
+  say(`\n7. Chinese (${dir}): tokenizer("${ZH_TEXT}") → model → last_hidden_state`);
+  say(`  tokens: ${e.tokens.join(' ')}   ids: ${e.inputIds.join(' ')}`);
+  const h = out.lastHiddenState;
+  const first = Array.from(h.data.subarray(h.shape[2], h.shape[2] + 4), (x) => x.toFixed(3));
+  say(`  last_hidden_state ${shapeString(h.shape)}; "${e.tokens[1]}" starts [${first.join(', ')}, …]`);
+  const fill = nlp.model.hasMlmHead ? firstMask(fillMask(nlp, ZH_FILL, { topK: 5 })) : [];
+  if (fill.length) say(`  ${ZH_FILL} → ${fill.map((x) => `${x.tokenStr} ${x.score.toFixed(2)}`).join(', ')}`);
+  const golden = goldenOf(dir, nlp);
+  if (golden) say(`  golden check against PyTorch: ${golden.ok ? 'OK' : 'NOT OK'}`);
+  nlp.model.dispose();
+  return { model: dir, tokens: e.tokens, ids: e.inputIds, lastHiddenStateShape: h.shape, fillMask: fill, golden };
 }
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'tokenize, run and golden-check the model shipped in weights/demo',
+  summary: 'what the models shipped in weights/ have learned: tokens, fill-mask, next sentence, topics, attention, golden check, Chinese',
   args: '',
-  argsHelp: "Tokenizes the texts of DIR/inputs.json, checks the ids against the ones stored there, runs the forward pass,\nfills the masks, and verifies every output against DIR/golden.safetensors. DIR defaults to weights/demo (random weights).",
+  argsHelp:
+    'Runs the small BERTs bert-ts trained itself (tools/train/): the English model (weights/en), its topic classifier\n' +
+    '(weights/en-topic) and the Chinese model (weights/zh), and checks every output against PyTorch\'s.',
   options: {
-    model: { type: 'string', short: 'm', value: 'DIR', help: 'a model folder with inputs.json and golden.safetensors (default weights/demo)' },
+    model: { type: 'string', short: 'm', value: 'DIR', help: 'the English masked-LM model (default weights/en)' },
+    classifier: { type: 'string', value: 'DIR', help: 'a sequence-classification model (default weights/en-topic)' },
+    chinese: { type: 'string', value: 'DIR', help: 'a Chinese model (default weights/zh)' },
     ...JSON_OUT,
     ...COMPUTE,
   },
@@ -40,62 +159,31 @@ export const demoCommand: Command = {
   async run(p, io) {
     if (p.positionals.length > 0) throw new BertTsError(`demo: takes no positional arguments, got '${p.positionals[0]}'`);
     const compute = computeOptions('demo', p);
-    const dir = resolve(str(p, 'model') ?? defaultModelDir());
+    const pick = (flag: string, name: string) => {
+      const given = str(p, flag);
+      if (given !== undefined && !existsSync(join(resolve(given), 'config.json'))) throw new BertTsError(`demo: --${flag} ${given}: no config.json there`);
+      return given !== undefined ? resolve(given) : shippedModel(name);
+    };
+    const enDir = pick('model', 'en');
+    const topicDir = pick('classifier', 'en-topic');
+    const zhDir = pick('chinese', 'zh');
+    if (!enDir) throw new BertTsError('demo: weights/en not found', 'pass --model DIR (a BERT with a masked-LM head)');
     const backend = await applyCompute(compute);
     try {
       const json = p.values.json === true;
       const say = (s: string) => json || io.stdout.write(s + '\n');
-      say(`bert-ts demo on ${dir} (${backend} kernels)`);
-      say('(a tiny BERT with random weights, shipped to show the engine working; its outputs mean nothing)\n');
-
-      // 1. tokenize
-      const nlp = await loadForCli(dir, { io });
-      const { model, tokenizer } = nlp;
-      const inputs = readGoldenInputs(caseFiles(dir).inputs);
-      const texts = Array.isArray(inputs.texts) ? (inputs.texts as unknown[]) : [];
-      if (texts.length === 0) throw new BertTsError(`${caseFiles(dir).inputs}: no "texts" to tokenize`);
-      const batch = texts.map((t) => {
-        if (typeof t === 'string') return t;
-        if (Array.isArray(t) && t.length === 2 && t.every((s) => typeof s === 'string')) return [t[0], t[1]] as [string, string];
-        throw new BertTsError(`${caseFiles(dir).inputs}: "texts" entries must be strings or [text, pair] pairs`);
-      });
-      const encodings = tokenizer.encodeBatch(batch, { padding: 'longest' });
-      const tokenized = encodings.map((e, b) => {
-        const stored = inputs.inputIds[b] ?? [];
-        const same = stored.length === e.inputIds.length && stored.every((id, i) => id === e.inputIds[i]);
-        const tokens = e.tokens.filter((_, i) => e.attentionMask[i] === 1);
-        say(`text ${b}: ${JSON.stringify(batch[b])}`);
-        say(`  tokens: ${tokens.join(' ')}`);
-        say(`  ids:    ${same ? 'same as inputs.json' : `DIFFERENT from inputs.json (${JSON.stringify(stored)})`}`);
-        return { text: batch[b], tokens, idsMatch: same };
-      });
-      const idsMatch = encodings.length === inputs.inputIds.length && tokenized.every((t) => t.idsMatch);
-
-      // 2. forward
-      const c = model.config;
-      say(`\nmodel: L=${c.numHiddenLayers} H=${c.hiddenSize} A=${c.numAttentionHeads} I=${c.intermediateSize} V=${c.vocabSize} act=${c.hiddenAct}`);
-      const t0 = performance.now();
-      const out = model.forward(toModelInput(encodings), { nsp: model.hasNspHead });
-      const ms = performance.now() - t0;
-      say(`forward: lastHiddenState ${shapeString(out.lastHiddenState.shape)}${out.poolerOutput ? `, poolerOutput ${shapeString(out.poolerOutput.shape)}` : ''} in ${ms.toFixed(1)} ms`);
-
-      // fill-mask on the texts with a [MASK] (random weights: the guesses are noise)
-      const masked = batch.filter((t): t is string => typeof t === 'string' && t.includes(tokenizer.maskToken));
-      const guesses = model.hasMlmHead && masked.length > 0 ? fillMask(nlp, masked, { topK: 3 }) : [];
-      guesses.forEach((g, i) => {
-        const first = (Array.isArray(g[0]) ? g[0] : g) as { tokenStr: string }[];
-        say(`fill-mask ${JSON.stringify(masked[i])}: ${first.map((x) => x.tokenStr).join(', ')} (noise: random weights)`);
-      });
-
-      // 3. golden check against PyTorch's outputs for the same ids
-      say('');
-      const report = verifyGoldenCase(dir, undefined, model);
-      if (json) printJson(io, { model: dir, backend, tokenized, idsMatch, forwardMs: +ms.toFixed(1), fillMask: guesses, golden: report });
-      else {
-        printReport(report, io);
-        if (!idsMatch) say('tokenizer ids differ from inputs.json: NOT OK');
-      }
-      return report.ok && idsMatch ? 0 : 1;
+      say(`bert-ts demo (${backend} kernels): a small BERT trained by bert-ts's own tools, and what it learned\n`);
+      const en = await english(enDir, io, say);
+      const topic = topicDir ? await topics(topicDir, io, say) : undefined;
+      say(`\n6. Golden check: the English model's outputs against PyTorch's (${join(enDir, 'golden.safetensors')})`);
+      const golden = goldenOf(enDir, en.nlp);
+      if (golden && !json) printReport(golden, io);
+      if (topic?.golden) say(`  and the classifier's (${topicDir}): ${topic.golden.ok ? 'OK' : 'NOT OK'}`);
+      en.nlp.model.dispose();
+      const zh = zhDir ? await chinese(zhDir, io, say) : undefined;
+      const ok = (golden?.ok ?? true) && (topic?.golden?.ok ?? true) && (zh?.golden?.ok ?? true);
+      if (json) printJson(io, { backend, english: { ...en.result, golden }, classifier: topic, chinese: zh, ok });
+      return ok ? 0 : 1;
     } finally {
       await releaseCompute(compute);
     }
