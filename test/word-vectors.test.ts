@@ -177,9 +177,19 @@ describe("a BERT's input embedding table as static vectors", () => {
       expect(u.senses.map((s) => s.label).sort()).toEqual(['money', 'river']);
       expect(u.senses[0].meanCosine).toBeGreaterThanOrEqual(u.senses[1].meanCosine);
     }
-    const a = contextualWordVector(model, tokenizer, BANK_DEMO.sentences[0], 'bank').vector;
-    const b = contextualWordVector(model, tokenizer, BANK_DEMO.sentences[1], 'bank').vector;
-    expect(r.cosines[0][1]).toBeCloseTo(cosine(a, b), 6);
+    // raw cosines are of the vectors; the default (centred) ones of the vectors minus the mean over all sentences
+    const all = [...BANK_DEMO.sentences, ...BANK_DEMO.contexts.map((c) => c.text)].map((t) => contextualWordVector(model, tokenizer, t, 'bank').vector);
+    const [a, b] = all;
+    expect(r.rawCosines[0][1]).toBeCloseTo(cosine(a, b), 6);
+    const H = a.length;
+    const mean = Array.from({ length: H }, (_, i) => all.reduce((acc, v) => acc + v[i], 0) / all.length);
+    const c = (v: Float32Array) => Array.from(v, (x, i) => x - mean[i]);
+    expect(r.centered).toBe(true);
+    expect(r.cosines[0][1]).toBeCloseTo(cosine(c(a), c(b)), 5);
+    const first = r.uses[0].nearest.find((n) => n.text === BANK_DEMO.contexts[0].text)!;
+    expect(first.cosine).toBeCloseTo(cosine(c(a), c(all[2])), 5);
+    expect(first.rawCosine).toBeCloseTo(cosine(a, all[2]), 6);
+    expect(ambiguityDemo(model, tokenizer, { ...BANK_DEMO, centered: false }).cosines[0][1]).toBeCloseTo(cosine(a, b), 6);
     expect(r.cosines[0][0]).toBeCloseTo(1, 6);
     expect(r.static.cosines[0][1]).toBe(1);
   });

@@ -46,18 +46,19 @@ export function renderAmbiguity(root: HTMLElement, input: AmbiguityInput, result
         ...result.uses.map((u, i) =>
           card(
             h('h2', {}, `contextual ${i + 1}: “${u.sentence}”`),
-            h('p', { class: 'lead' }, `BERT’s vector for “${result.word}” here (hidden state ${result.layer}), compared with the same word in each context sentence:`),
+            h('p', { class: 'lead' }, `BERT’s vector for “${result.word}” here (hidden state ${result.layer}), compared with the same word in each context sentence${result.centered ? ' (cosine after subtracting the mean of all its vectors: what every use shares)' : ''}:`),
             h('div', { class: 'bars ctx', 'data-use': i }, ...u.nearest.flatMap((n, k) => [
               h('div', { class: 'name' }, badge(n.label), n.text),
-              h('div', { class: `track ${k === 0 ? 'first' : ''}` }, h('div', { class: 'fill', style: `width: ${Math.max(0.5, 100 * Math.max(0, n.cosine))}%` })),
+              h('div', { class: `track ${k === 0 ? 'first' : ''}` }, h('div', { class: 'fill', style: `width: ${Math.max(0.5, 50 + 50 * n.cosine)}%` })),
               h('div', { class: 'val' }, n.cosine.toFixed(3)),
             ])),
+            u.senses.length > 1 ? h('p', { class: 'lead', style: 'margin-top: 10px' }, 'closest sense: ', ...u.senses.flatMap((x, i) => [i > 0 ? ' > ' : '', badge(x.label), x.meanCosine.toFixed(3)])) : null,
           ),
         ),
       ),
       card(
         h('h2', {}, 'the two uses, compared'),
-        h('table', { class: 'data' }, h('tr', {}, h('th', {}, ''), h('th', {}, 'static'), h('th', {}, 'contextual (BERT)')), h('tr', {}, h('td', {}, 'cosine(use 1, use 2)'), h('td', { class: 'num' }, result.static.cosines[0][1].toFixed(3)), h('td', { class: 'num', id: 'amb-cos' }, result.cosines[0][1].toFixed(3)))),
+        h('table', { class: 'data' }, h('tr', {}, h('th', {}, ''), h('th', {}, 'static'), h('th', {}, 'contextual (BERT)')), h('tr', {}, h('td', {}, 'cosine(use 1, use 2)'), h('td', { class: 'num' }, result.static.cosines[0][1].toFixed(3)), h('td', { class: 'num', id: 'amb-cos' }, result.cosines[0][1].toFixed(3))), h('tr', {}, h('td', {}, 'raw vectors'), h('td', { class: 'num' }, '1.000'), h('td', { class: 'num' }, result.rawCosines[0][1].toFixed(3)))),
       ),
     );
   }

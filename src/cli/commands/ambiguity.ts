@@ -17,8 +17,11 @@ each use of the word its own vector, computed from the whole sentence. This
 prints the word's static vector's nearest tokens (the model's input embedding
 table), then, for each sentence, which context sentences use the word most
 similarly (cosine of BERT's vectors for the word), and the cosine between the
-sentences' vectors. Without --word it runs the 'bank' demo: a river bank and a
-money bank, against three river and three money context sentences.`,
+sentences' vectors. The comparison subtracts the mean of all the word's vectors
+first (what every use shares: the word's own embedding and its position), so
+what is compared is what each context added; --raw compares the raw vectors.
+Without --word it runs the 'bank' demo: a river bank and a money bank, against
+three river and three money context sentences.`,
   options: {
     ...MODEL,
     word: { type: 'string', value: 'W', help: 'the ambiguous word' },
@@ -26,6 +29,7 @@ money bank, against three river and three money context sentences.`,
     context: { type: 'string', value: 'C', multiple: true, help: 'a sentence using W to compare with (repeatable)' },
     layer: { type: 'string', value: 'L', help: 'hidden state to read: 0 = embeddings … L = last (default)' },
     k: { type: 'string', short: 'k', value: 'N', help: 'static neighbours to list (default 8)' },
+    raw: { type: 'boolean', help: "compare the raw vectors (default: minus their mean, what all uses share)" },
     ...COMPUTE,
   },
   examples: [
@@ -49,7 +53,7 @@ money bank, against three river and three money context sentences.`,
     const compute = computeOptions('ambiguity', p);
     await applyCompute(compute);
     try {
-      return ambiguityDemo(loadBertModel(dir), loadTokenizer(dir), { ...demo, k, layer });
+      return ambiguityDemo(loadBertModel(dir), loadTokenizer(dir), { ...demo, k, layer, centered: p.values.raw !== true });
     } finally {
       await releaseCompute(compute);
     }
@@ -65,6 +69,7 @@ export function formatAmbiguity(r: AmbiguityResult): string {
   out.push(table(r.static.neighbours));
   out.push('');
   out.push(`CONTEXTUAL: BERT's vector for '${r.word}' (hidden state ${r.layer}) in each sentence.`);
+  if (r.centered) out.push(`Cosines of the vectors minus their mean over all these sentences (--raw: not).`);
   r.uses.forEach((u, i) => {
     out.push('');
     out.push(`[${i + 1}] "${q(u.sentence)}"`);
