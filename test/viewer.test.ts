@@ -16,9 +16,19 @@ import { cosine } from '../src/word-vectors/nearest.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const DEMO = join(ROOT, 'weights', 'demo');
 const ARTIFACTS = join(ROOT, 'test', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.BERT_TS_CHROMIUM ?? '/usr/bin/chromium';
+const inCI = process.env.CI === 'true' || process.env.CI === '1';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`viewer tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+if (!haveChromium) {
+  const msg = `viewer tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set BERT_TS_CHROMIUM)`;
+  if (inCI) {
+    it('Chromium is installed (CI)', () => {
+      throw new Error(`${msg}; .ci/run installs it`);
+    });
+  } else {
+    console.warn(`${msg}: skipped`);
+  }
+}
 
 const model = loadBertModel(DEMO);
 const tokenizer = loadTokenizer(DEMO);

@@ -5,7 +5,7 @@ import type { ExplainResult } from '../src/explain/explain.ts';
 import type { TokenInfo } from '../src/explain/token-reasons.ts';
 import type { AmbiguityResult, ContextSentence } from '../src/word-vectors/ambiguity.ts';
 
-/** where the model's files are: a URL (a folder served over HTTP), or files the user picked */
+/** where the model's files are: a URL (a folder served over HTTP; or a Hugging Face Hub id), or files the user picked */
 export type ModelSource = { url: string; name?: string } | { files: File[]; name?: string };
 
 export interface ModelSummary {

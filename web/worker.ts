@@ -8,7 +8,7 @@ import { ambiguityDemo } from '../src/word-vectors/ambiguity.ts';
 import { cosine } from '../src/word-vectors/nearest.ts';
 import type { BertModel } from '../src/bert/model.ts';
 import type { BertTokenizer } from '../src/tokenizer/bert-tokenizer.ts';
-import { loadModel } from './load.ts';
+import { loadModel } from '../src/browser/load-model.ts';
 import type { Analysis, ModelSummary, Reply, Request, Similarity } from './protocol.ts';
 
 /** the worker's global scope, typed for what this file uses (the DOM lib has no worker types) */
@@ -35,7 +35,15 @@ async function load(req: Extract<Request, { kind: 'load' }>): Promise<ModelSumma
   } catch {
     setBackend('js');
   }
-  const { model, tokenizer, where } = await loadModel(req.source, (what) => scope.postMessage({ id: req.id, progress: `loading ${what}…` } satisfies Reply));
+  const source = 'url' in req.source ? req.source.url : req.source.files;
+  const { model, tokenizer, files } = await loadModel(source, {
+    onProgress: (p) => {
+      if (p.done) return;
+      const of = p.total ? ` ${Math.round((100 * p.loaded) / p.total)}%` : '';
+      scope.postMessage({ id: req.id, progress: `loading ${p.file}${of}…` } satisfies Reply);
+    },
+  });
+  const where = files.where;
   loaded = { model, tokenizer };
   const c = model.config;
   return {

@@ -4,60 +4,22 @@
  */
 import { existsSync } from 'node:fs';
 import { BertTsError } from '../errors.ts';
-import { sameShape } from '../tensor/tensor.ts';
 import { readSafetensors } from '../tensor/safetensors-fs.ts';
 import { loadBertModel } from '../bert/load.ts';
-import type { BertModel, BertOutput } from '../bert/model.ts';
-import { caseFiles, readGoldenInputs, GOLDEN_TENSORS, type GoldenInputs, type GoldenName } from './golden-case.ts';
-import { compareTensors, shapeMismatch, DEFAULT_TOLERANCE, type TensorComparison, type Tolerance } from './compare.ts';
+import type { BertModel } from '../bert/model.ts';
+import { caseFiles, readGoldenInputs } from './golden-case.ts';
+import { DEFAULT_TOLERANCE, type Tolerance } from './compare.ts';
+import { checkGolden, type VerifyReport } from './check.ts';
 
-export interface VerifyReport {
-  case: string;
-  ok: boolean;
-  tolerance: Tolerance;
-  tensors: TensorComparison[];
-  /** tensors in golden.safetensors that are not part of the format */
-  ignored: string[];
-}
+export { outputTensors, type VerifyReport } from './check.ts';
 
 export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOLERANCE, model?: BertModel): VerifyReport {
   const files = caseFiles(dir);
   if (!existsSync(files.golden)) throw new BertTsError(`${dir}: no golden.safetensors`, 'record one with: bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors');
   const inputs = readGoldenInputs(files.inputs);
   const golden = readSafetensors(files.golden);
-  const names = golden.names();
-  const wanted = new Set(names);
-  const m = model ?? loadForGolden(dir, wanted, (n) => golden.info(n)!.shape.length);
-  const out = m.forward(inputs, {
-    outputHiddenStates: wanted.has('hidden_states') || wanted.has('embeddings'),
-    outputAttentions: wanted.has('attentions'),
-    mlm: wanted.has('mlm_logits') && m.hasMlmHead,
-    nsp: wanted.has('nsp_logits') && m.hasNspHead,
-    taskHead: (wanted.has('logits') || wanted.has('start_logits') || wanted.has('end_logits')) && m.taskHead !== null,
-  });
-  const ours = outputTensors(out);
-  const tensors: TensorComparison[] = [];
-  const ignored: string[] = [];
-  for (const name of names) {
-    if (!(name in GOLDEN_TENSORS)) {
-      ignored.push(name);
-      continue;
-    }
-    const refShape = golden.info(name)!.shape;
-    const mine = ours[name as GoldenName];
-    if (!mine) {
-      tensors.push({ name, shape: refShape, compared: 0, maxAbs: NaN, maxRel: NaN, ok: false, problem: `the checkpoint has no part that produces ${name}` });
-      continue;
-    }
-    if (!sameShape(mine.shape, refShape)) {
-      tensors.push(shapeMismatch(name, refShape, mine.shape));
-      continue;
-    }
-    const { rowSize, rowMask } = maskedRows(name as GoldenName, refShape, inputs);
-    tensors.push(compareTensors(name, refShape, mine.data, golden.float32(name), rowSize, rowMask, tolerance));
-  }
-  if (tensors.length === 0) throw new BertTsError(`${files.golden}: holds none of the golden tensors (${Object.keys(GOLDEN_TENSORS).join(', ')})`);
-  return { case: dir, ok: tensors.every((t) => t.ok), tolerance, tensors, ignored };
+  const m = model ?? loadForGolden(dir, new Set(golden.names()), (n) => golden.info(n)!.shape.length);
+  return checkGolden(m, inputs, golden, dir, tolerance);
 }
 
 /**
@@ -75,55 +37,4 @@ function loadForGolden(dir: string, wanted: Set<string>, rank: (name: string) =>
     return loadBertModel(dir, { architecture: rank('logits') === 3 ? 'BertForTokenClassification' : 'BertForSequenceClassification' });
   }
   return m;
-}
-
-/** Our outputs under the golden file's names. */
-export function outputTensors(out: BertOutput): Partial<Record<GoldenName, { data: Float32Array; shape: number[] }>> {
-  const t = (x: { data: Float32Array; shape: readonly number[] } | undefined) => (x ? { data: x.data, shape: [...x.shape] } : undefined);
-  const hs = out.hiddenStates;
-  return {
-    embeddings: hs ? t(hs.at(0)) : undefined,
-    hidden_states: t(hs),
-    attentions: t(out.attentions),
-    last_hidden_state: t(out.lastHiddenState),
-    pooler_output: t(out.poolerOutput),
-    mlm_logits: t(out.mlmLogits),
-    nsp_logits: t(out.nspLogits),
-    logits: t(out.logits),
-    start_logits: t(out.startLogits),
-    end_logits: t(out.endLogits),
-  };
-}
-
-/**
- * Which rows of a golden tensor carry meaning. Tensors whose axes end in
- * [B, S, X] are compared where mask[b][s] = 1; attentions [L, B, A, S, S] where
- * the query's mask is 1; per-sequence tensors ([B, H], [B, 2]) entirely.
- */
-function maskedRows(name: GoldenName, shape: number[], inputs: GoldenInputs): { rowSize: number; rowMask: (r: number) => boolean } {
-  const mask = inputs.attentionMask;
-  const B = mask.length;
-  const S = mask[0].length;
-  const last = shape[shape.length - 1];
-  switch (name) {
-    case 'pooler_output':
-    case 'nsp_logits':
-      return { rowSize: last, rowMask: () => true };
-    case 'start_logits':
-    case 'end_logits':
-      // [B, S]: one element per token
-      return { rowSize: 1, rowMask: (r) => mask[Math.floor(r / S) % B][r % S] === 1 };
-    case 'logits':
-      // [B, N] (sequence classification) is per sequence: compared whole; [B, S, N] per token
-      if (shape.length === 2) return { rowSize: last, rowMask: () => true };
-      return { rowSize: last, rowMask: (r) => mask[Math.floor(r / S) % B][r % S] === 1 };
-    case 'attentions': {
-      const A = shape[2];
-      // row r = ((l·B + b)·A + h)·S + i
-      return { rowSize: S, rowMask: (r) => mask[Math.floor(r / (A * S)) % B][r % S] === 1 };
-    }
-    default:
-      // row r = (… · B + b)·S + s
-      return { rowSize: last, rowMask: (r) => mask[Math.floor(r / S) % B][r % S] === 1 };
-  }
 }
