@@ -7,3 +7,4 @@ export { loadPipeline, readEmbedDefaults } from './pipelines/load.ts';
 export { verifyGoldenCase } from './golden/verify.ts';
 export { recordGolden } from './golden/record.ts';
 export { readGoldenInputs } from './golden/golden-case.ts';
+export { readWordVectors } from './word-vectors/read-file.ts';

@@ -8,7 +8,8 @@ import { HELP_OPTION } from './command.ts';
 
 /** `bert-ts fill-mask -m DIR [options] TEXT...`: the required options and positionals. */
 export function synopsis(c: Command): string {
-  const model = c.options.model ? (c.name === 'demo' ? ' [-m DIR]' : ' -m DIR') : '';
+  // demo and serve have default models; neighbours and analogy take -m DIR or --vectors FILE
+  const model = c.options.model ? (['demo', 'serve', 'neighbours', 'analogy'].includes(c.name) ? ' [-m DIR]' : ' -m DIR') : '';
   return `bert-ts ${c.name}${model} [options]${c.args ? ' ' + c.args : ''}`;
 }
 

@@ -11,6 +11,10 @@ import { forwardCommand } from './forward.ts';
 import { tokenizeCommand } from './tokenize.ts';
 import { demoCommand } from './demo.ts';
 import { goldenRecordCommand, goldenVerifyCommand } from './golden.ts';
+import { explainCommand } from './explain.ts';
+import { serveCommand } from './serve.ts';
+import { analogyCommand, neighboursCommand } from './word-vectors.ts';
+import { ambiguityCommand } from './ambiguity.ts';
 
 export const COMMANDS: readonly Command[] = [
   fillMaskCommand,
@@ -24,4 +28,9 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   goldenVerifyCommand,
   goldenRecordCommand,
+  explainCommand,
+  serveCommand,
+  neighboursCommand,
+  analogyCommand,
+  ambiguityCommand,
 ];
