@@ -14,3 +14,4 @@ export { inspectModelFolder, type ModelInfo } from './hub/model-info.ts';
 export { verifyGoldenCase } from './golden/verify.ts';
 export { recordGolden } from './golden/record.ts';
 export { readGoldenInputs } from './golden/golden-case.ts';
+export { readWordVectors } from './word-vectors/read-file.ts';

@@ -26,6 +26,8 @@ await build({ ...node, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' })
 await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
 await build(worker);
 await buildBrowser(); // tools/build-browser.mjs
+// the attention viewer (bert-ts serve): dist/web
+await (await import('../web/build.mjs')).buildWeb(join(root, 'dist', 'web'));
 
 // Declarations for library users; skipped quietly if TypeScript is not installed
 // (a production install without devDependencies), and with --no-types (tests).

@@ -13,6 +13,10 @@ import { demoCommand } from './demo.ts';
 import { goldenRecordCommand, goldenVerifyCommand } from './golden.ts';
 import { downloadCommand } from './download.ts';
 import { inspectCommand } from './inspect.ts';
+import { explainCommand } from './explain.ts';
+import { serveCommand } from './serve.ts';
+import { analogyCommand, neighboursCommand } from './word-vectors.ts';
+import { ambiguityCommand } from './ambiguity.ts';
 
 export const COMMANDS: readonly Command[] = [
   fillMaskCommand,
@@ -28,4 +32,9 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   goldenVerifyCommand,
   goldenRecordCommand,
+  explainCommand,
+  serveCommand,
+  neighboursCommand,
+  analogyCommand,
+  ambiguityCommand,
 ];
