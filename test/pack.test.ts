@@ -4,7 +4,7 @@
 // there against a loopback Hub serving the demo model under the example's model id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -80,8 +80,8 @@ beforeAll(async () => {
   // a copy of what `npm pack` packs, built here so the test never races the dist/ of other tests
   const stage = join(scratch, 'stage');
   mkdirSync(join(stage, 'tools'), { recursive: true });
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'src', 'weights']) cpSync(join(root, f), join(stage, f), { recursive: true });
-  for (const f of readdirSync(join(root, 'tools')).filter((n) => /^build.*\.mjs$/.test(n))) cpSync(join(root, 'tools', f), join(stage, 'tools', f)); // build.mjs and its helpers
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'src', 'weights', 'web']) if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });
+  for (const f of readdirSync(join(root, 'tools')).filter((n) => /\.m?[jt]s$/.test(n))) cpSync(join(root, 'tools', f), join(stage, 'tools', f)); // build.mjs and its helpers
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
   execFileSync(process.execPath, [join(stage, 'tools', 'build.mjs'), '--no-types'], { cwd: stage, stdio: 'inherit' });
   const packed = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', scratch], { cwd: stage, encoding: 'utf8' });
