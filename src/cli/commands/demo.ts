@@ -3,7 +3,7 @@
 // classifier, where each attention head looks, the golden check against
 // PyTorch, then the Chinese model on 今天天气真好.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertTsError } from '../../errors.ts';
 import { shapeString } from '../../tensor/tensor.ts';
@@ -47,6 +47,12 @@ function shippedModel(name: string): string | undefined {
   return undefined;
 }
 
+/** a folder as the user would type it from here */
+function shown(dir: string): string {
+  const r = relative(process.cwd(), dir);
+  return r && !r.startsWith('..') ? r : dir;
+}
+
 function bar(p: number): string {
   return '█'.repeat(Math.round(p * 20)).padEnd(20, '·');
 }
@@ -85,7 +91,7 @@ function firstMask(r: unknown): FillMaskCandidate[] {
 async function english(dir: string, io: Io, say: (s: string) => void) {
   const nlp = await loadForCli(dir, { io });
   const c = nlp.model.config;
-  say(`English model: ${dir}`);
+  say(`English model: ${shown(dir)}`);
   say(`  ${c.numHiddenLayers} layers, hidden ${c.hiddenSize}, ${c.numAttentionHeads} heads, vocabulary of ${c.vocabSize} WordPiece tokens`);
 
   const enc = nlp.tokenizer.encode(EN_TOKENS);
@@ -116,7 +122,7 @@ async function english(dir: string, io: Io, say: (s: string) => void) {
 async function topics(dir: string, io: Io, say: (s: string) => void) {
   const nlp = await loadForCli(dir, { io });
   const labels = nlp.model.labels?.id2label ?? [];
-  say(`\n5. Text classification (${dir}): the topic of a text, among ${labels.join(', ')}`);
+  say(`\n5. Text classification (${shown(dir)}): the topic of a text, among ${labels.join(', ')}`);
   const results = EN_CLASSIFY.map((t) => ({ text: t, labels: classify(nlp, t, { topK: 3 }) }));
   for (const r of results) say(`  ${r.text}\n    ${r.labels.map((l) => `${l.label} ${l.score.toFixed(2)}`).join(', ')}`);
   const golden = goldenOf(dir, nlp);
@@ -128,7 +134,7 @@ async function chinese(dir: string, io: Io, say: (s: string) => void) {
   const nlp = await loadForCli(dir, { io });
   const e = nlp.tokenizer.encode(ZH_TEXT);
   const out = nlp.model.forward(toModelInput([e]));
-  say(`\n7. Chinese (${dir}): tokenizer("${ZH_TEXT}") → model → last_hidden_state`);
+  say(`\n7. Chinese (${shown(dir)}): tokenizer("${ZH_TEXT}") → model → last_hidden_state`);
   say(`  tokens: ${e.tokens.join(' ')}   ids: ${e.inputIds.join(' ')}`);
   const h = out.lastHiddenState;
   const first = Array.from(h.data.subarray(h.shape[2], h.shape[2] + 4), (x) => x.toFixed(3));
@@ -175,10 +181,10 @@ export const demoCommand: Command = {
       say(`bert-ts demo (${backend} kernels): a small BERT trained by bert-ts's own tools, and what it learned\n`);
       const en = await english(enDir, io, say);
       const topic = topicDir ? await topics(topicDir, io, say) : undefined;
-      say(`\n6. Golden check: the English model's outputs against PyTorch's (${join(enDir, 'golden.safetensors')})`);
+      say(`\n6. Golden check: the English model's outputs against PyTorch's (${shown(join(enDir, 'golden.safetensors'))})`);
       const golden = goldenOf(enDir, en.nlp);
       if (golden && !json) printReport(golden, io);
-      if (topic?.golden) say(`  and the classifier's (${topicDir}): ${topic.golden.ok ? 'OK' : 'NOT OK'}`);
+      if (topic?.golden) say(`  and the classifier's (${shown(topicDir!)}): ${topic.golden.ok ? 'OK' : 'NOT OK'}`);
       en.nlp.model.dispose();
       const zh = zhDir ? await chinese(zhDir, io, say) : undefined;
       const ok = (golden?.ok ?? true) && (topic?.golden?.ok ?? true) && (zh?.golden?.ok ?? true);
