@@ -6,7 +6,7 @@
 //   → truncate into windows (encoding.ts) → add special tokens (template.ts) → pad
 //
 // Offsets are UTF-16 indices into the text the token came from.
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 import { TokenMatcher, type AddedToken } from './added-vocabulary.ts';
 import { cleanUpTokenization, decodeWordPieces } from './decoder.ts';
 import {
@@ -156,8 +156,8 @@ export class BertTokenizer {
    * From vocab.txt contents (split on '\n' only) or the list of tokens, with the
    * defaults of transformers' BertTokenizer (lowercasing, Chinese characters isolated).
    */
-  static fromVocab(vocab: string | string[], options: BertTokenizerOptions = {}): BertTokenizer {
-    const v = typeof vocab === 'string' ? Vocab.fromVocabTxt(vocab) : new Vocab(vocab);
+  static fromVocab(vocab: string | string[], options: BertTokenizerOptions = {}, file = 'vocab.txt'): BertTokenizer {
+    const v = typeof vocab === 'string' ? Vocab.fromVocabTxt(vocab, file) : new Vocab(vocab);
     const special = {
       unk: options.unkToken ?? '[UNK]',
       sep: options.sepToken ?? '[SEP]',
@@ -167,7 +167,7 @@ export class BertTokenizer {
     };
     for (const [name, token] of [['unk', special.unk], ['cls', special.cls], ['sep', special.sep]] as const) {
       if (!v.ids.has(token)) {
-        throw new BertTsError(`vocabulary has no ${name} token ${JSON.stringify(token)}`, `pass ${name}Token to name the vocabulary's own`);
+        throw new BertTsError(`${file}: vocabulary has no ${name} token ${quote(token)}`, `pass ${name}Token to name the vocabulary's own`);
       }
     }
     const added: AddedToken[] = [];
