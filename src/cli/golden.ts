@@ -1,5 +1,5 @@
 // bert-ts golden verify | record
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 import { shapeString } from '../tensor/tensor.ts';
 import { loadBertModel } from '../bert/load.ts';
 import { verifyGoldenCase, type VerifyReport } from '../golden/verify.ts';
@@ -8,7 +8,7 @@ import { readGoldenInputs } from '../golden/golden-case.ts';
 import { DEFAULT_TOLERANCE } from '../golden/compare.ts';
 import { BACKEND_HELP, backendOption, parseArgs, numberOption } from './args.ts';
 
-const VERIFY_USAGE = 'bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--backend B] [--json]';
+const VERIFY_USAGE = 'bert-ts golden verify CASE_DIR [--atol A] [--rtol R] [--backend B] [--json] [--allow-missing] [--allow-empty]';
 const RECORD_USAGE = 'bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors [--backend B]';
 const USAGE = `usage:
   ${VERIFY_USAGE}
@@ -16,7 +16,9 @@ const USAGE = `usage:
       compare every tensor in golden.safetensors at positions whose attention
       mask is 1. A tensor passes when max|ours − ref| / max|ref| ≤ rtol, or
       max|ours − ref| ≤ atol. Defaults: --rtol ${DEFAULT_TOLERANCE.rtol} --atol ${DEFAULT_TOLERANCE.atol}.
-      Exit status 0 only when every tensor passes.
+      Exit status 0 only when every tensor passes. A tensor with no element
+      compared, or one the model produces but the case lacks, is NOT OK unless
+      --allow-empty / --allow-missing.
   ${RECORD_USAGE}
       Write this engine's outputs in the same format (F32; every part the
       checkpoint has), for your own regression tests.
@@ -34,7 +36,7 @@ export async function runGolden(args: string[]): Promise<number> {
 }
 
 function verify(args: string[]): number {
-  const a = parseArgs('golden verify', args, { options: ['atol', 'rtol', 'backend'], flags: ['json'] });
+  const a = parseArgs('golden verify', args, { options: ['atol', 'rtol', 'backend'], flags: ['json', 'allow-missing', 'allow-empty'] });
   if (a.flags.has('help')) return console.log(USAGE), 0;
   if (a.positionals.length !== 1) throw new BertTsError('golden verify: give exactly one CASE_DIR', VERIFY_USAGE);
   const backend = backendOption('golden verify', a);
@@ -42,7 +44,7 @@ function verify(args: string[]): number {
     atol: numberOption('golden verify', a, 'atol', DEFAULT_TOLERANCE.atol),
     rtol: numberOption('golden verify', a, 'rtol', DEFAULT_TOLERANCE.rtol),
   };
-  const report = verifyGoldenCase(a.positionals[0], tolerance);
+  const report = verifyGoldenCase(a.positionals[0], tolerance, undefined, { allowMissing: a.flags.has('allow-missing'), allowEmpty: a.flags.has('allow-empty') });
   if (a.flags.has('json')) console.log(JSON.stringify({ ...report, backend }));
   else {
     console.log(`${backend} kernels`);
@@ -53,12 +55,12 @@ function verify(args: string[]): number {
 
 export function printReport(report: VerifyReport): void {
   console.log(`golden case ${report.case}  (rtol ${report.tolerance.rtol}, atol ${report.tolerance.atol})`);
-  const width = Math.max(...report.tensors.map((t) => t.name.length));
+  const width = Math.max(0, ...report.tensors.map((t) => t.name.length));
   for (const t of report.tensors) {
     const errs = t.problem ? t.problem : `max abs err ${t.maxAbs.toExponential(2)}  max rel err ${t.maxRel.toExponential(2)}`;
-    console.log(`  ${t.name.padEnd(width)}  ${shapeString(t.shape).padEnd(22)} ${errs}  ${t.ok ? 'OK' : 'NOT OK'}`);
+    console.log(`  ${t.name.padEnd(width)}  ${shapeString(t.shape).padEnd(22)} ${errs}  ${t.ok ? 'OK' : 'NOT OK'}  (${t.compared} elements compared)`);
   }
-  for (const name of report.ignored) console.log(`  ${name}: not a golden tensor name, not compared`);
+  for (const name of report.ignored) console.log(`  ${quote(name)}: not a golden tensor name, not compared`);
   console.log(report.ok ? 'all tensors OK' : 'NOT OK');
 }
 

@@ -1,6 +1,6 @@
 // bert-ts command line. Each command lives in its own file; this one only
 // dispatches and turns a BertTsError into one clear line (no stack trace).
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 import { runTokenize } from './tokenize.ts';
 import { runGolden } from './golden.ts';
 import { runDemo } from './demo.ts';
@@ -36,8 +36,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) throw new BertTsError(`unknown command '${command}'`, `run 'bert-ts --help' for the list of commands`);
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined; // own keys: 'constructor' is no command
+  if (!run) throw new BertTsError(`unknown command ${quote(command)}`, `run 'bert-ts --help' for the list of commands`);
   return run(rest);
 }
 

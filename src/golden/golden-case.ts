@@ -4,7 +4,7 @@
  *   inputs.json        { input_ids, attention_mask?, token_type_ids? }  as [B][S] integers
  *   golden.safetensors F32 reference outputs, by name:
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { pathKind, readJsonFile } from '../read-file.ts';
 import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
 import type { BertInput } from '../bert/model.ts';
@@ -32,15 +32,14 @@ export interface GoldenInputs extends BertInput {
 
 /** Read inputs.json; attention_mask defaults to all 1, token_type_ids to all 0. */
 export function readGoldenInputs(file: string): GoldenInputs {
-  if (!existsSync(file)) throw new BertTsError(`${file}: no such file`, 'a golden case needs inputs.json with input_ids [B][S]');
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new BertTsError(`${file}: invalid JSON (${(e as Error).message})`);
+  if (pathKind(file) === 'missing') throw new BertTsError(`${file}: no such file`, 'a golden case needs inputs.json with input_ids [B][S]');
+  const parsed = readJsonFile(file, 'golden inputs file');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new BertTsError(`${file}: must be a JSON object { input_ids, attention_mask?, token_type_ids? }`);
   }
+  const json = parsed as Record<string, unknown>;
   const grid = (key: string, required: boolean): number[][] | undefined => {
-    const v = json[key];
+    const v = Object.hasOwn(json, key) ? json[key] : undefined;
     if (v === undefined && !required) return undefined;
     if (!Array.isArray(v) || v.length === 0 || !v.every((row) => Array.isArray(row) && row.every((x) => Number.isInteger(x)))) {
       throw new BertTsError(`${file}: '${key}' must be a non-empty [batch][seq] array of integers`);
@@ -48,6 +47,7 @@ export function readGoldenInputs(file: string): GoldenInputs {
     return v as number[][];
   };
   const inputIds = grid('input_ids', true)!;
+  if (inputIds[0].length === 0) throw new BertTsError(`${file}: 'input_ids' rows must not be empty`);
   const B = inputIds.length;
   const S = inputIds[0].length;
   const fill = (value: number) => Array.from({ length: B }, () => new Array<number>(S).fill(value));
@@ -55,7 +55,7 @@ export function readGoldenInputs(file: string): GoldenInputs {
     inputIds,
     attentionMask: grid('attention_mask', false) ?? fill(1),
     tokenTypeIds: grid('token_type_ids', false) ?? fill(0),
-    texts: json.texts,
+    texts: Object.hasOwn(json, 'texts') ? json.texts : undefined,
   };
 }
 

@@ -20,7 +20,23 @@ export interface VerifyReport {
   ignored: string[];
 }
 
-export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOLERANCE, model?: BertModel): VerifyReport {
+export interface VerifyOptions {
+  /** accept a case that lacks tensors the model produces (default: each is NOT OK) */
+  allowMissing?: boolean;
+  /** accept a tensor with no element compared, e.g. every mask value 0 (default: NOT OK) */
+  allowEmpty?: boolean;
+}
+
+/** The golden tensors this model produces: the ones a complete case holds. */
+export function producibleTensors(m: BertModel): GoldenName[] {
+  const names: GoldenName[] = ['embeddings', 'hidden_states', 'attentions', 'last_hidden_state'];
+  if (m.hasPooler) names.push('pooler_output');
+  if (m.hasMlmHead) names.push('mlm_logits');
+  if (m.hasNspHead) names.push('nsp_logits');
+  return names;
+}
+
+export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOLERANCE, model?: BertModel, options: VerifyOptions = {}): VerifyReport {
   const files = caseFiles(dir);
   if (!existsSync(files.golden)) throw new BertTsError(`${dir}: no golden.safetensors`, 'record one with: bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors');
   const inputs = readGoldenInputs(files.inputs);
@@ -38,7 +54,7 @@ export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOL
   const tensors: TensorComparison[] = [];
   const ignored: string[] = [];
   for (const name of names) {
-    if (!(name in GOLDEN_TENSORS)) {
+    if (!Object.hasOwn(GOLDEN_TENSORS, name)) {
       ignored.push(name);
       continue;
     }
@@ -53,9 +69,18 @@ export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOL
       continue;
     }
     const { rowSize, rowMask } = maskedRows(name as GoldenName, refShape, inputs);
-    tensors.push(compareTensors(name, refShape, mine.data, golden.float32(name), rowSize, rowMask, tolerance));
+    const result = compareTensors(name, refShape, mine.data, golden.float32(name), rowSize, rowMask, tolerance);
+    if (result.compared === 0 && !options.allowEmpty) {
+      result.ok = false;
+      result.problem = 'no element compared (every attention-mask value is 0?); NOT OK unless allowEmpty / --allow-empty';
+    }
+    tensors.push(result);
   }
   if (tensors.length === 0) throw new BertTsError(`${files.golden}: holds none of the golden tensors (${Object.keys(GOLDEN_TENSORS).join(', ')})`);
+  for (const name of producibleTensors(m)) {
+    if (wanted.has(name) || options.allowMissing) continue;
+    tensors.push({ name, shape: [], compared: 0, maxAbs: NaN, maxRel: NaN, ok: false, problem: 'missing from golden.safetensors, though the model produces it (allowMissing / --allow-missing to accept)' });
+  }
   return { case: dir, ok: tensors.every((t) => t.ok), tolerance, tensors, ignored };
 }
 
