@@ -7,6 +7,7 @@ import { loadBertModel } from '../bert/load.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { setThreads, getThreads } from '../layers/threads.ts';
 import type { BertInput } from '../bert/model.ts';
+import { checkForwardShape } from '../bert/validate-input.ts';
 import { BACKEND_HELP, backendOption, intOption, parseArgs, type ParsedArgs } from './args.ts';
 
 const USAGE = `usage: bert-ts forward --model DIR [--text TEXT [--pair TEXT]] [--batch B --seq S] [--threads N] [--backend B] [--repeat R] [--json]
@@ -43,6 +44,7 @@ export async function runForward(args: string[]): Promise<number> {
   } else {
     const B = count(a, 'batch', 1);
     const S = count(a, 'seq', Math.min(128, model.config.maxPositionEmbeddings));
+    checkForwardShape(model.config, B, S); // before building B × S ids: --batch 1e9 is refused here, not by the OOM killer
     // deterministic ids spread over the vocabulary: [CLS]-like first id 101 when it exists
     const V = model.config.vocabSize;
     input = { inputIds: Array.from({ length: B }, (_, b) => Array.from({ length: S }, (_, s) => (s === 0 && V > 101 ? 101 : (b * 7919 + s * 104729) % V))) };
