@@ -1,5 +1,7 @@
 // bert-ts command line. Each command lives in its own file; this one only
 // dispatches and turns a BertTsError into one clear line (no stack trace).
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { BertTsError, quote } from '../errors.ts';
 import { runTokenize } from './tokenize.ts';
 import { runGolden } from './golden.ts';
@@ -26,7 +28,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   forward: runForward,
 };
 
-async function main(argv: string[]): Promise<number> {
+/** Run one command line in-process; returns the exit status, throws on bad input (a BertTsError). */
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
@@ -44,18 +47,41 @@ async function main(argv: string[]): Promise<number> {
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
+/**
+ * main() as a process runs it: a BertTsError (or an I/O failure such as
+ * ENOSPC) becomes one line on stderr and exit status 2; only a bug (any other
+ * exception) prints a stack, with status 70.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (err: unknown) {
     if (err instanceof BertTsError) {
       console.error(`bert-ts: error: ${err.message}`);
       if (err.hint) console.error(`bert-ts: hint: ${err.hint}`);
-      process.exitCode = 2;
-    } else {
-      console.error(err);
-      process.exitCode = 70;
+      return 2;
     }
-  },
-);
+    const sys = err as NodeJS.ErrnoException;
+    if (sys instanceof Error && typeof sys.code === 'string' && typeof sys.syscall === 'string') {
+      console.error(`bert-ts: error: ${sys.syscall} failed: ${sys.code}${sys.path ? ` (${sys.path})` : ''}`);
+      return 2;
+    }
+    console.error(err);
+    return 70;
+  }
+}
+
+/** True when this module is the program node was started with (dist/cli.js, through any bin symlink). */
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

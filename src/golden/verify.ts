@@ -2,8 +2,8 @@
  * `golden verify`: run the model of a golden case on its inputs and compare
  * every reference tensor present, tensor by tensor (llm.c's test_gpt2 style).
  */
-import { existsSync } from 'node:fs';
 import { BertTsError } from '../errors.ts';
+import { pathKind } from '../read-file.ts';
 import { sameShape } from '../tensor/tensor.ts';
 import { readSafetensors } from '../tensor/safetensors-fs.ts';
 import { loadBertModel } from '../bert/load.ts';
@@ -38,7 +38,8 @@ export function producibleTensors(m: BertModel): GoldenName[] {
 
 export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOLERANCE, model?: BertModel, options: VerifyOptions = {}): VerifyReport {
   const files = caseFiles(dir);
-  if (!existsSync(files.golden)) throw new BertTsError(`${dir}: no golden.safetensors`, 'record one with: bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors');
+  if (pathKind(dir) !== 'folder') throw new BertTsError(`${dir}: no such folder`, 'a golden case is a folder: config.json, model.safetensors, vocab.txt, inputs.json, golden.safetensors');
+  if (pathKind(files.golden) === 'missing') throw new BertTsError(`${dir}: no golden.safetensors`, 'record one with: bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors');
   const inputs = readGoldenInputs(files.inputs);
   const golden = readSafetensors(files.golden);
   const m = model ?? loadBertModel(dir);

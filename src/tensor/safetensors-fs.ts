@@ -102,7 +102,10 @@ export function writeSafetensors(path: string, tensors: readonly F32TensorToWrit
     // O_NONBLOCK: a FIFO with no reader fails (ENXIO) instead of blocking forever
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NONBLOCK ?? 0), 0o666);
   } catch (e) {
-    throw new BertTsError(`${path}: cannot create (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENXIO') throw new BertTsError(`${path}: is a FIFO (named pipe) with no reader`, 'write to a regular file');
+    if (code === 'ELOOP') throw new BertTsError(`${path}: symlink loop (too many levels of symbolic links)`);
+    throw new BertTsError(`${path}: cannot create (${code ?? (e as Error).message})`);
   }
   try {
     writeAll(fd, header);
