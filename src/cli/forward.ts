@@ -17,6 +17,10 @@ const USAGE = `usage: bert-ts forward --model DIR [--text TEXT [--pair TEXT]] [-
   ${BACKEND_HELP}
   --repeat   forward passes to time (default 3); the median is reported`;
 
+/** Upper bounds of --threads and --repeat (a typo such as --repeat 1e9 must not run for days). */
+const MAX_THREADS = 64;
+const MAX_REPEAT = 1000;
+
 /** A whole-number option ≥ 1 with a default. */
 function count(a: ParsedArgs, name: string, fallback: number): number {
   return intOption('forward', a, name, 1) ?? fallback;
@@ -29,6 +33,8 @@ export async function runForward(args: string[]): Promise<number> {
   if (!dir) throw new BertTsError('forward: --model DIR is required', USAGE.split('\n')[0]);
   const threads = count(a, 'threads', 1);
   const repeat = count(a, 'repeat', 3);
+  if (threads > MAX_THREADS) throw new BertTsError(`forward: --threads ${threads} is more than ${MAX_THREADS}`, 'one thread per core is the most that helps');
+  if (repeat > MAX_REPEAT) throw new BertTsError(`forward: --repeat ${repeat} is more than ${MAX_REPEAT}`, 'use bench/ for long measurements');
   const backend = backendOption('forward', a);
   if (threads > 1) await setThreads(threads);
 
