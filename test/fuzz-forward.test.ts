@@ -24,7 +24,7 @@ function grid(rng: Rng, B: number, S: number, limit: number): unknown {
     const len = rng.chance(0.05) ? rng.range(0, S + 2) : S;
     const row: unknown[] = [];
     for (let s = 0; s < len; s++) row.push(rng.chance(0.01) ? rng.pick(NASTY) : rng.int(limit + (rng.chance(0.01) ? 2 : 0)));
-    rows.push(rng.chance(0.02) ? rng.pick(NASTY) : rng.chance(0.05) ? Int32Array.from(row as number[]) : row);
+    rows.push(rng.chance(0.02) ? rng.pick(NASTY) : rng.chance(0.05) ? Int32Array.from(row, (x) => (typeof x === "number" ? x : 0)) : row);
   }
   return rows;
 }

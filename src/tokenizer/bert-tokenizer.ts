@@ -30,6 +30,9 @@ export type { Encoding } from './encoding.ts';
 export type { TokenizerJsonOverrides } from './tokenizer-json.ts';
 export type { AddedToken } from './added-vocabulary.ts';
 
+/** Scratch (units of normalized text, words) kept between calls; more is released after the call that needed it. */
+export const KEEP_SCRATCH_UNITS = 1 << 20;
+
 export interface EncodeOptions {
   /** Add [CLS] / [SEP] (default true). */
   addSpecialTokens?: boolean;
@@ -116,8 +119,8 @@ export class BertTokenizer {
   private readonly rawMatcher: TokenMatcher;
   private readonly normalizedMatcher: TokenMatcher;
   // Scratch buffers reused by every encode (the tokenizer is not re-entrant, and JS is single-threaded).
-  private readonly text = new NormalizedText();
-  private readonly words = new PreTokenizedWords();
+  private text = new NormalizedText();
+  private words = new PreTokenizedWords();
   private readonly pieces: PieceSink = { ids: [], starts: [], ends: [] };
 
   constructor(spec: BertTokenizerSpec) {
@@ -324,7 +327,18 @@ export class BertTokenizer {
       pos = m.end;
     }
     this.segment(text, pos, text.length, seq, word);
+    this.trimScratch();
     return seq;
+  }
+
+  /**
+   * Scratch grown past KEEP_SCRATCH_UNITS by one huge text is dropped after it:
+   * a 10 MB text needs ~200 MB of alignment buffers, which must not stay
+   * pinned for the life of the tokenizer. Ordinary texts keep reusing theirs.
+   */
+  private trimScratch(): void {
+    if (this.text.units.length > KEEP_SCRATCH_UNITS) this.text = new NormalizedText();
+    if (this.words.starts.length > KEEP_SCRATCH_UNITS) this.words = new PreTokenizedWords();
   }
 
   /** text[from, to), free of raw added tokens: normalize, pre-tokenize, WordPiece. */
