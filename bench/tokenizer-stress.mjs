@@ -14,7 +14,7 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { model: { type: 'string' }, sizes: { type: 'string', default: '1,10' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { model: { type: 'string' }, sizes: { type: 'string', default: '1,10' }, rounds: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'ascii,cjk,huge-word' } } });
 const candidates = [values.model, join(here, '..', '..', 'shared', 'hf', 'bert-base-uncased'), '/work/shared/hf/bert-base-uncased', join(here, '..', 'weights', 'demo')];
 const MODEL = candidates.find((d) => d && existsSync(d));
 const { loadTokenizer } = await import(join(here, '..', 'dist', 'index.js'));
@@ -68,7 +68,7 @@ function heap() {
 console.log(`tokenizer stress: ${MODEL} (vocab ${tok.vocabSize}), ${ROUNDS} rounds, median reported, node ${process.version}`);
 const base = heap();
 const rows = [];
-for (const kind of ['ascii', 'cjk', 'huge-word']) {
+for (const kind of values.kinds.split(',')) {
   for (const size of SIZES) {
     const text = makeText(kind, size * MB);
     const times = [];
@@ -86,7 +86,7 @@ for (const kind of ['ascii', 'cjk', 'huge-word']) {
   }
 }
 console.log('linearity (ms/MB at the largest size ÷ ms/MB at the smallest; 1.0 = linear):');
-for (const kind of ['ascii', 'cjk', 'huge-word']) {
+for (const kind of values.kinds.split(',')) {
   const r = rows.filter((x) => x.kind === kind);
   console.log(`  ${kind.padEnd(9)} ${(r[r.length - 1].perMB / r[0].perMB).toFixed(2)}`);
 }
