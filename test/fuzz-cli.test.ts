@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../src/cli/main.ts';
 import { setBackend } from '../src/layers/matmul.ts';
-import { Rng, SEED, count, report, stats, trialAsync } from './fuzz/harness.ts';
+import { MAX_MESSAGE, Rng, SEED, count, report, stats, trialAsync } from './fuzz/harness.ts';
 
 const FIX = resolve(import.meta.dirname, 'fixtures', 'golden');
 const tmp = mkdtempSync(join(tmpdir(), 'bert-ts-fuzz-cli-'));
@@ -39,7 +39,7 @@ const COMMANDS: Record<string, { options: Record<string, () => string>; flags: s
 
 function table(rng: Rng): typeof COMMANDS {
   const path = () => rng.pick(PATHS);
-  const num = () => rng.pick(NUMBERS);
+  const num = () => (rng.chance(0.02) ? '9'.repeat(50_000) : rng.pick(NUMBERS));
   const text = () => rng.text(20);
   const backend = () => rng.pick(['js', 'wasm', 'auto', 'gpu', '']);
   return {
@@ -71,7 +71,7 @@ function argv(rng: Rng): string[] {
       if (rng.chance(0.2)) args.push(`--${o}=${spec.options[o]()}`);
       else args.push(`--${o}`, ...(rng.chance(0.95) ? [spec.options[o]()] : []));
     } else if (r < 10 && spec.flags.length > 0) args.push(`--${rng.pick(spec.flags)}`);
-    else args.push(rng.pick(['--', '-h', '--bogus', '-x', '--model', 'extra', '--json=1', '---', rng.text(5)]));
+    else args.push(rng.pick(['--', '-h', '--bogus', '-x', '--model', 'extra', '--json=1', '---', rng.text(5), `--${'y'.repeat(100_000)}`, 'z'.repeat(100_000)]));
   }
   // a model is what most runs need: give one usually
   if ((name === 'forward' || name === 'tokenize' || name === 'golden record') && !args.includes('--model') && rng.chance(0.7)) args.push('--model', join(FIX, 'masked-lm'));
@@ -97,6 +97,7 @@ describe('fuzz: CLI arguments', () => {
           if (![0, 1, 2].includes(code)) throw new Error(`exit status ${code}: ${lines.join(' | ').slice(0, 300)}`);
           const out = lines.join('\n');
           if (/\n\s+at \S+ \(/.test(out)) throw new Error(`a stack trace was printed: ${out.slice(0, 300)}`);
+          for (const line of lines) if (line.startsWith('bert-ts: error:') && line.length > MAX_MESSAGE + 40) throw new Error(`an error line of ${line.length} chars: ${line.slice(0, 200)}`);
         }, 20_000);
       }
     } finally {

@@ -98,6 +98,29 @@ describe('fuzz: tokenizer files', () => {
     report(s);
   });
 
+  it(`encode / encodeBatch / decode: hostile arguments and options (seed ${SEED})`, () => {
+    const s = stats('encode options');
+    const rng = new Rng(SEED + 8);
+    const t = BertTokenizer.fromTokenizerJson(BASE);
+    const KEYS = ['addSpecialTokens', 'truncation', 'maxLength', 'stride', 'returnOverflowingTokens', 'padding', 'padToMultipleOf'];
+    const VALUES = [...NASTY, 'max_length', 'longest', 'only_first', 'only_second', 'longest_first', 2 ** 40, 1 << 21];
+    for (let i = 0; i < count(1500); i++) {
+      const options: Record<string, unknown> = {};
+      for (const k of KEYS) if (rng.chance(0.4)) options[k] = rng.chance(0.5) ? rng.pick(VALUES) : rng.pick([true, false, 0, 1, 2, 4, 8]);
+      const opts = rng.chance(0.03) ? rng.pick(NASTY) : options;
+      const k = rng.int(4);
+      const a = rng.chance(0.03) ? rng.pick(NASTY) : rng.text(20);
+      const b = rng.chance(0.5) ? undefined : rng.chance(0.03) ? rng.pick(NASTY) : rng.text(10);
+      trial(s, () => `${['encode', 'encodeBatch', 'decode', 'tokenize'][k]}(${show(a)}, ${show(b)}, ${show(opts)})`, () => {
+        if (k === 0) t.encode(a as string, b as string, opts as never);
+        else if (k === 1) t.encodeBatch(rng.chance(0.05) ? (rng.pick(NASTY) as never) : [a as string, [a, b] as [string, string]], opts as never);
+        else if (k === 2) t.decode(rng.chance(0.5) ? (rng.pick(NASTY) as never) : [1, 2, rng.pick(NASTY) as number, -1, 1e9], opts as never);
+        else t.tokenize(a as string);
+      });
+    }
+    report(s);
+  });
+
   it(`vocab.txt: random vocabularies (seed ${SEED})`, () => {
     const s = stats('vocab.txt');
     const rng = new Rng(SEED + 3);

@@ -1,4 +1,4 @@
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 import { setBackend, type Backend } from '../layers/matmul.ts';
 import { wasmSimdSupported } from '../layers/wasm-matmul.ts';
 
@@ -38,7 +38,7 @@ export function parseArgs(
         if (value === undefined) throw new BertTsError(`${command}: option --${name} needs a value`);
         options.set(name, value);
       } else {
-        throw new BertTsError(`${command}: unknown option '${a}'`, `run 'bert-ts ${command} --help'`);
+        throw new BertTsError(`${command}: unknown option ${quote(a)}`, `run 'bert-ts ${command} --help'`);
       }
     } else if (a === '-h') {
       flags.add('help');
@@ -54,7 +54,7 @@ export function numberOption(command: string, parsed: ParsedArgs, name: string, 
   const raw = parsed.options.get(name);
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (!Number.isFinite(v) || v < 0) throw new BertTsError(`${command}: --${name} must be a non-negative number, got '${raw}'`);
+  if (!Number.isFinite(v) || v < 0) throw new BertTsError(`${command}: --${name} must be a non-negative number, got ${quote(raw)}`);
   return v;
 }
 
@@ -65,7 +65,7 @@ export function intOption(command: string, parsed: ParsedArgs, name: string, min
   const v = Number(raw);
   if (!Number.isInteger(v) || v < min) {
     const what = min === 0 ? 'a non-negative integer' : `a whole number ≥ ${min}`;
-    throw new BertTsError(`${command}: --${name} must be ${what}, got '${raw}'`);
+    throw new BertTsError(`${command}: --${name} must be ${what}, got ${quote(raw)}`);
   }
   return v;
 }
@@ -77,7 +77,7 @@ export const BACKEND_HELP = "--backend  js | wasm | auto: the kernels (default a
 export function backendOption(command: string, parsed: ParsedArgs): Backend {
   const raw = parsed.options.get('backend') ?? 'auto';
   if (raw !== 'js' && raw !== 'wasm' && raw !== 'auto') {
-    throw new BertTsError(`${command}: --backend must be js, wasm or auto, got '${raw}'`);
+    throw new BertTsError(`${command}: --backend must be js, wasm or auto, got ${quote(raw)}`);
   }
   if (raw === 'wasm' && !wasmSimdSupported()) {
     throw new BertTsError(`${command}: --backend wasm: this runtime has no WebAssembly SIMD`, 'use --backend js');

@@ -32,7 +32,7 @@ export async function runGolden(args: string[]): Promise<number> {
     console.log(USAGE);
     return sub === undefined ? 1 : 0;
   }
-  throw new BertTsError(`golden: unknown subcommand '${sub}'`, "use 'bert-ts golden verify' or 'bert-ts golden record'");
+  throw new BertTsError(`golden: unknown subcommand ${quote(sub)}`, "use 'bert-ts golden verify' or 'bert-ts golden record'");
 }
 
 function verify(args: string[]): number {

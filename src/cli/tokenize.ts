@@ -1,7 +1,7 @@
 // bert-ts tokenize: text → ids, as JSON. One text (or pair) from the command line,
 // or JSON lines from stdin with --jsonl (one {"text", "pair"?} in, one encoding out).
 import { createInterface } from 'node:readline';
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 import { intOption, parseArgs, type ParsedArgs } from './args.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import type { BertTokenizer, EncodeOptions, Encoding } from '../tokenizer/index.ts';
@@ -76,13 +76,13 @@ function encodeOptions(a: ParsedArgs): EncodeOptions {
   const t = a.options.get('truncation');
   if (t !== undefined) {
     if (t !== 'longest_first' && t !== 'only_first' && t !== 'only_second' && t !== 'true') {
-      throw new BertTsError(`tokenize: --truncation must be longest_first, only_first or only_second, got '${t}'`);
+      throw new BertTsError(`tokenize: --truncation must be longest_first, only_first or only_second, got ${quote(t)}`);
     }
     o.truncation = t === 'true' ? true : t;
   }
   const p = a.options.get('padding');
   if (p !== undefined) {
-    if (p !== 'longest' && p !== 'max_length') throw new BertTsError(`tokenize: --padding must be longest or max_length, got '${p}'`);
+    if (p !== 'longest' && p !== 'max_length') throw new BertTsError(`tokenize: --padding must be longest or max_length, got ${quote(p)}`);
     o.padding = p;
   }
   if (a.flags.has('overflow')) o.returnOverflowingTokens = true;
@@ -94,7 +94,7 @@ function parseLine(line: string, n: number): { text: string; pair?: string } {
   try {
     v = JSON.parse(line);
   } catch (e) {
-    throw new BertTsError(`tokenize: stdin line ${n} is not JSON (${(e as Error).message})`, 'each line must be {"text": "...", "pair"?: "..."}');
+    throw new BertTsError(`tokenize: stdin line ${n} is not JSON (${String((e as Error).message).slice(0, 160)})`, 'each line must be {"text": "...", "pair"?: "..."}');
   }
   const o = v as { text?: unknown; pair?: unknown };
   if (!o || typeof o !== 'object' || typeof o.text !== 'string') {
