@@ -10,7 +10,7 @@
 //   e2e        forward latency of MiniLM-L6 and bert-base shapes, ours and peers
 //   ops        per-op breakdown of one bert-base forward
 //   load       model load time and peak RSS (child processes)
-//   tokenizer  bench/tokenizer.mjs (the tokenizer engineer's), as a child process
+//   tokenizer  bench/sections/tokenizer.mjs (the tokenizer engineer's), as a child process
 //
 // Peers (onnxruntime-node, onnxruntime-web, tfjs cpu / wasm) come from
 // bench/node_modules: `bash bench/setup.sh`. The models are random-weight
@@ -18,42 +18,72 @@
 //
 // Results merge into bench/results/latest.json (a section run alone replaces
 // only its part), then bench/results/latest.md and latency.svg are rewritten.
+// A --quick run writes to bench/results/tmp/quick/ instead (git-ignored).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, arch } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { buildInternals } from './lib/build.mjs';
 import { peerVersions } from './lib/peers.mjs';
 import { writeReport } from './lib/report.mjs';
 
 const bench = dirname(fileURLToPath(import.meta.url));
-const resultsDir = join(bench, 'results');
-const SECTIONS = ['matmul', 'e2e', 'ops', 'load', 'tokenizer'];
 
-function parseArgs(argv) {
-  const o = { only: SECTIONS, quick: false, peers: true, threads: 2, models: join(bench, 'models'), reportOnly: false, model: null, verbose: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) fail(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--only') o.only = value().split(',');
-    else if (a === '--quick') o.quick = true;
-    else if (a === '--no-peers') o.peers = false;
-    else if (a === '--threads') o.threads = Number(value());
-    else if (a === '--models') o.models = value();
-    else if (a === '--report-only') o.reportOnly = true;
-    else if (a === '--model') o.model = value();
-    else if (a === '--verbose') o.verbose = true;
-    else if (a === '--help' || a === '-h') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 20).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
-      process.exit(0);
-    } else fail(`unknown option ${a} (try --help)`);
+/** The sections, in the order they run: name → run(bt, opts, results) → that section's results. */
+const SECTIONS = {
+  matmul: async (bt, opts) => ({ ...(await (await import('./sections/matmul.mjs')).benchMatmul(bt, opts)), machine: machine(), quick: opts.quick }),
+  e2e: async (bt, opts, results) => {
+    const e2e = { ...(await (await import('./sections/e2e.mjs')).benchEndToEnd(bt, opts)), machine: machine(), quick: opts.quick };
+    if (opts.model && results.e2e?.models) {
+      // one model re-measured: keep the other model's rows from the earlier run
+      const others = results.e2e.models.filter((m) => m.name !== opts.model);
+      e2e.models = [...others, ...e2e.models].sort((a, b) => (a.H ?? 0) - (b.H ?? 0));
+    }
+    return e2e;
+  },
+  ops: async (bt, opts) => ({ ...(await (await import('./sections/ops.mjs')).benchOps(bt, opts)), machine: machine(), quick: opts.quick }),
+  load: async (_bt, opts) => ({ ...(await (await import('./sections/load.mjs')).benchLoad(opts)), machine: machine() }),
+  tokenizer: async (_bt, opts) => {
+    const file = join(opts.resultsDir, 'tokenizer.json');
+    const args = [join(bench, 'sections', 'tokenizer.mjs'), '--out', file, ...(opts.quick ? ['--quick'] : [])];
+    const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+    return { exitCode: r.status, file: existsSync(file) ? file.slice(bench.length - 'bench'.length) : null };
+  },
+};
+
+function parseOptions(argv) {
+  let v;
+  try {
+    ({ values: v } = parseArgs({
+      args: argv,
+      options: {
+        only: { type: 'string', default: Object.keys(SECTIONS).join(',') },
+        quick: { type: 'boolean', default: false },
+        'no-peers': { type: 'boolean', default: false },
+        threads: { type: 'string', default: '2' },
+        models: { type: 'string', default: join(bench, 'models') },
+        'report-only': { type: 'boolean', default: false },
+        model: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (e) {
+    fail(`${e.message} (try --help)`);
   }
-  for (const s of o.only) if (!SECTIONS.includes(s)) fail(`unknown section ${s}; sections: ${SECTIONS.join(', ')}`);
+  if (v.help) {
+    console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 22).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    process.exit(0);
+  }
+  const o = {
+    only: v.only.split(','), quick: v.quick, peers: !v['no-peers'], threads: Number(v.threads), models: v.models,
+    reportOnly: v['report-only'], model: v.model ?? null, verbose: v.verbose,
+    // a --quick run writes to a scratch folder, never over the committed results
+    resultsDir: v.quick ? join(bench, 'results', 'tmp', 'quick') : join(bench, 'results'),
+  };
+  for (const s of o.only) if (!SECTIONS[s]) fail(`unknown section ${s}; sections: ${Object.keys(SECTIONS).join(', ')}`);
   if (!Number.isInteger(o.threads) || o.threads < 2) fail('--threads must be a whole number ≥ 2 (the threaded runs; 1 thread is always measured)');
   return o;
 }
@@ -75,7 +105,8 @@ export function machine() {
   };
 }
 
-const opts = parseArgs(process.argv.slice(2));
+const opts = parseOptions(process.argv.slice(2));
+const { resultsDir } = opts;
 mkdirSync(resultsDir, { recursive: true });
 const latestFile = join(resultsDir, 'latest.json');
 const results = existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : {};
@@ -85,48 +116,13 @@ if (!opts.reportOnly) {
   results.peers = peerVersions();
   const bt = await buildInternals();
   const started = Date.now();
-  const save = () => writeFileSync(latestFile, JSON.stringify(results, null, 2) + '\n');
-
-  if (opts.only.includes('matmul')) {
-    const { benchMatmul } = await import('./sections/matmul.mjs');
-    results.matmul = { ...(await benchMatmul(bt, opts)), machine: machine(), quick: opts.quick };
-    save();
-  }
-  if (opts.only.includes('e2e')) {
-    const { benchEndToEnd } = await import('./sections/e2e.mjs');
-    const e2e = { ...(await benchEndToEnd(bt, opts)), machine: machine(), quick: opts.quick };
-    if (opts.model && results.e2e?.models) {
-      // one model re-measured: keep the other model's rows from the earlier run
-      const others = results.e2e.models.filter((m) => m.name !== opts.model);
-      e2e.models = [...others, ...e2e.models].sort((a, b) => (a.H ?? 0) - (b.H ?? 0));
-    }
-    results.e2e = e2e;
-    save();
-  }
-  if (opts.only.includes('ops')) {
-    const { benchOps } = await import('./sections/ops.mjs');
-    results.ops = { ...(await benchOps(bt, opts)), machine: machine(), quick: opts.quick };
-    save();
-  }
-  if (opts.only.includes('load')) {
-    const { benchLoad } = await import('./sections/load.mjs');
-    results.load = { ...(await benchLoad(opts)), machine: machine() };
-    save();
-  }
-  if (opts.only.includes('tokenizer')) {
-    const script = join(bench, 'tokenizer.mjs');
-    if (existsSync(script)) {
-      console.log('tokenizer: node bench/tokenizer.mjs');
-      const r = spawnSync(process.execPath, [script, ...(opts.quick ? ['--quick'] : [])], { stdio: 'inherit' });
-      const file = join(resultsDir, 'tokenizer.json');
-      results.tokenizer = { exitCode: r.status, file: existsSync(file) ? 'bench/results/tokenizer.json' : null };
-    } else {
-      console.log('tokenizer: bench/tokenizer.mjs not found, skipped');
-    }
-    save();
+  for (const name of Object.keys(SECTIONS)) {
+    if (!opts.only.includes(name)) continue;
+    results[name] = await SECTIONS[name](bt, opts, results);
+    writeFileSync(latestFile, JSON.stringify(results, null, 2) + '\n');
   }
   await bt.setThreads(1);
   console.log(`bench: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 writeReport(results, resultsDir);
-console.log(`bench: wrote ${join('bench', 'results', 'latest.json')}, latest.md, latency.svg`);
+console.log(`bench: wrote ${latestFile}, latest.md, latency.svg`);

@@ -7,7 +7,5 @@ export { verifyGoldenCase, type VerifyReport } from './golden/verify.ts';
 export { recordGolden } from './golden/record.ts';
 export { readGoldenInputs, GOLDEN_TENSORS } from './golden/golden-case.ts';
 export { compareTensors, DEFAULT_TOLERANCE, type Tolerance, type TensorComparison } from './golden/compare.ts';
-export { setThreads, getThreads } from './layers/threads.ts';
-export { setBackend, getBackend, weightMemory } from './layers/matmul.ts';
-export { wasmCopiedBytes, wasmOffset } from './layers/wasm-matmul.ts';
+export { wasmCopiedBytes } from './runtime/wasm-kernels.ts';
 export type { TensorMemory } from './tensor/alloc.ts';

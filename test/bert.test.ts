@@ -8,7 +8,7 @@ import { BertModel } from '../src/bert/model.ts';
 import { loadBertModel, readBertConfig } from '../src/bert/load.ts';
 import { openCheckpoint } from '../src/tensor/safetensors-fs.ts';
 import type { TensorSource } from '../src/tensor/safetensors.ts';
-import { BertTsError } from '../src/errors.ts';
+import { expectError } from './helpers/expect-error.ts';
 import { readGoldenInputs } from '../src/golden/golden-case.ts';
 
 const FIX = resolve(import.meta.dirname, 'fixtures', 'golden');
@@ -33,18 +33,6 @@ function edited(src: TensorSource, rename: (n: string) => string | null, extra: 
     float32: (n) => extra[n]?.data ?? src.float32(map.get(n)!),
     ints: (n) => src.ints(map.get(n)!),
   };
-}
-
-function expectError(f: () => unknown, pattern: RegExp): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(BertTsError);
-  expect((err as Error).message).toMatch(pattern);
-  expect((err as Error).message).not.toContain('\n');
 }
 
 describe('config', () => {

@@ -1,37 +1,14 @@
-// The fast JS kernels (packed linearBlock, tiled attentionPairs, ranged
-// activations) against their references on odd shapes, and the same kernels
-// split over the work-stealing pool against the single-thread result.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocFloat32 } from '../src/tensor/alloc.ts';
-import { PACK_MIN_ROWS, PACK_ROWS, linear, linearBlock, linearBlockDirect, linearNaive, setBackend } from '../src/layers/matmul.ts';
-import { attention, attentionNaive, attentionPairs, attentionScratch } from '../src/layers/attention.ts';
-import { ACTIVATIONS, applyActivation, applyActivationRange, activationScalar } from '../src/layers/activations.ts';
-import { CHUNKS_PER_THREAD, chunkStart, setThreads, threadStats } from '../src/layers/threads.ts';
-import { MASK_FILL } from '../src/bert/model.ts';
-import { fillRandom, maxError, randomArray } from './helpers/random.ts';
+// The fast JS kernels' own contracts (linearBlock's blocks and pack reuse,
+// attentionPairs' pair ranges, ranged activations, chunk bounds). Every op's
+// variants against its reference on odd shapes: ops.test.ts.
+import { describe, expect, it } from 'vitest';
+import { PACK_MIN_ROWS, PACK_ROWS, chunkStart, linearBlock, linearBlockDirect, linearNaive, linearPackDoubles } from '../src/layers/matmul.ts';
+import { attentionNaive, attentionPairs, attentionScratch } from '../src/layers/attention.ts';
+import { ACTIVATIONS, applyActivationRange, activationScalar } from '../src/layers/activations.ts';
+import { maxDiff, maxError, randomArray } from './helpers/random.ts';
+import { tailMask } from './helpers/mask.ts';
 
-const sharedRandom = (n: number, seed: number): Float32Array => fillRandom(allocFloat32(n), seed);
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-/** [B, S] additive mask with padded tails of different lengths per batch row */
-function tailMask(B: number, S: number): Float32Array {
-  const mask = allocFloat32(B * S);
-  for (let b = 0; b < B; b++) for (let s = Math.max(1, S - 2 * b - 1); s < S; s++) mask[b * S + s] = MASK_FILL;
-  return mask;
-}
-
-beforeAll(() => {
-  setBackend('js');
-});
-
-afterAll(async () => {
-  await setThreads(1);
-});
+const pack = (K: number): Float64Array => new Float64Array(linearPackDoubles(K));
 
 describe('linearBlock (packed) vs linearNaive', () => {
   const odd = [1, 3, 5, 7, 13];
@@ -43,7 +20,7 @@ describe('linearBlock (packed) vs linearNaive', () => {
       const x = randomArray(M * K, seed++), W = randomArray(N * K, seed++), bias = withBias ? randomArray(N, seed++) : null;
       const want = new Float32Array(M * N), got = new Float32Array(M * N).fill(NaN);
       linearNaive(want, x, W, bias, M, K, N);
-      linearBlock(got, x, W, bias, 0, M, 0, N, K, N);
+      linearBlock(got, x, W, bias, 0, M, 0, N, K, N, pack(K));
       expect(maxError(got, want), `M=${M} K=${K} N=${N} bias=${withBias}`).toBeLessThan(1e-6);
       got.fill(NaN);
       linearBlockDirect(got, x, W, bias, 0, M, 0, N, K, N);
@@ -56,7 +33,7 @@ describe('linearBlock (packed) vs linearNaive', () => {
     const x = randomArray(M * K, 1), W = randomArray(N * K, 2), bias = randomArray(N, 3);
     const want = new Float32Array(M * N), got = new Float32Array(M * N).fill(NaN);
     linearNaive(want, x, W, bias, M, K, N);
-    linearBlock(got, x, W, bias, 0, M, 0, N, K, N);
+    linearBlock(got, x, W, bias, 0, M, 0, N, K, N, pack(K));
     expect(maxError(got, want)).toBeLessThan(1e-6);
   });
 
@@ -67,7 +44,7 @@ describe('linearBlock (packed) vs linearNaive', () => {
     linearNaive(want, x, W, bias, M, K, N);
     for (const [m0, m1, n0, n1] of [[0, 1, 0, 13], [1, 6, 3, 4], [5, 13, 1, 12], [3, 3, 0, 5], [12, 13, 12, 13], [3, M - 2, 1, 12], [0, M, 5, 13], [7, 7 + PACK_MIN_ROWS, 0, 3]]) {
       const got = new Float32Array(M * N).fill(NaN);
-      linearBlock(got, x, W, bias, m0, m1, n0, n1, K, N);
+      linearBlock(got, x, W, bias, m0, m1, n0, n1, K, N, pack(K));
       for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
         const v = got[m * N + n];
         if (m >= m0 && m < m1 && n >= n0 && n < n1) expect(Math.abs(v - want[m * N + n])).toBeLessThan(1e-6);
@@ -80,10 +57,10 @@ describe('linearBlock (packed) vs linearNaive', () => {
     const M = PACK_MIN_ROWS + 1;
     const x = randomArray(M * 3, 8), W = randomArray(3 * 3, 9);
     const first = new Float32Array(M * 3), again = new Float32Array(M * 3);
-    linearBlock(first, x, W, null, 0, M, 0, 3, 3, 3);
+    linearBlock(first, x, W, null, 0, M, 0, 3, 3, 3, pack(3));
     const big = new Float32Array(64 * 300);
-    linearBlock(big, randomArray(64 * 200, 10), randomArray(300 * 200, 11), null, 0, 64, 0, 300, 200, 300);
-    linearBlock(again, x, W, null, 0, M, 0, 3, 3, 3);
+    linearBlock(big, randomArray(64 * 200, 10), randomArray(300 * 200, 11), null, 0, 64, 0, 300, 200, 300, pack(200));
+    linearBlock(again, x, W, null, 0, M, 0, 3, 3, 3, pack(3));
     expect(Array.from(again)).toEqual(Array.from(first));
   });
 });
@@ -155,91 +132,6 @@ describe('chunkStart', () => {
         expect(hi).toBeGreaterThanOrEqual(lo);
         if (hi < len) expect(hi % step).toBe(0);
       }
-    }
-  });
-});
-
-describe('the work-stealing pool (2 threads) gives the single-thread result', () => {
-  beforeAll(async () => {
-    await setThreads(2, { minMacs: 0 });
-  });
-
-  it('linear on odd and tiny shapes, by rows and by columns, repeated', () => {
-    const shapes: [number, number, number][] = [
-      [5, 3, 7], [7, 5, 5], [13, 13, 13], [129, 17, 12], [12, 17, 129], [300, 9, 5], [8, 1, 8], [4, 8, 5],
-      [128, 64, 128], [3, 33, 4 * 16 * 2 + 3], [45, 19, 301], [301, 19, 45], [33, 7, 1000],
-    ];
-    let seed = 500;
-    for (let rep = 0; rep < 3; rep++) {
-      for (const [M, K, N] of shapes) {
-        const x = sharedRandom(M * K, seed++), W = sharedRandom(N * K, seed++), bias = rep === 1 ? null : sharedRandom(N, seed++);
-        const want = new Float32Array(M * N);
-        linearBlock(want, x, W, bias, 0, M, 0, N, K, N);
-        const got = allocFloat32(M * N).fill(NaN);
-        linear(got, x, W, bias, M, K, N);
-        expect(maxDiff(got, want), `M=${M} K=${K} N=${N}`).toBe(0);
-      }
-    }
-  });
-
-  it('linear is right after the pool was restarted (task numbers key the packed x)', async () => {
-    const M = PACK_MIN_ROWS + 5, K = 9, N = 200;
-    for (let round = 0; round < 3; round++) {
-      await setThreads(1);
-      await setThreads(2, { minMacs: 0 });
-      const x = sharedRandom(M * K, 900 + round), W = sharedRandom(N * K, 950);
-      const want = new Float32Array(M * N), got = allocFloat32(M * N).fill(NaN);
-      linearNaive(want, x, W, null, M, K, N);
-      linear(got, x, W, null, M, K, N);
-      expect(maxError(got, want), `round ${round}`).toBeLessThan(1e-6);
-    }
-  });
-
-  it('linear takes the pool when there are fewer chunks than threads would like', () => {
-    // 8 columns = 2 tiles: 2 chunks for 2 threads, far below CHUNKS_PER_THREAD each
-    const M = 3, K = 11, N = 8;
-    expect(Math.ceil(N / 4)).toBeLessThan(CHUNKS_PER_THREAD);
-    const x = sharedRandom(M * K, 1), W = sharedRandom(N * K, 2);
-    const want = new Float32Array(M * N), got = allocFloat32(M * N).fill(NaN);
-    linearNaive(want, x, W, null, M, K, N);
-    const before = threadStats().parallelCalls;
-    linear(got, x, W, null, M, K, N);
-    expect(threadStats().parallelCalls).toBe(before + 1);
-    expect(maxError(got, want)).toBeLessThan(1e-6);
-  });
-
-  it('attention, with and without probs, with masks, repeated', () => {
-    for (const [B, S, A, D] of [[1, 7, 3, 5], [2, 17, 4, 8], [3, 9, 1, 3], [1, 1, 2, 2]] as const) {
-      const H = A * D;
-      const q = sharedRandom(B * S * H, 1), k = sharedRandom(B * S * H, 2), v = sharedRandom(B * S * H, 3);
-      const mask = tailMask(B, S);
-      const want = new Float32Array(B * S * H), wantP = new Float32Array(B * A * S * S);
-      attentionPairs(want, q, k, v, mask, wantP, B, S, A, D, 0, B * A, new Float64Array(attentionScratch(S, D)));
-      for (let rep = 0; rep < 2; rep++) {
-        const before = threadStats().parallelCalls;
-        const ctx = allocFloat32(B * S * H).fill(NaN), probs = allocFloat32(B * A * S * S).fill(NaN);
-        attention(ctx, q, k, v, mask, probs, new Float64Array(0), B, S, A, D);
-        expect(maxDiff(ctx, want), `B=${B} S=${S} A=${A} D=${D}`).toBe(0);
-        expect(maxDiff(probs, wantP)).toBe(0);
-        if (B * A >= 2) expect(threadStats().parallelCalls).toBe(before + 1);
-        const ctx2 = allocFloat32(B * S * H).fill(NaN);
-        attention(ctx2, q, k, v, mask, null, new Float64Array(0), B, S, A, D);
-        expect(maxDiff(ctx2, want)).toBe(0);
-      }
-    }
-  });
-
-  it('activations over large shared arrays, every form', () => {
-    const n = (1 << 16) + 13;
-    for (const act of ACTIVATIONS) {
-      const src = sharedRandom(n, 77);
-      for (let i = 0; i < n; i++) src[i] *= 5;
-      const want = Float32Array.from(src);
-      applyActivationRange(act, want, 0, n);
-      const before = threadStats().parallelCalls;
-      applyActivation(act, src, n);
-      expect(maxDiff(src, want), act).toBe(0);
-      if (act !== 'linear') expect(threadStats().parallelCalls, act).toBe(before + 1);
     }
   });
 });

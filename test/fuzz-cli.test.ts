@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../src/cli/main.ts';
-import { setBackend } from '../src/layers/matmul.ts';
+import { setBackend } from '../src/runtime/backend.ts';
 import { MAX_MESSAGE, Rng, SEED, count, report, stats, trialAsync } from './fuzz/harness.ts';
 
 const FIX = resolve(import.meta.dirname, 'fixtures', 'golden');

@@ -42,11 +42,12 @@ describe('fuzz: forward options and golden cases', () => {
       if (rng.chance(0.5)) input.attentionMask = grid(rng, B, S, 2);
       if (rng.chance(0.5)) input.tokenTypeIds = grid(rng, B, S, c.typeVocabSize);
       const options: Record<string, unknown> = {};
-      for (const key of ['outputHiddenStates', 'outputAttentions', 'nsp', 'mlm', 'state']) {
+      for (const key of ['outputHiddenStates', 'outputAttentions', 'nsp', 'mlm', 'state', 'probe']) {
         if (!rng.chance(0.3)) continue;
         if (key === 'mlm') {
           options.mlm = rng.pick<unknown>([true, false, {}, { positions: [] }, { positions: [[0, 0]] }, { positions: [[0, S - 1], [B - 1, 0]] }, { positions: [null] }, { positions: 'abc' }, { positions: [[0.5, 0]] }, { positions: [[0, 0, 0]] }, ...NASTY]);
-        } else if (key === 'state') options.state = rng.chance(0.5) ? model.runState(Math.max(1, B), Math.max(1, S)) : rng.pick(NASTY);
+        } else if (key === 'probe') options.probe = rng.chance(0.5) ? () => {} : rng.pick(NASTY);
+        else if (key === 'state') options.state = rng.chance(0.5) ? model.runState(Math.max(1, B), Math.max(1, S)) : rng.pick(NASTY);
         else options[key] = rng.chance(0.7) ? rng.chance(0.5) : rng.pick(NASTY);
       }
       const whole = rng.chance(0.02) ? rng.pick(NASTY) : input;

@@ -8,8 +8,8 @@ import { verifyGoldenCase } from '../src/golden/verify.ts';
 import { readBertConfig } from '../src/bert/load.ts';
 import { BertModel } from '../src/bert/model.ts';
 import { openCheckpoint } from '../src/tensor/safetensors-fs.ts';
-import { setBackend, type Backend } from '../src/layers/matmul.ts';
-import { wasmSimdSupported } from '../src/layers/wasm-matmul.ts';
+import { setBackend, type Backend } from '../src/runtime/backend.ts';
+import { wasmSimdSupported } from '../src/wasm/kernels.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const FIXTURES = join(root, 'test', 'fixtures', 'golden');
@@ -24,6 +24,9 @@ function cases(dir: string): string[] {
 }
 
 const fixtureCases = cases(FIXTURES);
+// The models shipped in weights/ (trained by tools/train/) carry their own golden case.
+const WEIGHTS = join(root, 'weights');
+const shippedCases = cases(WEIGHTS);
 const sharedCases = cases(SHARED);
 
 // Every case on both backends: the TypeScript kernels (the reference, float64
@@ -52,6 +55,9 @@ for (const backend of BACKENDS) {
     });
     for (const dir of fixtureCases) {
       it(`matches PyTorch: ${dir.slice(FIXTURES.length + 1)}`, () => expectMatches(dir));
+    }
+    for (const dir of shippedCases) {
+      it(`matches PyTorch: shipped model ${dir.slice(WEIGHTS.length + 1)}`, () => expectMatches(dir));
     }
     describe.skipIf(sharedCases.length === 0)('public golden cases (../shared/golden)', () => {
       for (const dir of sharedCases) {

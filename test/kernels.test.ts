@@ -1,9 +1,9 @@
 // Every kernel against its naive definition, on random and odd shapes.
+import { maxDiff } from './helpers/random.ts';
 import { describe, expect, it } from 'vitest';
 import { erf, activationScalar, applyActivation, activationFor, HIDDEN_ACT, type Activation } from '../src/layers/activations.ts';
 import { layerNorm, addLayerNorm, layerNormNaive } from '../src/layers/layernorm.ts';
 import { softmaxRow, softmaxNaive } from '../src/layers/softmax.ts';
-import { attention, attentionNaive } from '../src/layers/attention.ts';
 import { embeddingGather, bertEmbeddingSum } from '../src/layers/embedding.ts';
 import { MASK_FILL } from '../src/bert/model.ts';
 import { BertTsError } from '../src/errors.ts';
@@ -21,11 +21,6 @@ function randn(n: number, rand: () => number, scale = 1): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = (rand() * 2 - 1) * scale;
   return a;
-}
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 describe('erf', () => {
@@ -162,30 +157,6 @@ describe('softmaxRow', () => {
     softmaxRow(out, 0, Float64Array.from([1, 2, 3, 4]), 0, new Float32Array(4).fill(MASK_FILL), 0, 4);
     expect(Array.from(out)).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
-});
-
-describe('attention', () => {
-  for (const [B, S, A, D] of [[1, 1, 1, 1], [2, 5, 3, 4], [3, 9, 2, 7], [1, 33, 4, 16]] as const) {
-    it(`matches the definition for B=${B} S=${S} A=${A} D=${D}`, () => {
-      const rand = rng(B * 1000 + S * 10 + A);
-      const H = A * D;
-      const q = randn(B * S * H, rand, 2);
-      const k = randn(B * S * H, rand, 2);
-      const v = randn(B * S * H, rand, 2);
-      const mask = new Float32Array(B * S);
-      for (let b = 0; b < B; b++) for (let s = Math.max(1, S - b * 2); s < S; s++) mask[b * S + s] = MASK_FILL; // padded tails
-      const ctx = new Float32Array(B * S * H);
-      const probs = new Float32Array(B * A * S * S);
-      attention(ctx, q, k, v, mask, probs, new Float64Array(S + D), B, S, A, D);
-      const ref = attentionNaive(q, k, v, mask, B, S, A, D);
-      expect(maxDiff(ctx, ref.ctx)).toBeLessThan(1e-5);
-      expect(maxDiff(probs, ref.probs)).toBeLessThan(1e-6);
-      // without probs the context is the same
-      const ctx2 = new Float32Array(B * S * H);
-      attention(ctx2, q, k, v, mask, null, new Float64Array(S + D), B, S, A, D);
-      expect(maxDiff(ctx2, ctx)).toBe(0);
-    });
-  }
 });
 
 describe('embeddings', () => {

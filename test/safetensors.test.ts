@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectError as expectOneError } from './helpers/expect-error.ts';
 import { DTYPE_SIZE, decodeFloat32, decodeInts, type DType } from '../src/tensor/dtype.ts';
 import { BertTsError } from '../src/errors.ts';
 import { openCheckpoint, readSafetensors, writeSafetensors } from '../src/tensor/safetensors-fs.ts';
@@ -70,18 +71,9 @@ function writeTmp(bytes: Uint8Array, name = `f${fileCount++}.safetensors`): stri
 
 /** fn must throw exactly one BertTsError: one line, starting with `file: `, containing every fragment. */
 function expectError(fn: () => unknown, file: string, ...fragments: string[]): BertTsError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(BertTsError);
-  const message = (error as BertTsError).message;
-  expect(message.startsWith(`${file}: `), message).toBe(true);
-  expect(message).not.toContain('\n');
-  for (const f of fragments) expect(message).toContain(f);
-  return error as BertTsError;
+  const error = expectOneError(fn, ...fragments);
+  expect(error.message.startsWith(`${file}: `), error.message).toBe(true);
+  return error;
 }
 
 function fromBytes(bytes: Uint8Array, name = 'test.safetensors') {

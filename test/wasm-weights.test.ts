@@ -1,13 +1,15 @@
-// Weights in wasm memory: wasm-dot.ts's in-place kernel against the reference,
-// and checkpoints loaded under the 'wasm' backend straight into wasm memory.
+// Weights in the heap (the wasm memory): read in place by the dot kernel, kept
+// valid when the memory grows, and checkpoints loaded straight into it.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { linearNaive, setBackend, weightMemory } from '../src/layers/matmul.ts';
-import { linearWasm, wasmCopiedBytes, wasmOffset, wasmSimdSupported, wasmTensorMemory } from '../src/layers/wasm-matmul.ts';
-import { setThreads, threadStats } from '../src/layers/threads.ts';
-import { allocFloat32 } from '../src/tensor/alloc.ts';
+import { linearNaive } from '../src/layers/matmul.ts';
+import { setBackend } from '../src/runtime/backend.ts';
+import { wasmCopiedBytes, wasmKernelTable } from '../src/runtime/wasm-kernels.ts';
+import { Arena, heapOffset as wasmOffset } from '../src/runtime/heap.ts';
+import { Scratch } from '../src/runtime/scratch.ts';
+import { wasmSimdSupported } from '../src/wasm/kernels.ts';
 import { loadBertModel } from '../src/bert/load.ts';
 import { readSafetensors } from '../src/tensor/safetensors-fs.ts';
 import type { BertModel } from '../src/bert/model.ts';
@@ -15,53 +17,30 @@ import { fillRandom, maxError } from './helpers/random.ts';
 
 const sim = wasmSimdSupported() && typeof SharedArrayBuffer !== 'undefined' ? describe : describe.skip;
 
-/** W [N, K] allocated in wasm memory, random. */
+const arena = new Arena('wasm-weights.test');
+const ws = new Scratch('wasm-weights.test');
+afterAll(() => {
+  arena.dispose();
+  ws.dispose();
+});
+/** the test's heap arena as a place for tensors */
+const memory = () => arena.tensorMemory();
+
+/** W [N, K] in the heap, random. */
 function wasmWeights(n: number, seed: number): Float32Array {
-  return fillRandom(allocFloat32(n, wasmTensorMemory()), seed);
+  return fillRandom(arena.float32(n), seed);
 }
 
-sim('dot kernel (W read in place in wasm memory) vs linearNaive', () => {
-  const sizes = [1, 2, 3, 5, 7, 13];
-  const shapes: [number, number, number][] = [];
-  for (const M of sizes) for (const K of sizes) for (const N of sizes) shapes.push([M, K, N]);
-  shapes.push([33, 768, 21], [64, 129, 67], [128, 64, 130], [2, 4, 4], [4, 8, 8]);
-
-  afterAll(async () => {
-    await setThreads(1);
-  });
-
-  for (const threads of [1, 2]) {
-    for (const withBias of [true, false]) {
-      it(`matches on ${shapes.length} shapes, ${withBias ? 'with' : 'without'} bias, ${threads} thread(s)`, async () => {
-        await setThreads(threads, { minMacs: 1 });
-        const calls = threadStats().parallelCalls;
-        const copied = wasmCopiedBytes();
-        let seed = 7;
-        for (const [M, K, N] of shapes) {
-          const x = fillRandom(allocFloat32(M * K), seed++);
-          const W = wasmWeights(N * K, seed++);
-          const bias = withBias ? fillRandom(allocFloat32(N), seed++) : null;
-          expect(wasmOffset(W)).toBeGreaterThanOrEqual(0);
-          const want = new Float32Array(M * N), got = allocFloat32(M * N).fill(NaN);
-          linearNaive(want, x, W, bias, M, K, N);
-          linearWasm(got, x, W, bias, M, K, N);
-          expect(maxError(got, want), `M=${M} K=${K} N=${N}`).toBeLessThan(1e-5);
-        }
-        expect(wasmCopiedBytes()).toBe(copied); // nothing packed
-        if (threads > 1) expect(threadStats().parallelCalls).toBeGreaterThan(calls);
-      });
-    }
-  }
-
+sim('weights read in place in the heap', () => {
   it('does not read past K: NaN after each W row does not leak into the sums', () => {
     const M = 3, K = 5, N = 6;
     const big = wasmWeights(N * K + 8, 1);
     big.fill(NaN, N * K); // what lies after W
     const W = big.subarray(0, N * K);
-    const x = fillRandom(allocFloat32(M * K), 2);
+    const x = fillRandom(new Float32Array(M * K), 2);
     const want = new Float32Array(M * N), got = new Float32Array(M * N);
     linearNaive(want, x, W, null, M, K, N);
-    linearWasm(got, x, W, null, M, K, N);
+    wasmKernelTable.linear(ws, got, x, W, null, M, K, N);
     expect(maxError(got, want)).toBeLessThan(1e-5);
   });
 
@@ -69,22 +48,22 @@ sim('dot kernel (W read in place in wasm memory) vs linearNaive', () => {
     const M = 5, K = 9, N = 7;
     const W = wasmWeights(N * K, 3);
     const before = Float32Array.from(W);
-    wasmTensorMemory()!.bytes(64 << 20); // grows the memory: a new buffer object
-    expect(W.buffer).not.toBe(allocFloat32(1, wasmTensorMemory()).buffer);
+    memory().bytes(64 << 20); // grows the memory: a new buffer object
+    expect(W.buffer).not.toBe(arena.float32(1).buffer);
     expect(Array.from(W)).toEqual(Array.from(before));
     expect(wasmOffset(W)).toBeGreaterThanOrEqual(0);
-    const x = fillRandom(allocFloat32(M * K), 4);
+    const x = fillRandom(new Float32Array(M * K), 4);
     const want = new Float32Array(M * N), got = new Float32Array(M * N);
     linearNaive(want, x, W, null, M, K, N);
     const copied = wasmCopiedBytes();
-    linearWasm(got, x, W, null, M, K, N);
+    wasmKernelTable.linear(ws, got, x, W, null, M, K, N);
     expect(wasmCopiedBytes()).toBe(copied);
     expect(maxError(got, want)).toBeLessThan(1e-5);
   });
 
   it('gives -1 for views outside wasm memory', () => {
     expect(wasmOffset(new Float32Array(4))).toBe(-1);
-    expect(wasmOffset(allocFloat32(4))).toBe(-1);
+    expect(wasmOffset(new Float32Array(new SharedArrayBuffer(16)))).toBe(-1);
   });
 });
 
@@ -96,7 +75,7 @@ const CASES = ['padding-batch', 'f16-weights', 'bf16-weights', 'combo-bf16-legac
 
 sim('readSafetensors with { memory }', () => {
   it('reads an all-F32 file into the memory: tensors are views there, not copies', () => {
-    const file = readSafetensors(join(FIXTURES, 'padding-batch', 'model.safetensors'), { memory: wasmTensorMemory() });
+    const file = readSafetensors(join(FIXTURES, 'padding-batch', 'model.safetensors'), { memory: memory() });
     expect(wasmOffset(file.bytes)).toBeGreaterThanOrEqual(0);
     const name = file.names().find((n) => file.info(n)!.dtype === 'F32')!;
     const t = file.float32(name);
@@ -104,7 +83,7 @@ sim('readSafetensors with { memory }', () => {
     expect(t.byteOffset).toBe(file.bytes.byteOffset + file.info(name)!.begin);
   });
   it('copies the tensors of an unaligned F32 file into the memory (a view would be misaligned)', () => {
-    const file = readSafetensors(join(FIXTURES, 'unaligned-header', 'model.safetensors'), { memory: wasmTensorMemory() });
+    const file = readSafetensors(join(FIXTURES, 'unaligned-header', 'model.safetensors'), { memory: memory() });
     expect(file.dataStart % 4).not.toBe(0);
     expect(wasmOffset(file.bytes)).toBe(-1);
     const name = file.names().find((n) => file.info(n)!.dtype === 'F32')!;
@@ -128,14 +107,14 @@ sim('readSafetensors with { memory }', () => {
         };
         const plain = message(() => readSafetensors(path));
         expect(plain, name).toContain(path);
-        expect(message(() => readSafetensors(path, { memory: wasmTensorMemory() })), name).toBe(plain);
+        expect(message(() => readSafetensors(path, { memory: memory() })), name).toBe(plain);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
   it('converts F16 tensors into the memory; the file itself stays outside', () => {
-    const file = readSafetensors(join(FIXTURES, 'f16-weights', 'model.safetensors'), { memory: wasmTensorMemory() });
+    const file = readSafetensors(join(FIXTURES, 'f16-weights', 'model.safetensors'), { memory: memory() });
     expect(wasmOffset(file.bytes)).toBe(-1);
     const name = file.names().find((n) => file.info(n)!.dtype === 'F16')!;
     const t = file.float32(name);
@@ -157,12 +136,10 @@ sim('checkpoints loaded into wasm memory', () => {
       const clip = (m: BertModel) => input.inputIds.map((r) => r.map((t) => t % m.config.vocabSize));
 
       setBackend('js');
-      expect(weightMemory()).toBeUndefined();
       const jsModel = loadBertModel(dir);
       const want = jsModel.forward({ ...input, inputIds: clip(jsModel) }).lastHiddenState.data;
 
       setBackend('wasm');
-      expect(weightMemory()?.name).toBe('wasm');
       const copied = wasmCopiedBytes();
       const model = loadBertModel(dir);
       for (const layer of model.weights.encoder.layer) {

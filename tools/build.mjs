@@ -1,6 +1,8 @@
 // Builds the package with esbuild: the Node CLI, the library (ESM), the worker
 // used by the thread pool, and a browser bundle. Type declarations come from tsc.
 // Run by `npm install` (prepare), `npm run build` and `npm run bench`.
+// --worker: only dist/worker.js, which the pool starts when the library runs
+// from its TypeScript source (vitest's global setup, test/setup/build-worker.ts).
 import { build } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -9,16 +11,19 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-rmSync('dist', { recursive: true, force: true });
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
 const node = { ...common, platform: 'node', external: ['@petamoriken/float16'] };
+const worker = { ...node, entryPoints: { worker: 'src/runtime/node-worker.ts' }, outdir: 'dist' };
+if (process.argv.includes('--worker')) {
+  await build(worker);
+  process.exit(0);
+}
+rmSync('dist', { recursive: true, force: true });
 
 await build({ ...node, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' });
 await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
-if (existsSync('src/layers/worker.ts')) {
-  await build({ ...node, entryPoints: { worker: 'src/layers/worker.ts' }, outdir: 'dist' });
-}
+await build(worker);
 await build({ ...common, platform: 'browser', entryPoints: { 'bert-ts.browser': 'src/browser.ts' }, outdir: 'dist' });
 
 // Declarations for library users; skipped quietly if TypeScript is not installed

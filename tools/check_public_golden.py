@@ -19,20 +19,9 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_bert as rb  # noqa: E402
 from safetensors_io import load_checkpoint, load_file  # noqa: E402
+from common import masked  # noqa: E402
 
 torch.set_num_threads(1)
-
-
-def masked(name, t, mask):
-    """Select the compared entries of a golden tensor as a flat vector."""
-    m = mask.bool()
-    if name in ("embeddings", "last_hidden_state", "mlm_logits"):
-        return t[m]
-    if name == "hidden_states":
-        return t[:, m]
-    if name == "attentions":  # [L, B, A, S, S]: query rows where mask is 1
-        return t.permute(1, 3, 0, 2, 4)[m]
-    return t  # pooler_output, nsp_logits
 
 
 def check_case(case, dtype=torch.float32):

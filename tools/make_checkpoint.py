@@ -33,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import reference_bert as rb  # noqa: E402
 from safetensors_io import save_file  # noqa: E402
+from common import random_state  # noqa: E402
 
 SHAPES = {
     "bert-base": dict(arch="BertForPreTraining", layers=12, hidden=768, heads=12, inter=3072,
@@ -82,27 +83,23 @@ def placeholder_vocab(v):
     return "".join(w + "\n" for w in words)
 
 
+def init_weight(name, shape, z):
+    if ".LayerNorm." in name and name.endswith(".weight"):
+        return 1.0 + 0.05 * z
+    if ".LayerNorm." in name:
+        return 0.02 * z
+    if "embeddings." in name:
+        return 0.05 * z
+    if name.endswith(".weight"):
+        return z / shape[1] ** 0.5
+    return 0.02 * z
+
+
 def random_weights(model, seed):
-    g = torch.Generator().manual_seed(seed)
-    out = {}
-    sd = model.state_dict()
-    for name in sorted(sd):
-        if name.startswith("cls.predictions.decoder.") or name.endswith("position_ids"):
-            continue  # tied aliases, buffers
-        shape = tuple(sd[name].shape)
-        z = torch.randn(shape, generator=g, dtype=torch.float32)
-        if ".LayerNorm." in name and name.endswith(".weight"):
-            t = 1.0 + 0.05 * z
-        elif ".LayerNorm." in name:
-            t = 0.02 * z
-        elif "embeddings." in name:
-            t = 0.05 * z
-        elif name.endswith(".weight"):
-            t = z / shape[1] ** 0.5
-        else:
-            t = 0.02 * z
-        out[name] = t
-    return out
+    return random_state(
+        model, torch.Generator().manual_seed(seed), init_weight,
+        skip=lambda n: n.startswith("cls.predictions.decoder.") or n.endswith("position_ids"),  # tied aliases, buffers
+    )
 
 
 def main():

@@ -31,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import reference_bert as rb  # noqa: E402
 from safetensors_io import load_checkpoint, save_file  # noqa: E402
+from common import random_state  # noqa: E402
 
 torch.set_num_threads(1)
 OUT = os.path.join(os.path.dirname(HERE), "weights", "demo")
@@ -324,27 +325,21 @@ CONFIG = {
 }
 
 
+def init_weight(name, shape, z):
+    if ".LayerNorm." in name and name.endswith(".weight"):
+        return 1.0 + 0.3 * z
+    if ".LayerNorm." in name:
+        return 0.2 * z
+    if "embeddings." in name:
+        return 0.5 * z
+    if name.endswith(".weight"):
+        return (1.6 / shape[1] ** 0.5) * z
+    return 0.2 * z
+
+
 def random_weights(model):
-    g = torch.Generator().manual_seed(zlib.crc32(b"bert-ts demo"))
-    sd = model.state_dict()
-    out = {}
-    for name in sorted(sd):
-        if name.startswith("cls.predictions.decoder."):
-            continue  # tied to the word embeddings / cls.predictions.bias
-        shape = tuple(sd[name].shape)
-        z = torch.randn(shape, generator=g, dtype=torch.float32)
-        if ".LayerNorm." in name and name.endswith(".weight"):
-            t = 1.0 + 0.3 * z
-        elif ".LayerNorm." in name:
-            t = 0.2 * z
-        elif "embeddings." in name:
-            t = 0.5 * z
-        elif name.endswith(".weight"):
-            t = (1.6 / shape[1] ** 0.5) * z
-        else:
-            t = 0.2 * z
-        out[name] = t
-    return out
+    # the decoder is tied to the word embeddings / cls.predictions.bias
+    return random_state(model, torch.Generator().manual_seed(zlib.crc32(b"bert-ts demo")), init_weight)
 
 
 README = """# weights/

@@ -27,6 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import reference_bert as rb  # noqa: E402
 from safetensors_io import load_checkpoint, save_file, tensor_bytes  # noqa: E402
+from common import masked  # noqa: E402
 
 torch.set_num_threads(1)
 ROOT = os.path.join(os.path.dirname(HERE), "test", "fixtures", "golden")
@@ -297,17 +298,6 @@ def make_inputs(c):
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
 # ---------------------------------------------------------------- checks
-
-
-def masked(name, t, mask):
-    m = mask.bool()
-    if name in ("embeddings", "last_hidden_state", "mlm_logits"):
-        return t[m]
-    if name == "hidden_states":
-        return t[:, m]
-    if name == "attentions":
-        return t.permute(1, 3, 0, 2, 4)[m]
-    return t
 
 
 def max_rel(a, b, mask):

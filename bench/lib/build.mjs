@@ -10,6 +10,6 @@ export const tmpDir = join(bench, 'results', 'tmp');
 export async function buildInternals() {
   const common = { bundle: true, format: 'esm', platform: 'node', target: 'es2022', logLevel: 'warning', outdir: tmpDir };
   await build({ ...common, entryPoints: { internals: join(bench, 'lib', 'internals.ts') } });
-  await build({ ...common, entryPoints: { worker: join(bench, '..', 'src', 'layers', 'worker.ts') } });
+  await build({ ...common, entryPoints: { worker: join(bench, '..', 'src', 'runtime', 'node-worker.ts') } });
   return import(join(tmpDir, 'internals.js'));
 }

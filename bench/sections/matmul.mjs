@@ -41,7 +41,7 @@ export async function benchMatmul(bt, { quick, peers, threads }) {
   for (const [M, K, N, what] of MATMUL_SHAPES) {
     bt.setBackend('js');
     console.log(`matmul ${M}×${K}×${N} (${what})`);
-    const x = random(bt.allocFloat32, M * K, 1), W = random(bt.allocFloat32, N * K, 2);
+    const x = random(bt.heapFloat32, M * K, 1), W = random(bt.heapFloat32, N * K, 2);
     const ref = new Float32Array(M * N);
     bt.linearNaive(ref, x, W, null, M, K, N);
     const outs = {};
@@ -54,7 +54,7 @@ export async function benchMatmul(bt, { quick, peers, threads }) {
     };
     outs['bert-ts naive'] = 0;
 
-    const o1 = bt.allocFloat32(M * N), o2 = bt.allocFloat32(M * N);
+    const o1 = bt.heapFloat32(M * N), o2 = bt.heapFloat32(M * N);
     const js = async () => {
       bt.setBackend('js');
       await bt.setThreads(T, { minMacs: 2 ** 20 });
@@ -70,10 +70,10 @@ export async function benchMatmul(bt, { quick, peers, threads }) {
     check(`bert-ts threaded (${T} threads)`, o2);
     if (threaded) engines.push({ name: `bert-ts threaded (${T} threads)`, before: js, run: () => bt.linear(o2, x, W, null, M, K, N) });
     if (bt.wasmSimdSupported()) {
-      // As the model runs it: W read in place from wasm memory (where a model
-      // loaded under the wasm backend keeps its weights) by the dot kernel.
+      // As the model runs it: W read in place from the heap (where a model
+      // keeps its weights) by the dot kernel.
       bt.setBackend('wasm');
-      const Wm = bt.allocFloat32(N * K, bt.weightMemory());
+      const Wm = bt.heapFloat32(N * K);
       Wm.set(W);
       for (const t of [1, T]) {
         const name = `bert-ts wasm (${t} thread${t > 1 ? 's' : ''})`;

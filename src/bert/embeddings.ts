@@ -2,15 +2,18 @@
  * BertEmbeddings:  x = LayerNorm(word[ids] + token_type[types] + position[0..S−1])
  * (dropout is off at inference). Writes st.hidden [B, S, H].
  */
-import { bertEmbeddingSum } from '../layers/embedding.ts';
-import { layerNorm } from '../layers/layernorm.ts';
+import { kernels } from '../runtime/backend.ts';
 import type { BertConfig } from './config.ts';
 import type { RunState } from './run-state.ts';
 import type { EmbeddingsWeights } from './weights.ts';
+import type { Probe } from './probe.ts';
 
-export function embeddingsForward(st: RunState, w: EmbeddingsWeights, c: BertConfig): void {
+export function embeddingsForward(st: RunState, w: EmbeddingsWeights, c: BertConfig, probe?: Probe): void {
   const { B, S } = st;
   const H = c.hiddenSize;
-  bertEmbeddingSum(st.hidden, st.ids, st.types, w.word_embeddings, w.position_embeddings, w.token_type_embeddings, B, S, H);
-  layerNorm(st.hidden, st.hidden, w.LayerNorm.weight, w.LayerNorm.bias, B * S, H, c.layerNormEps);
+  const K = kernels();
+  K.embeddingSum(st.hidden, st.ids, st.types, w.word_embeddings, w.position_embeddings, w.token_type_embeddings, B, S, H);
+  probe?.('embeddings.sum', st.hidden, [B, S, H]);
+  K.layerNorm(st.hidden, st.hidden, w.LayerNorm.weight, w.LayerNorm.bias, B * S, H, c.layerNormEps);
+  probe?.('embeddings', st.hidden, [B, S, H]);
 }

@@ -1,21 +1,21 @@
 /**
  * What sits on top of the encoder: the pooler, the masked-LM head and the
- * next-sentence head, as in modeling_bert.py.
+ * next-sentence head, as in modeling_bert.py. They call the backend's kernel
+ * table and take their buffers from the RunState.
  */
-import { linear } from '../layers/matmul.ts';
-import { applyActivation } from '../layers/activations.ts';
-import { layerNorm } from '../layers/layernorm.ts';
-import { allocFloat32 } from '../tensor/alloc.ts';
+import { kernels } from '../runtime/backend.ts';
 import type { BertConfig } from './config.ts';
+import type { RunState } from './run-state.ts';
 import type { Linear, MlmHeadWeights } from './weights.ts';
 
 /**
  * BertPooler: pooled[b] = tanh(W · h[b, 0] + b), the [CLS] token's state.
- * hidden: [B, S, H] → out: [B, H]; first: [B, H] scratch for the gathered rows.
+ * st.hidden: [B, S, H] → out: [B, H] (st.first holds the gathered rows).
  */
-export function poolerForward(out: Float32Array, hidden: Float32Array, first: Float32Array, dense: Linear, B: number, S: number, H: number): void {
+export function poolerForward(out: Float32Array, st: RunState, dense: Linear, H: number): void {
+  const { B, S, hidden, first } = st;
   for (let b = 0; b < B; b++) first.set(hidden.subarray(b * S * H, b * S * H + H), b * H);
-  linear(out, first, dense.weight, dense.bias, B, H, H);
+  kernels().linear(st.scratch, out, first, dense.weight, dense.bias, B, H, H);
   for (let i = 0; i < B * H; i++) out[i] = Math.tanh(out[i]);
 }
 
@@ -26,21 +26,25 @@ export function poolerForward(out: Float32Array, hidden: Float32Array, first: Fl
  *
  *   t = LayerNorm(act(rows · Wtᵀ + bt));   logits = t · Eᵀ + bias    (E: [V, H])
  *
- * hidden: [B·S, H]; rows: N flat row indices b·S + s → out: [N, V].
+ * st.hidden: [B·S, H]; rows: N flat row indices b·S + s → out: [N, V].
  */
-export function mlmForward(out: Float32Array, hidden: Float32Array, rows: Int32Array, w: MlmHeadWeights, c: BertConfig): void {
+export function mlmForward(out: Float32Array, st: RunState, rows: Int32Array, w: MlmHeadWeights, c: BertConfig): void {
   const { hiddenSize: H, vocabSize: V } = c;
   const N = rows.length;
-  const x = allocFloat32(N * H); // [N, H]
-  for (let i = 0; i < N; i++) x.set(hidden.subarray(rows[i] * H, rows[i] * H + H), i * H);
-  const t = allocFloat32(N * H);
-  linear(t, x, w.transform.dense.weight, w.transform.dense.bias, N, H, H);
-  applyActivation(c.activation, t, N * H);
-  layerNorm(t, t, w.transform.LayerNorm.weight, w.transform.LayerNorm.bias, N, H, c.layerNormEps);
-  linear(out, t, w.decoder.weight, w.decoder.bias, N, H, V);
+  const K = kernels(), ws = st.scratch;
+  const x = st.buffer('mlm.rows', N * H); // [N, H]
+  for (let i = 0; i < N; i++) x.set(st.hidden.subarray(rows[i] * H, rows[i] * H + H), i * H);
+  const t = st.buffer('mlm.transform', N * H);
+  K.linear(ws, t, x, w.transform.dense.weight, w.transform.dense.bias, N, H, H);
+  K.activation(ws, c.activation, t, N * H);
+  K.layerNorm(t, t, w.transform.LayerNorm.weight, w.transform.LayerNorm.bias, N, H, c.layerNormEps);
+  // into the RunState's buffer (where the pool can address it), then out
+  const logits = st.buffer('mlm.logits', N * V);
+  K.linear(ws, logits, t, w.decoder.weight, w.decoder.bias, N, H, V);
+  out.set(logits);
 }
 
 /** BertOnlyNSPHead: logits[b] = W · pooled[b] + b  ([B, H] → [B, 2]; 0 = "B follows A"). */
-export function nspForward(out: Float32Array, pooled: Float32Array, w: Linear, B: number, H: number): void {
-  linear(out, pooled, w.weight, w.bias, B, H, 2);
+export function nspForward(out: Float32Array, st: RunState, pooled: Float32Array, w: Linear, H: number): void {
+  kernels().linear(st.scratch, out, pooled, w.weight, w.bias, st.B, H, 2);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
 import { pathKind, readJsonFile } from '../read-file.ts';
 import { openCheckpoint } from '../tensor/safetensors-fs.ts';
-import { weightMemory } from '../layers/matmul.ts';
+import { Arena, heapShared } from '../runtime/heap.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
 
@@ -24,15 +24,22 @@ export interface LoadOptions {
 }
 
 /**
- * Under the 'wasm' backend (the default where WebAssembly SIMD exists) the
- * weights are loaded into wasm memory, where the wasm kernels read them with
- * no second copy; under 'js', into ordinary shared memory. So call setBackend
- * BEFORE loading: a model loaded under 'js' and run under 'wasm' still works,
- * but the wasm backend then packs a copy of every linear weight (2× memory).
+ * Where the heap is shared (Node; cross-origin isolated pages) the weights are
+ * read straight into a heap arena of the model's, where every thread and the
+ * wasm kernels read them in place, on either backend; model.dispose() frees it.
+ * Elsewhere they stay in JS memory (the wasm backend then packs a copy of each
+ * linear weight into the heap).
  */
 export function loadBertModel(dir: string, options: LoadOptions = {}): BertModel {
   const config = readBertConfig(dir);
-  const model = BertModel.fromTensors(config, openCheckpoint(dir, { memory: weightMemory() }));
+  const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;
+  let model: BertModel;
+  try {
+    model = BertModel.fromTensors(config, openCheckpoint(dir, { memory: arena?.tensorMemory() }), { arena: arena ?? undefined });
+  } catch (e) {
+    arena?.dispose();
+    throw e;
+  }
   if (model.unusedTensors.length > 0) options.onUnusedTensors?.(model.unusedTensors);
   return model;
 }

@@ -4,7 +4,6 @@
  */
 import { BertTsError } from '../errors.ts';
 import { Tensor } from '../tensor/tensor.ts';
-import { allocFloat32 } from '../tensor/alloc.ts';
 import type { TensorSource } from '../tensor/safetensors.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { loadBertWeights } from './checkpoint.ts';
@@ -13,6 +12,9 @@ import { validateForward } from './validate-input.ts';
 import { embeddingsForward } from './embeddings.ts';
 import { encoderLayerForward } from './encoder.ts';
 import { mlmForward, nspForward, poolerForward } from './heads.ts';
+import { probeFor, type ProbeFn } from './probe.ts';
+import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
+import { releasePacked } from '../runtime/wasm-kernels.ts';
 import type { BertWeights } from './weights.ts';
 
 /** Batched integer inputs, [B][S]: rows of equal length. */
@@ -36,8 +38,13 @@ export interface ForwardOptions {
   mlm?: boolean | { positions: ReadonlyArray<readonly [number, number]> };
   /** next-sentence logits [B, 2] */
   nsp?: boolean;
-  /** activation buffers to use (by default the model keeps one per shape) */
+  /** activation buffers to use (by default the model keeps one, for the last shape) */
   state?: RunState;
+  /**
+   * called after each named step with its output (src/bert/probe.ts): a view
+   * into reused buffers, valid only during the call
+   */
+  probe?: ProbeFn;
 }
 
 export interface BertOutput {
@@ -58,18 +65,45 @@ export class BertModel {
   /** tensors of the checkpoint the model does not use (a task head, …) */
   readonly unusedTensors: string[];
   private state: RunState | null = null;
+  /** the heap region of the weights, freed by dispose(); null when they live in JS memory */
+  private readonly arena: Arena | null;
+  private disposed = false;
 
-  constructor(config: BertConfig, weights: BertWeights, unusedTensors: string[] = []) {
+  constructor(config: BertConfig, weights: BertWeights, unusedTensors: string[] = [], arena: Arena | null = null) {
     this.config = config;
     this.weights = weights;
     this.unusedTensors = unusedTensors;
+    this.arena = arena;
   }
 
-  /** Build from a parsed (or raw) config and any tensor source (a safetensors file, shards). */
-  static fromTensors(config: BertConfig | unknown, source: TensorSource): BertModel {
+  /**
+   * Build from a parsed (or raw) config and any tensor source (a safetensors
+   * file, shards). Where the heap is shared, weights that are not in it are
+   * copied into a heap arena of the model's (freed by dispose()); `arena`: the
+   * one the source already placed them in (loadBertModel).
+   */
+  static fromTensors(config: BertConfig | unknown, source: TensorSource, options: { arena?: Arena } = {}): BertModel {
     const c = isParsed(config) ? config : parseBertConfig(config);
     const { weights, unused } = loadBertWeights(c, source);
-    return new BertModel(c, weights, unused);
+    const arena = options.arena ?? (heapShared() ? new Arena('this BertModel') : null);
+    return new BertModel(c, arena ? placeInHeap(weights, arena) : weights, unused, arena);
+  }
+
+  /**
+   * Give the model's memory back: its weights' heap arena, packed weight
+   * copies and run state. Using the model afterwards is a BertTsError.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.state?.dispose();
+    this.state = null;
+    this.arena?.dispose();
+    forEachArray(this.weights, releasePacked);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 
   get hasPooler(): boolean {
@@ -84,11 +118,16 @@ export class BertModel {
 
   /** The buffers for shape (B, S), reused while the shape stays the same. */
   runState(B: number, S: number): RunState {
-    if (!this.state || this.state.B !== B || this.state.S !== S) this.state = new RunState(this.config, B, S);
+    if (this.disposed) throw new BertTsError('this BertModel was disposed', 'load the model again to use it');
+    if (!this.state || this.state.B !== B || this.state.S !== S) {
+      this.state?.dispose(); // the heap reuses its space
+      this.state = new RunState(this.config, B, S);
+    }
     return this.state;
   }
 
   forward(input: BertInput, options: ForwardOptions = {}): BertOutput {
+    if (this.disposed) throw new BertTsError('forward: this BertModel was disposed', 'load the model again to use it');
     const c = this.config;
     const w = this.weights;
     // every input and option is checked here, before the first kernel (validate-input.ts)
@@ -101,13 +140,14 @@ export class BertModel {
     const hiddenStates = options.outputHiddenStates ? Tensor.zeros([L + 1, B, S, H]) : undefined;
     const attentions = options.outputAttentions ? Tensor.zeros([L, B, A, S, S]) : undefined;
 
+    const probe = options.probe;
     // x = LayerNorm(word + token type + position)
-    embeddingsForward(st, w.embeddings, c);
+    embeddingsForward(st, w.embeddings, c, probe && probeFor(probe));
     hiddenStates?.data.set(st.hidden, 0);
     // x = BertLayer_l(x), l = 0 … L−1
     for (let l = 0; l < L; l++) {
       const probs = attentions ? attentions.data.subarray(l * B * A * S * S, (l + 1) * B * A * S * S) : null;
-      encoderLayerForward(st, w.encoder.layer[l], c, probs);
+      encoderLayerForward(st, w.encoder.layer[l], c, probs, probe && probeFor(probe, `encoder.layer.${l}.`));
       hiddenStates?.data.set(st.hidden, (l + 1) * M * H);
     }
     const out: BertOutput = { lastHiddenState: new Tensor(st.hidden.slice(), [B, S, H]) };
@@ -116,16 +156,17 @@ export class BertModel {
 
     // pooled = tanh(W · x[:, 0] + b)
     if (w.pooler) {
-      out.poolerOutput = new Tensor(allocFloat32(B * H), [B, H]);
-      poolerForward(out.poolerOutput.data, st.hidden, st.first, w.pooler.dense, B, S, H);
+      out.poolerOutput = new Tensor(new Float32Array(B * H), [B, H]);
+      poolerForward(out.poolerOutput.data, st, w.pooler.dense, H);
+      probe?.('pooler', out.poolerOutput);
     }
     if (mlmRows) out.mlmLogits = this.mlmLogits(st, mlmRows, options.mlm === true);
     if (options.nsp) {
       if (!w.cls.seq_relationship || !out.poolerOutput) {
         throw new BertTsError('forward: nsp was requested but the checkpoint has no next-sentence head (cls.seq_relationship) and pooler');
       }
-      out.nspLogits = new Tensor(allocFloat32(B * 2), [B, 2]);
-      nspForward(out.nspLogits.data, out.poolerOutput.data, w.cls.seq_relationship, B, H);
+      out.nspLogits = new Tensor(new Float32Array(B * 2), [B, 2]);
+      nspForward(out.nspLogits.data, st, out.poolerOutput.data, w.cls.seq_relationship, H);
     }
     return out;
   }
@@ -136,10 +177,16 @@ export class BertModel {
     if (!head) throw new BertTsError('forward: mlm logits were requested but the checkpoint has no masked-LM head (cls.predictions)');
     const V = this.config.vocabSize;
     const shape = all ? [st.B, st.S, V] : [rows.length, V];
-    const logits = new Tensor(allocFloat32(rows.length * V), shape);
-    mlmForward(logits.data, st.hidden, rows, head, this.config);
+    const logits = new Tensor(new Float32Array(rows.length * V), shape);
+    mlmForward(logits.data, st, rows, head, this.config);
     return logits;
   }
+}
+
+/** Call f on every Float32Array in a tree of weights. */
+function forEachArray(tree: unknown, f: (a: Float32Array) => void): void {
+  if (tree instanceof Float32Array) f(tree);
+  else if (tree && typeof tree === 'object' && !ArrayBuffer.isView(tree)) for (const v of Object.values(tree)) forEachArray(v, f);
 }
 
 function isParsed(c: unknown): c is BertConfig {

@@ -1,10 +1,13 @@
 /**
- * RunState (llama2.c's word): every activation buffer of one forward pass for
- * one (batch B, sequence S) shape, allocated once and reused by every call of
- * that shape, so the forward pass allocates nothing in its loops. Shared
- * memory where available, so the worker pool can work on these buffers.
+ * RunState (llama2.c's word): every buffer of one forward pass for one
+ * (batch B, sequence S) shape, scratch included, allocated once and reused by
+ * every call of that shape, so the forward pass allocates nothing in its
+ * loops and no kernel keeps scratch of its own. Where the heap is shared
+ * (Node; cross-origin isolated pages) the activations live in the heap, so the
+ * worker pool addresses them by offset; dispose() gives all of it back.
  */
-import { allocFloat32 } from '../tensor/alloc.ts';
+import { Arena, heapOffset, heapShared } from '../runtime/heap.ts';
+import { Scratch } from '../runtime/scratch.ts';
 import type { BertConfig } from './config.ts';
 
 export class RunState {
@@ -21,26 +24,53 @@ export class RunState {
   readonly ctx: Float32Array; // [B, S, H] attention context, heads side by side
   readonly tmp: Float32Array; // [B, S, H] output of a dense layer before Add & Norm
   readonly inter: Float32Array; // [B, S, I] intermediate activations
-  readonly row: Float64Array; // [S + D] one attention row's scores (wasm-attention.ts; the JS attention keeps its own scratch)
   readonly first: Float32Array; // [B, H] each row's first ([CLS]) state, the pooler's input
+  /** the kernels' scratch: staging and one region per thread */
+  readonly scratch: Scratch;
+  private readonly arena: Arena | null;
+  /** buffers sized by the request (probs, MLM rows), grown as needed */
+  private readonly grown = new Map<string, Float32Array>();
 
   constructor(config: BertConfig, B: number, S: number) {
-    const { hiddenSize: H, intermediateSize: I, headSize: D } = config;
+    const { hiddenSize: H, intermediateSize: I } = config;
     const M = B * S;
     this.B = B;
     this.S = S;
+    this.arena = heapShared() ? new Arena(`RunState [${B}, ${S}]`) : null;
+    this.scratch = new Scratch(`RunState [${B}, ${S}] scratch`);
     this.ids = new Int32Array(M);
     this.types = new Int32Array(M);
-    this.maskAdd = allocFloat32(M);
-    this.hidden = allocFloat32(M * H);
-    this.attnOut = allocFloat32(M * H);
-    this.q = allocFloat32(M * H);
-    this.k = allocFloat32(M * H);
-    this.v = allocFloat32(M * H);
-    this.ctx = allocFloat32(M * H);
-    this.tmp = allocFloat32(M * H);
-    this.inter = allocFloat32(M * I);
-    this.row = new Float64Array(S + D);
-    this.first = allocFloat32(B * H);
+    this.maskAdd = this.float32(M);
+    this.hidden = this.float32(M * H);
+    this.attnOut = this.float32(M * H);
+    this.q = this.float32(M * H);
+    this.k = this.float32(M * H);
+    this.v = this.float32(M * H);
+    this.ctx = this.float32(M * H);
+    this.tmp = this.float32(M * H);
+    this.inter = this.float32(M * I);
+    this.first = this.float32(B * H);
+  }
+
+  private float32(n: number): Float32Array {
+    return this.arena ? this.arena.float32(n) : new Float32Array(n);
+  }
+
+  /** A buffer of at least n floats kept under `name` (e.g. 'probs' [B, A, S, S], MLM rows), as a view of exactly n. */
+  buffer(name: string, n: number): Float32Array {
+    let have = this.grown.get(name);
+    if (!have || have.length < n) {
+      if (have && this.arena) this.arena.release(heapOffset(have));
+      have = this.float32(n);
+      this.grown.set(name, have);
+    }
+    return have.subarray(0, n);
+  }
+
+  /** Give every buffer back to the heap; the state must not be used after. */
+  dispose(): void {
+    this.arena?.dispose();
+    this.scratch.dispose();
+    this.grown.clear();
   }
 }

@@ -28,7 +28,7 @@ export interface ModelHeads {
  * state of that shape already exists) and each output the options ask for.
  * `mlmRows`: rows of MLM logits (B·S for mlm: true, N for N positions).
  */
-export function forwardBytes(c: BertConfig, B: number, S: number, o: { outputHiddenStates?: boolean; outputAttentions?: boolean; mlmRows?: number; reuse?: boolean } = {}): number {
+export function forwardBytes(c: BertConfig, B: number, S: number, o: { outputHiddenStates?: boolean; outputAttentions?: boolean; probe?: boolean; mlmRows?: number; reuse?: boolean } = {}): number {
   const { hiddenSize: H, intermediateSize: I, numHiddenLayers: L, numAttentionHeads: A, headSize: D, vocabSize: V } = c;
   const M = B * S;
   // RunState: ids, types, maskAdd [M]; hidden, attnOut, q, k, v, ctx, tmp [M, H]; inter [M, I]; row [S + D] (f64); first [B, H]
@@ -36,7 +36,8 @@ export function forwardBytes(c: BertConfig, B: number, S: number, o: { outputHid
   let out = 4 * M * H + 4 * B * H + 8 * B; // lastHiddenState, poolerOutput, nspLogits
   if (o.outputHiddenStates) out += 4 * (L + 1) * M * H;
   if (o.outputAttentions) out += 4 * L * B * A * S * S;
-  if (o.mlmRows) out += 4 * o.mlmRows * V;
+  if (o.outputAttentions || o.probe) out += 4 * B * A * S * S; // the state's probs buffer
+  if (o.mlmRows) out += 4 * o.mlmRows * V + 4 * o.mlmRows * (2 * H + V); // the logits, and the state's MLM row buffers
   return state + out;
 }
 
@@ -84,6 +85,9 @@ export function validateForward(input: BertInput, options: ForwardOptions, c: Be
     const v = options[key];
     if (v !== undefined && typeof v !== 'boolean') throw new BertTsError(`forward: option ${key} must be true or false, found ${quoteJson(v)}`);
   }
+  if (options.probe !== undefined && typeof options.probe !== 'function') {
+    throw new BertTsError(`forward: option probe must be a function (step, tensor) => void, found ${quoteJson(options.probe)}`);
+  }
   const mlmRows = mlmRowsOf(options.mlm, B, S);
   if (mlmRows && !heads.hasMlmHead) {
     throw new BertTsError('forward: mlm logits were requested but the checkpoint has no masked-LM head (cls.predictions)');
@@ -97,7 +101,7 @@ export function validateForward(input: BertInput, options: ForwardOptions, c: Be
     if (state.B !== B || state.S !== S) throw new BertTsError(`forward: the RunState is for [${state.B}, ${state.S}], the input is [${B}, ${S}]`);
   }
   const reuse = state !== undefined || (current !== null && current.B === B && current.S === S);
-  checkForwardSize(c, B, S, { outputHiddenStates: options.outputHiddenStates, outputAttentions: options.outputAttentions, mlmRows: mlmRows?.length, reuse });
+  checkForwardSize(c, B, S, { outputHiddenStates: options.outputHiddenStates, outputAttentions: options.outputAttentions, probe: options.probe !== undefined, mlmRows: mlmRows?.length, reuse });
   return { B, S, mlmRows };
 }
 

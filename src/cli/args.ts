@@ -1,6 +1,6 @@
 import { BertTsError, quote } from '../errors.ts';
-import { setBackend, type Backend } from '../layers/matmul.ts';
-import { wasmSimdSupported } from '../layers/wasm-matmul.ts';
+import { setBackend, type Backend } from '../runtime/backend.ts';
+import { wasmSimdSupported } from '../wasm/kernels.ts';
 
 /**
  * A small argument parser shared by the commands: `--name value`, `--flag`,

@@ -5,7 +5,7 @@ import { BertTsError } from '../errors.ts';
 import { shapeString } from '../tensor/tensor.ts';
 import { loadBertModel } from '../bert/load.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
-import { setThreads, getThreads } from '../layers/threads.ts';
+import { setThreads, getThreads } from '../runtime/pool.ts';
 import type { BertInput } from '../bert/model.ts';
 import { checkForwardShape } from '../bert/validate-input.ts';
 import { BACKEND_HELP, backendOption, intOption, parseArgs, type ParsedArgs } from './args.ts';

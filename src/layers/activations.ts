@@ -4,7 +4,6 @@
  * every form is exact: an erf model gets erf GELU, never the tanh shortcut.
  */
 import { BertTsError, quote } from '../errors.ts';
-import { parallelActivation } from './threads.ts';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
 const SQRT_2_OVER_PI = 0.7978845608028654; // √(2/π)
@@ -57,13 +56,6 @@ export const ACTIVATIONS: readonly Activation[] = [
   'gelu', 'gelu_tanh', 'gelu_fast', 'quick_gelu', 'gelu_10', 'laplace',
   'relu', 'relu6', 'relu2', 'leaky_relu', 'silu', 'mish', 'tanh', 'sigmoid', 'linear',
 ];
-
-/**
- * Arrays at least this long are split over the worker pool (when one is
- * enabled and x is shared): 64K erf GELUs take ≈ 0.5 ms on one thread, well
- * above the tens of microseconds it costs to wake a worker.
- */
-export const PARALLEL_MIN_ELEMENTS = 1 << 16;
 
 /**
  * `hidden_act` → kernel, as transformers' ACT2FN defines them:
@@ -148,14 +140,8 @@ export function activationScalar(act: Activation, x: number): number {
   }
 }
 
-/**
- * x[i] ← act(x[i]) for i in [0, n). Large shared arrays are split over the
- * worker pool (threads.ts), each thread running applyActivationRange on its
- * chunks; the result is the same, element by element.
- */
+/** x[i] ← act(x[i]) for i in [0, n), on the calling thread (the runtime's kernel table shares large arrays out over the pool). */
 export function applyActivation(act: Activation, x: Float32Array, n: number): void {
-  if (act === 'linear') return;
-  if (parallelActivation(x, n, ACTIVATIONS.indexOf(act), PARALLEL_MIN_ELEMENTS, (i0, i1) => applyActivationRange(act, x, i0, i1))) return;
   applyActivationRange(act, x, 0, n);
 }
 

@@ -18,48 +18,17 @@
  * one dot product at a time (≈ 3× faster). The dot products are float64 and
  * summed in the same order as the reference, and the score is rounded to
  * float32 before the scale, as PyTorch's float32 matmul output is.
- * `attention` is the entry point: it splits the pairs over the worker pool
- * when one is enabled, else runs them all on the calling thread.
+ * src/runtime/js-kernels.ts shares the pairs out over the worker pool, each
+ * thread with its own scratch.
  */
 import { softmaxRow } from './softmax.ts';
 import { tile4x4 } from './matmul.ts';
-import { parallelAttentionJs } from './threads.ts';
 
 /** Doubles of scratch `attentionPairs` needs for sequence length S and head size D. */
 export function attentionScratch(S: number, D: number): number {
   const S4 = (S + 3) & ~3, D4 = (D + 3) & ~3;
   // qp, kp [S4/4][D][4] · vp [D4/4][S4][4] · scores [4][S] · pp [S4][4] · acc [16]
   return S4 * (2 * D + D4 + 4) + 4 * S + 16;
-}
-
-/** The calling thread's scratch for `attention`, grown only when too small. */
-let scratch = new Float64Array(0);
-
-/**
- * Attention over all B·A (batch, head) pairs. row: unused since the kernel
- * became tiled (it keeps its own float64 scratch); kept so that callers and the
- * wasm kernel (wasm-attention.ts) share one signature.
- */
-export function attention(
-  ctx: Float32Array,
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
-  maskAdd: Float32Array,
-  probs: Float32Array | null,
-  _row: Float64Array,
-  B: number,
-  S: number,
-  A: number,
-  D: number,
-): void {
-  const need = attentionScratch(S, D);
-  if (scratch.length < need) scratch = new Float64Array(need);
-  const sc = scratch;
-  const macs = 2 * B * A * S * S * D; // QKᵀ and P·V
-  const task = { ctx, q, k, v, maskAdd, probs, B, S, A, D };
-  if (parallelAttentionJs(task, macs, (j0, j1) => attentionPairs(ctx, q, k, v, maskAdd, probs, B, S, A, D, j0, j1, sc))) return;
-  attentionPairs(ctx, q, k, v, maskAdd, probs, B, S, A, D, 0, B * A, sc);
 }
 
 /**

@@ -7,59 +7,15 @@
  * bias: [N] or null, out: [M, N]. With W in [out, in] layout the inner loop is a
  * contiguous dot product of two rows.
  *
- * Three kernels, all with the same result up to float rounding:
+ * The JS kernels, all with the same result up to float rounding:
  * - `linearNaive`: the reference triple loop (≈ 0.8 GFLOP/s);
- * - `linearBlock`: the fast single-thread kernel, a 4×4 tile of accumulators
- *   held in local variables over float64-packed operands (≈ 5 GFLOP/s on one
- *   core, see docs/performance.md);
- * - `linear`: the entry point. It splits the work over the worker pool of
- *   threads.ts when one is enabled (`setThreads(n)`), the product is large
- *   enough, and every buffer is SharedArrayBuffer-backed; otherwise it runs
- *   `linearBlock` on the calling thread;
- * - with the 'wasm' backend, `linear` runs wasm-matmul.ts's WebAssembly SIMD
- *   kernel instead (≈ 25 GFLOP/s on one thread, split over the pool too). The
- *   JS kernels stay the reference and the fallback.
- *
- * The backend is chosen on first use: 'wasm' where the runtime has WebAssembly
- * SIMD (Node 16.4+, current browsers), else 'js'; `setBackend` overrides it.
+ * - `linearBlock`: the fast single-thread kernel on a block of the output, a
+ *   4×4 tile of accumulators held in local variables over float64-packed
+ *   operands (≈ 5 GFLOP/s on one core, see docs/performance.md);
+ * - `linearChunk`: chunk c of a product cut into column or row ranges, the
+ *   unit the worker pool shares out (src/runtime/tasks.ts).
+ * Which kernel runs, on how many threads, is src/runtime/backend.ts's choice.
  */
-import { parallelLinear } from './threads.ts';
-import { linearWasm, wasmSimdSupported, wasmTensorMemory } from './wasm-matmul.ts';
-import type { TensorMemory } from '../tensor/alloc.ts';
-
-export type Backend = 'js' | 'wasm';
-/** null until first use, then what 'auto' picks (or what setBackend chose) */
-let backend: Backend | null = null;
-
-/**
- * Choose the kernels of the model: 'js' (plain TypeScript), 'wasm'
- * (WebAssembly SIMD; throws where the runtime has no SIMD) or 'auto' (the
- * default: wasm where supported, else js). Returns the backend now in use.
- */
-export function setBackend(b: Backend | 'auto'): Backend {
-  if (b === 'auto') backend = wasmSimdSupported() ? 'wasm' : 'js';
-  else if (b === 'wasm') {
-    if (!wasmSimdSupported()) throw new Error("setBackend('wasm'): this runtime has no WebAssembly SIMD; use 'js' or 'auto'");
-    backend = 'wasm';
-  } else if (b === 'js') backend = 'js';
-  else throw new Error(`setBackend: unknown backend ${String(b)}; expected 'js', 'wasm' or 'auto'`);
-  return backend;
-}
-
-/** The backend in use ('auto' resolves on the first call). */
-export function getBackend(): Backend {
-  return backend ?? setBackend('auto');
-}
-
-/**
- * Where to load weights: wasm memory under the 'wasm' backend when that memory
- * is shared (Node; browsers when crossOriginIsolated), so the wasm kernels read
- * them in place; else undefined (ordinary JS memory). loadBertModel asks this,
- * so choose the backend before loading a model.
- */
-export function weightMemory(): TensorMemory | undefined {
-  return getBackend() === 'wasm' ? wasmTensorMemory() : undefined;
-}
 
 /** The reference: a plain triple loop. Every fast variant is tested against it. */
 export function linearNaive(
@@ -97,18 +53,16 @@ export const PACK_ROWS = 128;
 export const PACK_MIN_ROWS = 48;
 
 /**
- * Packed float64 copies of x and W for `linearBlock`. Module-level and grown
- * only when too small, so the kernel allocates nothing per call; each worker
- * has its own (modules are per thread).
- *   xPack: [PACK_ROWS / 4][K][4]  panel p, step k, row 4p + r of the x panel
- *   wPack: [K][4]                 step k, column c of the current W tile
+ * The float64 scratch `linearBlock` packs into, for width K: one thread's own
+ * (the caller's RunState holds one per thread), laid out as
+ *   [0, 4)        what the x pack holds: key, m0, m1, K (key 0: nothing reusable)
+ *   [4, 20)       one tile's 16 sums, [4][4]
+ *   xPack         [PACK_ROWS / 4][K][4]  panel p, step k, row 4p + r of the x panel
+ *   wPack         [K][4]                 step k, column c of the current W tile
  */
-let xPack = new Float64Array(0);
-let wPack = new Float64Array(0);
-/** What xPack holds: rows [xPackM0, xPackM1) of an x of width xPackK, packed by the call with key xPackKey (0: unknown). */
-let xPackKey = 0, xPackM0 = 0, xPackM1 = 0, xPackK = 0;
-/** one tile's 16 sums, [4][4] */
-const acc = new Float64Array(16);
+export function linearPackDoubles(K: number): number {
+  return 20 + PACK_ROWS * K + 4 * K;
+}
 
 /**
  * The fast kernel on a block of the output: rows [m0, m1) × columns [n0, n1).
@@ -130,6 +84,7 @@ const acc = new Float64Array(16);
  * The sums are float64 and rounded to float32 once, at the store:
  *   out[m, n] = fround(bias[n] + Σ_k x[m, k] · W[n, k]).
  *
+ * pack: at least linearPackDoubles(K) doubles of this thread's scratch.
  * packKey: 0, or a number unique to one product (the pool's task number). The
  * pool cuts a product into column chunks that all need the same packed rows of
  * x; a thread running several chunks of one product passes the same non-zero
@@ -146,6 +101,7 @@ export function linearBlock(
   n1: number,
   K: number,
   N: number,
+  pack: Float64Array,
   packKey = 0,
 ): void {
   if (m1 <= m0 || n1 <= n0) return;
@@ -154,16 +110,15 @@ export function linearBlock(
     return;
   }
   const K4 = 4 * K;
-  const panelRows = Math.min(PACK_ROWS, (m1 - m0 + 3) & ~3);
-  if (xPack.length < panelRows * K) xPack = new Float64Array(panelRows * K);
-  if (wPack.length < K4) wPack = new Float64Array(K4);
-  const xp = xPack, wp = wPack;
+  if (pack.length < linearPackDoubles(K)) throw new RangeError(`linearBlock: pack has ${pack.length} doubles, needs ${linearPackDoubles(K)}`);
+  const acc = pack.subarray(4, 20);
+  const xp = pack.subarray(20, 20 + PACK_ROWS * K), wp = pack.subarray(20 + PACK_ROWS * K, 20 + PACK_ROWS * K + K4);
   for (let p0 = m0; p0 < m1; p0 += PACK_ROWS) {
     const p1 = Math.min(m1, p0 + PACK_ROWS);
     const tiles = (p1 - p0 + 3) >> 2; // 4-row tiles in this panel, the last one padded
-    const packed = packKey !== 0 && packKey === xPackKey && p0 === xPackM0 && p1 === xPackM1 && K === xPackK;
-    xPackKey = p1 === m1 && p0 === m0 ? packKey : 0; // only a single-panel block stays reusable
-    xPackM0 = p0; xPackM1 = p1; xPackK = K;
+    const packed = packKey !== 0 && packKey === pack[0] && p0 === pack[1] && p1 === pack[2] && K === pack[3];
+    pack[0] = p1 === m1 && p0 === m0 ? packKey : 0; // only a single-panel block stays reusable
+    pack[1] = p0; pack[2] = p1; pack[3] = K;
     // pack rows [p0, p1) of x: xp[(t·K + k)·4 + r] = x[p0 + 4t + r, k], 0 past p1
     for (let t = 0; !packed && t < tiles; t++) {
       for (let r = 0; r < 4; r++) {
@@ -337,34 +292,40 @@ export function linearBlockDirect(
   }
 }
 
-/** The fast kernel on the whole output, always on the calling thread. */
+/**
+ * The fast kernel on the whole output, on the calling thread, packing into
+ * `pack` (a fresh one by default: tests and the benchmark; the model passes its
+ * RunState's).
+ */
 export function linearFast(
-  out: Float32Array,
-  x: Float32Array,
-  W: Float32Array,
-  bias: Float32Array | null,
-  M: number,
-  K: number,
-  N: number,
+  out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null, M: number, K: number, N: number,
+  pack: Float64Array = new Float64Array(linearPackDoubles(K)),
 ): void {
-  linearBlock(out, x, W, bias, 0, M, 0, N, K, N);
+  linearBlock(out, x, W, bias, 0, M, 0, N, K, N, pack);
 }
 
 /**
- * out = x · Wᵀ + b over all M rows: the entry point the model calls.
- * Synchronous; uses the wasm backend when selected, else the worker pool when
- * one is enabled and worth it, else the fast kernel on the calling thread.
+ * Chunk c of `chunks` of a product cut into whole 4-wide ranges: columns when
+ * byCols (BERT's linear layers at small batch: each chunk then streams only its
+ * own slice of W), else rows. Run by the caller and the pool's workers alike.
  */
-export function linear(
-  out: Float32Array,
-  x: Float32Array,
-  W: Float32Array,
-  bias: Float32Array | null,
-  M: number,
-  K: number,
-  N: number,
+export function linearChunk(
+  out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null,
+  M: number, K: number, N: number, byCols: boolean, c: number, chunks: number, pack: Float64Array, packKey: number,
 ): void {
-  if (getBackend() === 'wasm') return linearWasm(out, x, W, bias, M, K, N);
-  if (parallelLinear(out, x, W, bias, M, K, N, linearBlock)) return;
-  linearBlock(out, x, W, bias, 0, M, 0, N, K, N);
+  const len = byCols ? N : M;
+  const lo = chunkStart(c, chunks, len, 4), hi = chunkStart(c + 1, chunks, len, 4);
+  if (byCols) linearBlock(out, x, W, bias, 0, M, lo, hi, K, N, pack, packKey);
+  else linearBlock(out, x, W, bias, lo, hi, 0, N, K, N, pack); // row chunks share no packed rows
+}
+
+/**
+ * Start of chunk c of `chunks` over `len` items cut at multiples of `step`
+ * (4 for the tiles of a product, 1 for elements): the chunks are
+ * [chunkStart(c), chunkStart(c + 1)) for c in [0, chunks), covering [0, len).
+ */
+export function chunkStart(c: number, chunks: number, len: number, step: number): number {
+  const units = Math.ceil(len / step);
+  // | 0: a small integer, so the kernels' index arithmetic stays in integer registers
+  return Math.min(len, step * Math.floor((units * c) / chunks)) | 0;
 }

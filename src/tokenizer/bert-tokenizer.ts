@@ -23,12 +23,14 @@ import { NormalizedText } from './normalized-text.ts';
 import { PreTokenizedWords, preTokenize } from './pre-tokenizer.ts';
 import { Template } from './template.ts';
 import { specFromTokenizerJson, type TokenizerJsonOverrides } from './tokenizer-json.ts';
+import { specFromVocab, type BertTokenizerOptions, type BertTokenizerSpec } from './spec.ts';
 import { Vocab } from './vocab.ts';
 import { WordPiece, type PieceSink } from './wordpiece.ts';
 
 export type { Encoding } from './encoding.ts';
 export type { TokenizerJsonOverrides } from './tokenizer-json.ts';
 export type { AddedToken } from './added-vocabulary.ts';
+export type { BertTokenizerOptions, BertTokenizerSpec } from './spec.ts';
 
 /** The longest padding beyond the batch's own longest encoding. */
 export const MAX_PAD_LENGTH = 1 << 20;
@@ -50,49 +52,6 @@ export interface EncodeOptions {
   /** true = 'longest' (the longest encoding of the batch). Default false. */
   padding?: boolean | 'longest' | 'max_length';
   padToMultipleOf?: number;
-}
-
-export interface BertTokenizerOptions {
-  /** Lowercase (and, unless stripAccents is false, strip accents). Default true. */
-  doLowerCase?: boolean;
-  /** null (default): follow doLowerCase. */
-  stripAccents?: boolean | null;
-  /** Put spaces around CJK ideographs. Default true. */
-  tokenizeChineseChars?: boolean;
-  /** Drop control characters and map whitespace to spaces. Default true. */
-  cleanText?: boolean;
-  unkToken?: string;
-  sepToken?: string;
-  padToken?: string;
-  clsToken?: string;
-  maskToken?: string;
-  /**
-   * Strings kept whole, like added tokens (slow BertTokenizer's never_split; the fast
-   * one ignores it). Default none.
-   */
-  neverSplit?: string[];
-  /**
-   * More added tokens (tokenizer_config.json's added_tokens_decoder): kept whole when
-   * written in the text; ids may lie beyond the vocabulary.
-   */
-  addedTokens?: AddedToken[];
-  /** Default 512. */
-  modelMaxLength?: number;
-  /** Default 100. */
-  maxInputCharsPerWord?: number;
-}
-
-/** Everything a tokenizer is made of, however it was loaded. */
-export interface BertTokenizerSpec {
-  vocab: Vocab;
-  normalizer: BertNormalizerOptions | null;
-  wordPiece: { unkToken: string; continuingSubwordPrefix: string; maxInputCharsPerWord: number };
-  addedTokens: AddedToken[];
-  /** null: no special tokens are ever added. */
-  template: Template | null;
-  decoder: { prefix: string; cleanup: boolean };
-  specialTokens: { cls: string; sep: string; pad: string; unk: string; mask: string };
-  modelMaxLength: number;
 }
 
 export class BertTokenizer {
@@ -163,51 +122,7 @@ export class BertTokenizer {
    * defaults of transformers' BertTokenizer (lowercasing, Chinese characters isolated).
    */
   static fromVocab(vocab: string | string[], options: BertTokenizerOptions = {}, file = 'vocab.txt'): BertTokenizer {
-    const v = typeof vocab === 'string' ? Vocab.fromVocabTxt(vocab, file) : new Vocab(vocab);
-    const special = {
-      unk: options.unkToken ?? '[UNK]',
-      sep: options.sepToken ?? '[SEP]',
-      pad: options.padToken ?? '[PAD]',
-      cls: options.clsToken ?? '[CLS]',
-      mask: options.maskToken ?? '[MASK]',
-    };
-    for (const [name, token] of [['unk', special.unk], ['cls', special.cls], ['sep', special.sep]] as const) {
-      if (!v.ids.has(token)) {
-        throw new BertTsError(`${file}: vocabulary has no ${name} token ${quote(token)}`, `pass ${name}Token to name the vocabulary's own`);
-      }
-    }
-    const added: AddedToken[] = [];
-    const seen = new Set<string>();
-    const add = (content: string, specialToken: boolean) => {
-      const id = v.ids.get(content);
-      if (id === undefined || seen.has(content)) return;
-      seen.add(content);
-      added.push({ content, id, special: specialToken, normalized: false, lstrip: false, rstrip: false, singleWord: false });
-    };
-    // The order transformers' fast tokenizer registers them in; it does not change matching.
-    for (const t of [special.pad, special.unk, special.cls, special.sep, special.mask]) add(t, true);
-    for (const t of options.neverSplit ?? []) add(t, false);
-    for (const t of options.addedTokens ?? []) {
-      if (seen.has(t.content)) continue;
-      seen.add(t.content);
-      added.push(t);
-    }
-    const lower = options.doLowerCase ?? true;
-    return new BertTokenizer({
-      vocab: v,
-      normalizer: {
-        cleanText: options.cleanText ?? true,
-        handleChineseChars: options.tokenizeChineseChars ?? true,
-        stripAccents: options.stripAccents ?? null,
-        lowercase: lower,
-      },
-      wordPiece: { unkToken: special.unk, continuingSubwordPrefix: '##', maxInputCharsPerWord: options.maxInputCharsPerWord ?? 100 },
-      addedTokens: added,
-      template: Template.bert([special.cls, v.ids.get(special.cls)!], [special.sep, v.ids.get(special.sep)!]),
-      decoder: { prefix: '##', cleanup: true },
-      specialTokens: special,
-      modelMaxLength: options.modelMaxLength ?? 512,
-    });
+    return new BertTokenizer(specFromVocab(vocab, options, file));
   }
 
   /** From Hugging Face's tokenizer.json (text or parsed). See tokenizer-json.ts. */

@@ -8,7 +8,7 @@
 import { BertTsError, quote, quoteJson } from '../errors.ts';
 import { Fields, MAX_TOKEN_ID, type Json } from './json-fields.ts';
 import type { AddedToken } from './added-vocabulary.ts';
-import type { BertTokenizerSpec } from './bert-tokenizer.ts';
+import type { BertTokenizerSpec } from './spec.ts';
 import type { BertNormalizerOptions } from './normalizer.ts';
 import { Template, type SpecialTokenIds, type TemplatePiece } from './template.ts';
 import { Vocab } from './vocab.ts';

@@ -23,3 +23,10 @@ export function maxError(a: Float32Array, b: Float32Array): number {
   }
   return err / scale;
 }
+
+/** Max |a − b| (absolute). */
+export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}

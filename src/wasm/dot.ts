@@ -22,7 +22,7 @@
  * Sums are float32 in a different order than linearNaive's: results agree to
  * float32 rounding (≈ 1e-6 relative).
  */
-import { I32, V128, op, type FuncDef } from './wasm-emit.ts';
+import { I32, V128, op, type FuncDef } from './emit.ts';
 
 /**
  * dot(xp, w0, w1, w2, w3, k4, kt, op, ldo, pairs, ldx, bp): x rows at xp (row

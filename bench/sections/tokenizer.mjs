@@ -2,7 +2,9 @@
 // binding) vs `@huggingface/tokenizers` (pure JavaScript), same text, same vocabulary,
 // in one process, rounds alternating so that a noisy machine hits all three alike.
 //
-//   npm run build && node bench/tokenizer.mjs [--mb 3] [--rounds 5] [--model DIR]
+//   npm run build && node bench/sections/tokenizer.mjs [--mb 3] [--rounds 5] [--model DIR] [--out FILE]
+//
+// (bench/run.mjs runs it as its tokenizer section, as a child process.)
 //
 // The text is a few MB of generated lines mixing English, accented Latin, Cyrillic,
 // Greek, Arabic, Hindi, CJK, Korean, emoji and punctuation. Each engine encodes every
@@ -11,18 +13,24 @@
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(here, '..', 'package.json'));
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const MB = Number(arg('mb', 3));
-const ROUNDS = Number(arg('rounds', 5));
-const MODEL = arg('model', join(here, '..', '..', 'shared', 'hf', 'bert-base-uncased'));
+const { values: args } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
+    model: { type: 'string', default: join(here, '..', '..', 'shared', 'hf', 'bert-base-uncased') },
+    out: { type: 'string', default: join(here, 'results', 'tokenizer.json') },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const MB = Number(args.quick ? 0.5 : args.mb);
+const ROUNDS = Number(args.quick ? 2 : args.rounds);
+const MODEL = args.model;
 if (!existsSync(join(MODEL, 'tokenizer.json'))) {
   console.error(`bench/tokenizer: ${MODEL}/tokenizer.json not found (pass --model DIR with a BERT tokenizer.json)`);
   process.exit(1);
@@ -172,6 +180,6 @@ const out = {
   idsIdenticalToRust: { bertTs: `${sample.length - mismatches}/${sample.length}`, huggingfaceJs: `${sample.length - jsMismatches}/${sample.length}` },
   results: rows.map((r) => ({ ...r, ratioToBertTs: r.tokensPerSecond / base })),
 };
-mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'tokenizer.json'), JSON.stringify(out, null, 2) + '\n');
-console.log(`\nwrote bench/results/tokenizer.json`);
+mkdirSync(dirname(args.out), { recursive: true });
+writeFileSync(args.out, JSON.stringify(out, null, 2) + '\n');
+console.log(`\nwrote ${args.out}`);

@@ -1,7 +1,7 @@
 /**
  * Scaled dot-product attention on WebAssembly SIMD: the same contract and
- * numerics as attention.ts's `attention` (which stays the reference and the
- * fallback), with the two products per head done by wasm-dot.ts's in-place
+ * numerics as src/layers/attention.ts (which stays the reference and the
+ * fallback), with the two products per head done by dot.ts's in-place
  * kernel instead of scalar loops:
  *
  *   for each batch b, head h:
@@ -11,56 +11,14 @@
  *
  * q, k, v, ctx: [B, S, H] with H = A·D, head h = columns [h·D, (h+1)·D).
  * maskAdd: [B, S] additive key mask. probs, when given, receives [B, A, S, S].
- * row: float64 scratch of length ≥ S (one row of scores).
- * q and k are copied once per call into wasm memory (2·B·S·H floats), where
- * the kernel reads each head's columns with row stride H: no per-head packing.
- * V_h is transposed per head (S·D floats: small next to the 4·S²·D
- * multiply-adds), and the probabilities are stored as float32 before P·V, as
- * PyTorch stores them. With a worker pool the heads are split over the threads.
+ * q and k lie in wasm memory (src/runtime/wasm-kernels.ts copies them there
+ * when they do not), where the kernel reads each head's columns with row stride
+ * H: no per-head packing. V_h is transposed per head (S·D floats: small next to
+ * the 4·S²·D multiply-adds), and the probabilities are stored as float32 before
+ * P·V, as PyTorch stores them. Each thread runs some (batch, head) pairs in its
+ * own scratch region.
  */
-import { wasmAlloc, wasmBuffer, wasmDotKernel, wasmMemory, wasmScratch } from './wasm-matmul.ts';
-import { dotStrided } from './wasm-dot.ts';
-import { parallelAttention } from './threads.ts';
-
-export function attentionWasm(
-  ctx: Float32Array,
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
-  maskAdd: Float32Array,
-  probs: Float32Array | null,
-  row: Float64Array,
-  B: number,
-  S: number,
-  A: number,
-  D: number,
-): void {
-  const H = A * D, MH = B * S * H;
-  if (MH === 0) return;
-  // q and k [B, S, H] into wasm memory, each followed by one zero row: the
-  // kernel works on pairs of rows, so with S odd it reads one row past a head
-  // (the next batch's first row, or this padding), whose outputs are dropped.
-  const pQ = qkRegion((2 * MH + 2 * H) * 4), pK = pQ + (MH + H) * 4;
-  const bytes = attentionScratchBytes(S, D);
-  const base = wasmScratch(bytes);
-  // views only after the last allocation: growing a non-shared memory detaches them
-  const buf = wasmBuffer();
-  const Qw = new Float32Array(buf, pQ, MH + H), Kw = new Float32Array(buf, pK, MH + H);
-  Qw.set(q.subarray(0, MH));
-  Qw.fill(0, MH);
-  Kw.set(k.subarray(0, MH));
-  Kw.fill(0, MH);
-  // With a worker pool: the B·A (batch, head) pairs are split over the threads,
-  // each with its own scratch region in the shared wasm memory.
-  const ran = parallelAttention(
-    { ctx, q: Qw, k: Kw, v, maskAdd, probs, B, S, A, D },
-    4 * B * A * S * S * D,
-    wasmMemory(),
-    (w) => workerScratch(w, bytes),
-    (j0, j1) => attentionHeads(ctx, Qw, Kw, v, maskAdd, probs, row, B, S, A, D, j0, j1, base),
-  );
-  if (!ran) attentionHeads(ctx, Qw, Kw, v, maskAdd, probs, row, B, S, A, D, 0, B * A, base);
-}
+import { dotStrided, type DotFn } from './dot.ts';
 
 /** Sizes of one thread's scratch: scores [Sp, Sn] | P [Sp, S] | V_hᵀ [D, S] | out [Sp, Dn] | zeros [max(Sn, Dn)]. */
 function layout(S: number, D: number) {
@@ -70,47 +28,33 @@ function layout(S: number, D: number) {
   return { pairs, Sp, Sn, Dn, nS, nP, nV, nO, nZ };
 }
 
-/** Scratch bytes one thread needs for one head (see attentionHeads' layout). */
+/** Scratch bytes one thread needs (see attentionHeads' layout), then one float64 row of S scores. */
 export function attentionScratchBytes(S: number, D: number): number {
   const l = layout(S, D);
-  return (l.nS + l.nP + l.nV + l.nO + l.nZ) * 4;
+  return rowAt(l) + 8 * S;
 }
 
-/** Grown as needed, like the workers' scratch: where attentionWasm copies q and k. */
-let qk = { ptr: 0, bytes: 0 };
-function qkRegion(bytes: number): number {
-  if (qk.bytes < bytes) {
-    const size = Math.ceil(bytes * 1.5);
-    qk = { ptr: wasmAlloc(size), bytes: size };
-  }
-  return qk.ptr;
-}
-
-/** Each pool worker's scratch region, grown as needed (the caller allocates: workers cannot). */
-const scratchOfWorker: { ptr: number; bytes: number }[] = [];
-function workerScratch(w: number, bytes: number): number {
-  const have = scratchOfWorker[w];
-  if (have && have.bytes >= bytes) return have.ptr;
-  const size = Math.ceil(bytes * 1.5);
-  scratchOfWorker[w] = { ptr: wasmAlloc(size), bytes: size };
-  return scratchOfWorker[w].ptr;
+/** Byte offset of the float64 row in a thread's scratch (8-aligned). */
+function rowAt(l: ReturnType<typeof layout>): number {
+  return Math.ceil(((l.nS + l.nP + l.nV + l.nO + l.nZ) * 4) / 8) * 8;
 }
 
 /**
  * The (batch, head) pairs j0 ≤ j < j1 (j = b·A + h), using the scratch region
- * at byte offset `base` of the wasm memory (attentionScratchBytes(S, D) bytes).
- * q and k must be views on wasm memory, each followed by one row (H floats)
- * of readable padding (attentionWasm makes them so); only their byte offsets
- * are used, so a worker can pass views on its copy of the shared buffer.
+ * at byte offset `base` of the wasm memory `buf` (attentionScratchBytes(S, D)
+ * bytes), with `dot` instantiated on that memory. q and k must be views on
+ * wasm memory, each followed by one row (H floats) of readable padding; only
+ * their byte offsets are used.
  */
 export function attentionHeads(
+  dot: DotFn,
+  buf: ArrayBufferLike,
   ctx: Float32Array,
   q: Float32Array,
   k: Float32Array,
   v: Float32Array,
   maskAdd: Float32Array,
   probs: Float32Array | null,
-  row: Float64Array,
   B: number,
   S: number,
   A: number,
@@ -121,9 +65,9 @@ export function attentionHeads(
 ): void {
   const H = A * D;
   const scale = 1 / Math.sqrt(D);
-  const { pairs, Sn, Dn, nS, nP, nV, nO, nZ } = layout(S, D);
-  const buf = wasmBuffer();
-  const dot = wasmDotKernel();
+  const l = layout(S, D);
+  const { pairs, Sn, Dn, nS, nP, nV, nO, nZ } = l;
+  const row = new Float64Array(buf, base + rowAt(l), S);
   const pS = base, pP = pS + nS * 4, pV = pP + nP * 4, pO = pV + nV * 4, pZ = pO + nO * 4;
   const Sc = new Float32Array(buf, pS, nS), P = new Float32Array(buf, pP, nP);
   const Vt = new Float32Array(buf, pV, nV), Out = new Float32Array(buf, pO, nO);

@@ -1,0 +1,297 @@
+"""Ship a trained model: F16 weights, a golden case, a loss-curve SVG and a model card.
+
+    /usr/bin/python3 tools/train/export.py en        # build/en/run       -> weights/en
+    /usr/bin/python3 tools/train/export.py en-topic  # build/en-topic/run -> weights/en-topic
+    /usr/bin/python3 tools/train/export.py zh        # build/zh/run       -> weights/zh
+
+The golden case (inputs.json + golden.safetensors) is computed by the PyTorch
+reference (tools/reference_bert.py) from the F16 weights as shipped, upcast to
+float32, exactly what bert-ts computes from them. `npm test` verifies it on
+both backends. The model card (README.md) is written from the training log and
+the held-out evaluation; nothing in it is typed by hand.
+"""
+import argparse
+import json
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+import reference_bert as rb  # noqa: E402
+from safetensors_io import load_file, save_file  # noqa: E402
+from wordpiece import WordPiece  # noqa: E402
+
+MASK = "[MASK]"
+GOLDEN_TEXTS = {
+    "en": ["The cat sat on the [MASK].", ["The sun rises in the east.", "It sets in the west."]],
+    "en-topic": ["My computer crashed again and I lost the file.", "The senator voted against the new tax law."],
+    "zh": ["今天天气真好", ["我喜欢读书。", "这本书很有意思。"]],
+}
+FILL_MASK = {
+    "en": ["Paris is the capital of [MASK].", "The cat sat on the [MASK].", "She opened the [MASK] and walked in.",
+           "A dog is a domestic [MASK].", "He [MASK] to the store yesterday.", "Water is made of hydrogen and [MASK].",
+           "The [MASK] is the largest planet in the solar system.", "I would like a cup of [MASK]."],
+    "zh": ["今天天气真[MASK]。", "我们在[MASK]京见面。", "中国的首都是北[MASK]。", "他喜欢读[MASK]。"],
+}
+NSP_PAIRS = {
+    "en": [("The sun rises in the east.", "It sets in the west."),
+           ("The sun rises in the east.", "Python lists can be sorted in place.")],
+    "zh": [("我喜欢读书。", "这本书很有意思。"), ("我喜欢读书。", "请输入密码以继续安装。")],
+}
+CLASSIFY = ["My computer crashed again and I lost all my files.", "The senator voted against the new tax bill.",
+            "The chef added too much salt to the soup.", "The team won the championship in overtime."]
+
+
+def encode(wp, vocab, text, pair=None):
+    a = wp.encode(text)
+    ids = [vocab["[CLS]"]] + a + [vocab["[SEP]"]]
+    tt = [0] * len(ids)
+    if pair is not None:
+        b = wp.encode(pair) + [vocab["[SEP]"]]
+        ids += b
+        tt += [1] * len(b)
+    return ids, tt
+
+
+def batch_inputs(wp, vocab, texts):
+    rows = [encode(wp, vocab, t) if isinstance(t, str) else encode(wp, vocab, t[0], t[1]) for t in texts]
+    S = max(len(r[0]) for r in rows)
+    return {
+        "texts": texts,
+        "input_ids": [r[0] + [0] * (S - len(r[0])) for r in rows],
+        "attention_mask": [[1] * len(r[0]) + [0] * (S - len(r[0])) for r in rows],
+        "token_type_ids": [r[1] + [0] * (S - len(r[1])) for r in rows],
+    }
+
+
+def loss_svg(log_rows, evals, title):
+    """A small line chart of training loss (and held-out MLM top-1) against tokens seen."""
+    W, H, L, R, T, B = 640, 300, 56, 56, 30, 40
+    pts = [(r["tokens_seen"], r["loss"]) for r in log_rows if "loss" in r and "tokens_seen" in r]
+    if not pts:
+        return ""
+    xmax = max(p[0] for p in pts)
+    ymax = max(p[1] for p in pts)
+    sx = lambda x: L + (W - L - R) * x / xmax
+    sy = lambda y: T + (H - T - B) * (1 - y / ymax)
+    path = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(pts))
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
+           f'font-family="sans-serif" font-size="11">',
+           f'<rect width="{W}" height="{H}" fill="white"/>',
+           f'<text x="{W / 2}" y="18" text-anchor="middle" font-size="13">{title}</text>',
+           f'<line x1="{L}" y1="{H - B}" x2="{W - R}" y2="{H - B}" stroke="#444"/>',
+           f'<line x1="{L}" y1="{T}" x2="{L}" y2="{H - B}" stroke="#444"/>']
+    for k in range(5):
+        y = ymax * k / 4
+        out.append(f'<text x="{L - 6}" y="{sy(y) + 4:.1f}" text-anchor="end">{y:.1f}</text>')
+        x = xmax * k / 4
+        out.append(f'<text x="{sx(x):.1f}" y="{H - B + 16}" text-anchor="middle">{x / 1e6:.1f}M</text>')
+    out.append(f'<text x="{(L + W - R) / 2}" y="{H - 6}" text-anchor="middle">tokens seen</text>')
+    out.append(f'<text x="14" y="{(T + H - B) / 2}" transform="rotate(-90 14 {(T + H - B) / 2})" '
+               f'text-anchor="middle" fill="#1f77b4">training loss (MLM + NSP)</text>')
+    out.append(f'<path d="{path}" fill="none" stroke="#1f77b4" stroke-width="1.5"/>')
+    ev = [(e["tokens_seen"], e["mlm_top1"]) for e in evals if "mlm_top1" in e]
+    if ev:
+        s2 = lambda v: T + (H - T - B) * (1 - v)
+        p2 = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{s2(v):.1f}" for i, (x, v) in enumerate(ev))
+        out.append(f'<path d="{p2}" fill="none" stroke="#d62728" stroke-width="1.5" stroke-dasharray="4 3"/>')
+        for k in range(5):
+            out.append(f'<text x="{W - R + 6}" y="{s2(k / 4) + 4:.1f}" fill="#d62728">{k * 25}%</text>')
+        out.append(f'<text x="{W - 12}" y="{(T + H - B) / 2}" transform="rotate(90 {W - 12} {(T + H - B) / 2})" '
+                   f'text-anchor="middle" fill="#d62728">held-out MLM top-1 (dashed)</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def read_log(run):
+    rows = [json.loads(l) for l in open(os.path.join(run, "log.jsonl"))]
+    head = rows[0]
+    steps = [r for r in rows[1:] if "loss" in r]
+    evals = [r for r in rows[1:] if r.get("eval")]
+    return head, steps, evals
+
+
+@torch.no_grad()
+def fill_mask(model, wp, vocab, inv, text, k=5):
+    enc = batch_inputs(wp, vocab, [text])
+    ids = torch.tensor(enc["input_ids"])
+    out = model(ids, torch.tensor(enc["attention_mask"]), torch.tensor(enc["token_type_ids"]))
+    pos = enc["input_ids"][0].index(vocab[MASK])
+    p = F.softmax(out["mlm_logits"][0, pos], -1)
+    top = p.topk(k)
+    return [(inv[int(i)], float(s)) for s, i in zip(top.values, top.indices)]
+
+
+@torch.no_grad()
+def nsp(model, wp, vocab, a, b):
+    enc = batch_inputs(wp, vocab, [[a, b]])
+    out = model(torch.tensor(enc["input_ids"]), torch.tensor(enc["attention_mask"]), torch.tensor(enc["token_type_ids"]))
+    return float(F.softmax(out["nsp_logits"][0], -1)[0])  # label 0 = IsNext
+
+
+def export(name):
+    run = os.path.join(HERE, "build", name, "run")
+    dst = os.path.join(ROOT, "weights", name)
+    os.makedirs(dst, exist_ok=True)
+    config = json.load(open(os.path.join(run, "config.json")))
+    tensors = load_file(os.path.join(run, "model.safetensors"))
+    f16 = {k: v.to(torch.float16) for k, v in tensors.items()}
+    save_file(f16, os.path.join(dst, "model.safetensors"), metadata={"format": "pt"}, order="dtype")
+    for fn in ("config.json", "vocab.txt", "tokenizer_config.json"):
+        with open(os.path.join(run, fn), "rb") as s, open(os.path.join(dst, fn), "wb") as d:
+            d.write(s.read())
+    vocab_list = [l.rstrip("\n") for l in open(os.path.join(run, "vocab.txt"), encoding="utf-8")]
+    vocab = {t: i for i, t in enumerate(vocab_list)}
+    wp = WordPiece(vocab_list, lower=json.load(open(os.path.join(run, "tokenizer_config.json")))["do_lower_case"])
+    shipped = {k: v.to(torch.float32) for k, v in load_file(os.path.join(dst, "model.safetensors")).items()}
+    inputs = batch_inputs(wp, vocab, GOLDEN_TEXTS[name])
+    with open(os.path.join(dst, "inputs.json"), "w") as f:
+        f.write(json.dumps(inputs, ensure_ascii=False) + "\n")
+    base_cfg = {k: v for k, v in config.items() if k not in ("id2label", "label2id")}
+    if "classifier.weight" in shipped:
+        bert = rb.BertModel(rb.BertConfig(base_cfg), add_pooling_layer=True)
+        bert.load_state_dict({k[5:]: v for k, v in shipped.items() if k.startswith("bert.")}, strict=False)
+        bert.eval()
+        golden = rb.run(bert, inputs)
+        golden["logits"] = (golden["pooler_output"] @ shipped["classifier.weight"].T + shipped["classifier.bias"]).contiguous()
+        model = None
+    else:
+        model = rb.model_from_checkpoint(base_cfg, shipped)
+        golden = rb.run(model, inputs)
+    save_file(golden, os.path.join(dst, "golden.safetensors"), order="name")
+    return run, dst, config, shipped, model, wp, vocab, vocab_list
+
+
+def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, vocab, inv):
+    head, steps, evals = read_log(run)
+    sources = json.load(open(os.path.join(HERE, "build", name, "sources.json")))
+    svg = loss_svg(steps, evals, f"{lang_title}: training loss and held-out MLM accuracy")
+    open(os.path.join(dst, "loss.svg"), "w").write(svg)
+    last = evals[-1]
+    n_params = sum(v.numel() for v in shipped.values())
+    a = head["args"]
+    lines = [f"# weights/{name}: a small {lang_title} BERT trained by bert-ts's own tools", ""]
+    lines += [f"A `BertForPreTraining` checkpoint (masked LM + next-sentence heads) under Hugging Face's tensor names, "
+              f"trained from scratch on text that ships in Debian packages. It is tiny and was trained for a short "
+              f"time on a 2-core machine: it knows common words and patterns of its corpus, not the world.", ""]
+    lines += ["## Model", "",
+              f"- {config['num_hidden_layers']} layers, hidden {config['hidden_size']}, {config['num_attention_heads']} heads, "
+              f"intermediate {config['intermediate_size']}, {config['max_position_embeddings']} positions, `{config['hidden_act']}`",
+              f"- vocabulary: {config['vocab_size']} WordPiece tokens learned from the corpus "
+              f"(`tools/train/wordpiece.py`; {'lowercased' if wp.lower else 'cased'}); not a copy of any Hugging Face vocabulary",
+              f"- {n_params:,} parameters, stored as F16 ({os.path.getsize(os.path.join(dst, 'model.safetensors')) / 1e6:.1f} MB); "
+              "the MLM decoder is tied to the word embeddings", ""]
+    lines += ["## Data", "", "| package | version | licence | documents | sentences | characters | held out |",
+              "|---|---|---|---:|---:|---:|---:|"]
+    for s in sources:
+        lines.append(f"| `{s['package']}` | {s['version']} | {', '.join(s['licences']) or 'see copyright'} | "
+                     f"{s['documents']:,} | {s['sentences']:,} | {s['characters']:,} | {s['held_out_documents']:,} |")
+    lines += ["", f"Training tokens: {head['train_tokens']:,} in {head['train_documents']:,} documents; a fixed 2% of "
+              f"documents ({head['eval_documents']:,}, chosen by a hash of their text) is held out for evaluation. "
+              "Each package's licence is in `/usr/share/doc/<package>/copyright`; a model trained on GPL-licensed "
+              "text is offered here under the same terms as its most restrictive source.", ""]
+    cmd = (f"OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tools/train/pretrain.py {name} --layers {a['layers']} "
+           f"--hidden {a['hidden']} --heads {a['heads']} --intermediate {a['intermediate']} --batch {a['batch']} "
+           f"--steps {a['steps']} --warmup {a['warmup']} --lr {a['lr']} --seed {a['seed']} --threads {a['threads']}")
+    lines += ["## Training", "", "Rebuild from scratch (Debian's `python3-torch`; see `tools/train/README.md`):", "",
+              "```sh", f"/usr/bin/python3 tools/train/corpus.py {name} --install",
+              f"/usr/bin/python3 tools/train/wordpiece.py {name} --size {config['vocab_size']}"
+              + (" --min-char 3" if name == "zh" else ""), cmd,
+              f"/usr/bin/python3 tools/train/export.py {name}", "```", "",
+              f"- objective: masked LM (15% of tokens; 80% `[MASK]`, 10% random, 10% kept) + next-sentence prediction",
+              f"- {last['step']:,} steps of batch {a['batch']}, sequences up to {a['max_len']} tokens, AdamW, "
+              f"peak learning rate {a['lr']}, {a['warmup']} warm-up steps then linear decay; seed {a['seed']}",
+              f"- tokens seen: {last['tokens_seen']:,}; wall time {last['time'] / 60:.0f} min on a shared 2-core x86-64 "
+              f"({a['threads']} thread{'s' if a['threads'] > 1 else ''})", "",
+              "![training loss and held-out MLM top-1 against tokens seen](loss.svg)", ""]
+    lines += ["## Evaluation (held-out split)", "",
+              f"Measured at the last step on {last['masked_tokens']:,} masked tokens and {last['pairs']:,} sentence pairs "
+              "drawn from the held-out documents:", "",
+              "| metric | value |", "|---|---:|",
+              f"| MLM top-1 accuracy | {100 * last['mlm_top1']:.1f}% |",
+              f"| MLM top-5 accuracy | {100 * last['mlm_top5']:.1f}% |",
+              f"| MLM loss | {last['mlm_loss']:.3f} |",
+              f"| NSP accuracy (chance: 50%) | {100 * last['nsp_acc']:.1f}% |", ""]
+    lines += ["## Example predictions", "", "Fill-mask, top 5 (computed by the PyTorch reference from the shipped weights):", ""]
+    for t in FILL_MASK[name]:
+        preds = fill_mask(model, wp, vocab, inv, t)
+        lines.append(f"- `{t}` → " + ", ".join(f"{w} ({p:.2f})" for w, p in preds))
+    lines += ["", "Next sentence, P(IsNext):", ""]
+    for a_, b_ in NSP_PAIRS[name]:
+        lines.append(f"- `{a_}` / `{b_}` → {nsp(model, wp, vocab, a_, b_):.2f}")
+    lines += ["", "## What it cannot do", "",
+              "- It is small and undertrained: it guesses frequent words and patterns of its corpus (dictionary "
+              "definitions, manuals, fortune cookies), and fails at facts it saw rarely.",
+              "- Its text is old, technical or jokey: expect the style of those sources, and their biases.",
+              f"- It knows nothing beyond {config['max_position_embeddings']} tokens, and was never fine-tuned for a task.",
+              "", "## Golden case", "",
+              "`inputs.json` + `golden.safetensors`: the PyTorch reference's outputs for these weights; "
+              f"`npx bert-ts golden verify weights/{name}` checks bert-ts against them (npm test does, on both backends).", ""]
+    open(os.path.join(dst, "README.md"), "w").write("\n".join(lines))
+
+
+def card_topic(run, dst, config, shipped, wp, vocab):
+    rows = [json.loads(l) for l in open(os.path.join(run, "log.jsonl"))]
+    head = rows[0]
+    evals = [r for r in rows[1:] if r.get("eval")]
+    last = evals[-1]
+    examples = json.load(open(os.path.join(run, "examples.json")))
+    a = head["args"]
+    labels = [config["id2label"][str(i)] for i in range(len(config["id2label"]))]
+    lines = ["# weights/en-topic: what a fortune cookie is about", "",
+             "A `BertForSequenceClassification` fine-tuned from `weights/en` to tell the topic of a fortune-cookie text "
+             f"among {len(labels)} topics: {', '.join(labels)}. It is the model the classification pipeline "
+             "demonstrates on.", "",
+             "## Data", "",
+             "The `fortunes` Debian package (BSD-style licence, see `/usr/share/doc/fortunes/copyright`) files its "
+             "fortunes by topic, one file per topic; a fortune's label is the file it comes from. A fixed 15% of each "
+             "topic, chosen by a hash of the text, is held out. Note: the pretraining corpus of `weights/en` "
+             "contains these fortunes as plain text (never their topics).", "",
+             "| topic | train | held out |", "|---|---:|---:|"]
+    for t in labels:
+        lines.append(f"| {t} | {head['train_counts'][t]} | {head['test_counts'][t]} |")
+    lines += ["", "## Training", "", "```sh",
+              f"OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tools/train/finetune_topic.py --epochs {a['epochs']} "
+              f"--batch {a['batch']} --lr {a['lr']} --seed {a['seed']}",
+              "/usr/bin/python3 tools/train/export.py en-topic", "```", "",
+              f"{last['step']} steps ({a['epochs']} epochs of batch {a['batch']}), AdamW, peak learning rate {a['lr']}, "
+              f"10% warm-up then linear decay; {last['time'] / 60:.0f} min on a shared 2-core machine.", "",
+              "## Evaluation (held-out)", "", "| | accuracy |", "|---|---:|",
+              f"| this model | {100 * last['accuracy']:.1f}% |",
+              f"| majority class (always `{max(head['train_counts'], key=head['train_counts'].get)}`) | "
+              f"{100 * head['majority_baseline']:.1f}% |", "",
+              "Per epoch: " + ", ".join(f"{100 * e['accuracy']:.1f}%" for e in evals) + ".", "",
+              "## Example predictions (held-out)", "", "| text | topic | predicted |", "|---|---|---|"]
+    for e in examples[:8]:
+        t = e["text"].replace("|", "\\|")
+        t = t if len(t) < 110 else t[:107] + "…"
+        lines.append(f"| {t} | {e['label']} | {e['predicted']} ({e['score']:.2f}) |")
+    lines += ["", "## What it cannot do", "",
+              "- It only knows these topics, and fortune cookies are jokes: a text about anything else still gets one "
+              "of them.", "- It is small and was trained on a few thousand examples; expect mistakes on subtle texts.",
+              "", "## Golden case", "",
+              "`inputs.json` + `golden.safetensors` (with `logits` [B, num_labels]): "
+              "`npx bert-ts golden verify weights/en-topic`.", ""]
+    open(os.path.join(dst, "README.md"), "w").write("\n".join(lines))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("name", choices=["en", "en-topic", "zh"])
+    a = ap.parse_args()
+    run, dst, config, shipped, model, wp, vocab, inv = export(a.name)
+    if a.name == "en-topic":
+        card_topic(run, dst, config, shipped, wp, vocab)
+    else:
+        card_pretrained(a.name, "English" if a.name == "en" else "Chinese", run, dst, config, shipped, model, wp, vocab, inv)
+    print(f"wrote {dst}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
