@@ -5,9 +5,9 @@
 //   node tools/fuzz.mjs --seed 7 --count 1000000 [--suite safetensors]
 //
 // --count is the number of safetensors inputs (CI runs 100,000, scale 1); the
-// other suites scale in proportion (CI: 3,000 configs, 3,100 tokenizer.json,
-// 1,000 vocab.txt, 400 tokenizer folders, 3,000 forward calls, 250 golden
-// cases, 500 command lines). Each suite prints its counts and timing; a
+// other suites scale in proportion (CI: ~2,800 configs, 2,300 tokenizer.json,
+// 1,500 encode calls, 1,000 vocab.txt, 400 tokenizer folders, 3,000 forward
+// calls, 250 golden cases, 500 command lines). Each suite prints its counts and timing; a
 // failure prints the input that caused it, reproducible with the same seed.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';

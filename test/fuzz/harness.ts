@@ -98,10 +98,11 @@ export interface FuzzStats {
   failures: string[];
   maxMs: number;
   started: number;
+  cpu: NodeJS.CpuUsage;
 }
 
 export function stats(name: string): FuzzStats {
-  return { name, runs: 0, ok: 0, refused: 0, failures: [], maxMs: 0, started: performance.now() };
+  return { name, runs: 0, ok: 0, refused: 0, failures: [], maxMs: 0, started: performance.now(), cpu: process.cpuUsage() };
 }
 
 /**
@@ -158,7 +159,9 @@ export function memoryInUse(): number {
 /** Assert no failures, print the counts (the CI log is the fuzz report). */
 export function report(s: FuzzStats, extra = ''): void {
   const secs = (performance.now() - s.started) / 1000;
-  console.log(`fuzz ${s.name}: ${s.runs} inputs (${s.ok} ok, ${s.refused} refused) in ${secs.toFixed(1)} s, slowest ${s.maxMs.toFixed(1)} ms, seed ${SEED}${extra}`);
+  const used = process.cpuUsage(s.cpu);
+  const cpu = (used.user + used.system) / 1e6;
+  console.log(`fuzz ${s.name}: ${s.runs} inputs (${s.ok} ok, ${s.refused} refused) in ${secs.toFixed(1)} s (${cpu.toFixed(1)} s CPU), slowest ${s.maxMs.toFixed(1)} ms, seed ${SEED}${extra}`);
   expect(s.failures, `${s.name}: inputs that ended in something other than success or one BertTsError`).toEqual([]);
 }
 
