@@ -16,3 +16,6 @@ export { setThreads, getThreads, type PoolOptions } from './runtime/pool.ts';
 export { heapStats } from './runtime/heap.ts';
 export { layerNorm } from './layers/layernorm.ts';
 export { softmaxRow } from './layers/softmax.ts';
+export { ARCHITECTURES, type Architecture, type TaskHead, type LabelConfig } from './bert/architecture.ts';
+export type { NestedArray } from './tensor/tensor.ts';
+export * from './pipelines/index.ts';

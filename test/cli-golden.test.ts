@@ -1,23 +1,19 @@
 // bert-ts golden verify / record, run in-process with captured output.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runGolden } from '../src/cli/golden.ts';
+import { runCli } from '../src/cli/run.ts';
+import { Readable } from 'node:stream';
 import { readSafetensors, writeSafetensors } from '../src/tensor/safetensors-fs.ts';
 import { BertTsError } from '../src/errors.ts';
 
 const CASE = resolve(import.meta.dirname, 'fixtures', 'golden', 'padding-batch');
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  try {
-    const code = await runGolden(args);
-    return { code, out: lines.join('\n') };
-  } finally {
-    spy.mockRestore();
-  }
+  let out = '';
+  const code = await runCli(['golden', ...args], { stdin: Readable.from(['']), stdout: { write: (s: string) => (out += s) }, stderr: process.stderr });
+  return { code, out: out.replace(/\n$/, '') };
 }
 
 const tmp: string[] = [];

@@ -16,7 +16,8 @@ import { readSafetensors, writeSafetensors } from '../src/tensor/safetensors-fs.
 import { BertTokenizer } from '../src/tokenizer/bert-tokenizer.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
 import { verifyGoldenCase } from '../src/golden/verify.ts';
-import { runCli } from '../src/cli/main.ts';
+import { Readable } from 'node:stream';
+import { runToExit } from '../src/cli/run.ts';
 
 const FIX = resolve(import.meta.dirname, 'fixtures', 'golden');
 const MLM = join(FIX, 'masked-lm');
@@ -276,7 +277,8 @@ describe('CLI: one line, exit 2, never 70 with a stack', () => {
     const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
     const o = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      return { code: await runCli(args), err: lines.join('\n') };
+      const io = { stdin: Readable.from([]), stdout: { write: () => true }, stderr: { write: (x: string) => void lines.push(...x.split('\n').filter((l) => l !== '')) } };
+      return { code: await runToExit(args, io), err: lines.join('\n') };
     } finally {
       e.mockRestore();
       o.mockRestore();

@@ -41,3 +41,20 @@ describe('allocFloat32', () => {
     expect(Array.from(a)).toEqual(new Array(10).fill(0));
   });
 });
+
+describe('Tensor.toArray / toString', () => {
+  it('nests plain arrays by shape and copies', () => {
+    const t = new Tensor(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
+    const a = t.toArray();
+    expect(a).toEqual([[1, 2, 3], [4, 5, 6]]);
+    t.data[0] = 9;
+    expect(a).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(new Tensor(Float32Array.from([1, 2, 3, 4]), [2, 1, 2]).toArray()).toEqual([[[1, 2]], [[3, 4]]]);
+    expect(new Tensor(Float32Array.from([7]), []).toArray()).toBe(7);
+    expect(new Tensor(new Float32Array(0), [0, 3]).toArray()).toEqual([]);
+  });
+  it('prints a shape and the first values', () => {
+    expect(String(new Tensor(Float32Array.from([0.5, 1, 2]), [3]))).toBe('Tensor [3] [0.5, 1, 2]');
+    expect(String(Tensor.zeros([2, 4]))).toBe('Tensor [2, 4] [0, 0, 0, 0, 0, 0, …]');
+  });
+});

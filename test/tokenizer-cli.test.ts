@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { runTokenize } from '../src/cli/tokenize.ts';
+import { runCli } from '../src/cli/run.ts';
 import { HAVE_HF, HF_DIR, flatRef, referenceFor } from './tokenizer-reference.ts';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'cat', 'sat', '.', 'a', '##b', '今', '天'];
@@ -13,7 +13,9 @@ writeFileSync(join(dir, 'vocab.txt'), VOCAB.join('\n') + '\n');
 
 async function run(args: string[], stdin = ''): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await runTokenize(args, { stdin: Readable.from([stdin]), stdout: { write: (s: string) => (out += s) } });
+  // --json: the encoding as JSON (the default print is for people)
+  const json = args.includes('--jsonl') ? [] : ['--json'];
+  const code = await runCli(['tokenize', ...args, ...json], { stdin: Readable.from([stdin]), stdout: { write: (s: string) => (out += s) }, stderr: process.stderr });
   return { code, out };
 }
 

@@ -21,10 +21,12 @@ def random_state(model, generator, init, skip=lambda name: name.startswith("cls.
 def masked(name, t, mask):
     """Select the compared entries of a golden tensor as a flat vector."""
     m = mask.bool()
-    if name in ("embeddings", "last_hidden_state", "mlm_logits"):
+    if name in ("embeddings", "last_hidden_state", "mlm_logits", "start_logits", "end_logits"):
+        return t[m]
+    if name == "logits" and t.dim() == 3:  # token classification [B, S, N]
         return t[m]
     if name == "hidden_states":
         return t[:, m]
     if name == "attentions":  # [L, B, A, S, S]: query rows where mask is 1
         return t.permute(1, 3, 0, 2, 4)[m]
-    return t  # pooler_output, nsp_logits
+    return t  # pooler_output, nsp_logits, sequence-classification logits [B, N]

@@ -45,6 +45,7 @@ BASE = dict(
     lengths=None, seq=10, types="pair", mask="right",
     gain=1.6, emb_std=0.5, ln_w=1.0, ln_b=0.2, bias=0.2,
     checks=(),
+    labels=None, problem_type=None,  # task heads: id2label names, config problem_type
 )
 
 
@@ -98,6 +99,23 @@ CASES = [
          decoder="bias", position_ids=True, lengths=[12, 8, 4]),
     case("nsp-only", "BertForNextSentencePrediction layout: pooler + `cls.seq_relationship.*`, no MLM head",
          arch="BertForNextSentencePrediction", hidden=16, heads=2, inter=32, vocab=120, lengths=[10, 7, 3]),
+    case("pretraining", "BertForPreTraining: `cls.predictions` (decoder tied) and `cls.seq_relationship` on the pooler",
+         arch="BertForPreTraining", hidden=20, heads=2, inter=44, vocab=130, lengths=[11, 7, 4]),
+    case("seqcls-single", "BertForSequenceClassification, single_label_classification, 3 labels: "
+         "pooler, then `classifier` (`logits` [B, 3])",
+         arch="BertForSequenceClassification", labels=["negative", "neutral", "positive"],
+         problem_type="single_label_classification", hidden=24, heads=3, inter=48, vocab=140, lengths=[12, 8, 3]),
+    case("seqcls-multi", "BertForSequenceClassification, multi_label_classification, 4 labels (`logits` [B, 4])",
+         arch="BertForSequenceClassification", labels=["sports", "politics", "science", "arts"],
+         problem_type="multi_label_classification", hidden=16, heads=2, inter=40, vocab=110, lengths=[10, 6, 9]),
+    case("seqcls-regression", "BertForSequenceClassification, regression, num_labels 1 (`logits` [B, 1])",
+         arch="BertForSequenceClassification", labels=["LABEL_0"], problem_type="regression",
+         hidden=16, heads=4, inter=36, vocab=100, lengths=[9, 5]),
+    case("tokcls", "BertForTokenClassification: no pooler, `classifier` on every token (`logits` [B, S, 5]), BIO labels",
+         arch="BertForTokenClassification", labels=["O", "B-PER", "I-PER", "B-LOC", "I-LOC"],
+         hidden=24, heads=2, inter=52, vocab=150, lengths=[13, 9, 4], types="single"),
+    case("qa", "BertForQuestionAnswering: no pooler, `qa_outputs` [2, H] split into `start_logits` / `end_logits` [B, S]",
+         arch="BertForQuestionAnswering", hidden=24, heads=4, inter=48, vocab=150, max_pos=24, lengths=[18, 12, 7]),
     case("f16-weights", "F16 weights (the reference runs on the F16 values upcast to float32)",
          dtype="f16", hidden=32, heads=4, inter=72, vocab=200, max_pos=24, lengths=[16, 11, 4]),
     case("bf16-weights", "BF16 weights (the reference runs on the BF16 values upcast to float32)",
@@ -151,6 +169,16 @@ def seed_of(*parts):
 
 
 def config_dict(c):
+    d = config_dict_base(c)
+    if c["labels"] is not None:
+        d["id2label"] = {str(i): l for i, l in enumerate(c["labels"])}
+        d["label2id"] = {l: i for i, l in enumerate(c["labels"])}
+    if c["problem_type"] is not None:
+        d["problem_type"] = c["problem_type"]
+    return d
+
+
+def config_dict_base(c):
     if c["minimal_config"]:
         return {
             "model_type": "bert",
@@ -191,7 +219,8 @@ def parts_of(c):
 def random_weights(c, config):
     """Canonical HF names (weight/bias) -> float32 tensors, excluding buffers and tied aliases."""
     prefix, mlm, nsp, pooler = parts_of(c)
-    model = rb.build_model(config, mlm, nsp, pooler, prefix)
+    task = c["arch"] if c["arch"] in rb.TASK_HEADS else None
+    model = rb.build_model(config, mlm, nsp, pooler, prefix, task)
     shapes = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     shapes.pop("cls.predictions.decoder.bias", None)
     shapes.pop("cls.predictions.decoder.weight", None)
@@ -380,7 +409,10 @@ reimplementation of Hugging Face's `modeling_bert.py`, eager attention, float32)
 Each folder is one case in the format of `../shared/golden/README.md`: `config.json`,
 the checkpoint, `vocab.txt` (placeholder words), `inputs.json` and `golden.safetensors`
 (F32 `embeddings`, `hidden_states`, `attentions`, `last_hidden_state`, and
-`pooler_output`, `mlm_logits`, `nsp_logits` where the checkpoint has that part).
+`pooler_output`, `mlm_logits`, `nsp_logits` where the checkpoint has that part; the
+task heads' `logits` ([B, N] sequence classification, [B, S, N] token classification)
+and `start_logits` / `end_logits` ([B, S] question answering), named and shaped as
+transformers' outputs, the head chosen by config.json's `architectures`).
 Compare only positions whose `attention_mask` is 1 (for `attentions`, query rows).
 
 Weights are random and larger than a trained model's (matrices N(0, 1.6²/fan_in),

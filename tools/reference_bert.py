@@ -331,16 +331,87 @@ class BertWithHeads(nn.Module):
         return out
 
 
+def num_labels_of(config):
+    """PretrainedConfig: num_labels = len(id2label); without id2label, num_labels (default 2)."""
+    id2label = getattr(config, "id2label", None)
+    if isinstance(id2label, dict) and id2label:
+        return len(id2label)
+    return int(getattr(config, "num_labels", 2))
+
+
+class BertForSequenceClassification(nn.Module):
+    """modeling_bert.py BertForSequenceClassification: logits = classifier(dropout(pooler_output))."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.num_labels = num_labels_of(config)
+        self.bert = BertModel(config, add_pooling_layer=True)
+        self.dropout = nn.Dropout(config.hidden_dropout_prob)
+        self.classifier = nn.Linear(config.hidden_size, self.num_labels)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        out = self.bert(input_ids, attention_mask, token_type_ids)
+        out["logits"] = self.classifier(self.dropout(out["pooler_output"]))
+        return out
+
+
+class BertForTokenClassification(nn.Module):
+    """modeling_bert.py BertForTokenClassification: no pooler; logits = classifier(dropout(h)) per token."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.num_labels = num_labels_of(config)
+        self.bert = BertModel(config, add_pooling_layer=False)
+        self.dropout = nn.Dropout(config.hidden_dropout_prob)
+        self.classifier = nn.Linear(config.hidden_size, self.num_labels)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        out = self.bert(input_ids, attention_mask, token_type_ids)
+        out["logits"] = self.classifier(self.dropout(out["last_hidden_state"]))
+        return out
+
+
+class BertForQuestionAnswering(nn.Module):
+    """modeling_bert.py BertForQuestionAnswering: no pooler; qa_outputs [2, H] split into start / end logits."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.num_labels = num_labels_of(config)
+        if self.num_labels != 2:
+            raise ValueError("BertForQuestionAnswering needs num_labels 2 (start, end)")
+        self.bert = BertModel(config, add_pooling_layer=False)
+        self.qa_outputs = nn.Linear(config.hidden_size, self.num_labels)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        out = self.bert(input_ids, attention_mask, token_type_ids)
+        logits = self.qa_outputs(out["last_hidden_state"])
+        start_logits, end_logits = logits.split(1, dim=-1)
+        out["start_logits"] = start_logits.squeeze(-1).contiguous()
+        out["end_logits"] = end_logits.squeeze(-1).contiguous()
+        return out
+
+
+TASK_HEADS = {
+    "BertForSequenceClassification": BertForSequenceClassification,
+    "BertForTokenClassification": BertForTokenClassification,
+    "BertForQuestionAnswering": BertForQuestionAnswering,
+}
+
 ARCHITECTURES = {
     # name: (prefix "bert.", mlm, nsp, pooler)
     "BertModel": (False, False, False, True),
     "BertForPreTraining": (True, True, True, True),
     "BertForMaskedLM": (True, True, False, False),
     "BertForNextSentencePrediction": (True, False, True, True),
+    "BertForSequenceClassification": (True, False, False, True),
+    "BertForTokenClassification": (True, False, False, False),
+    "BertForQuestionAnswering": (True, False, False, False),
 }
 
 
-def build_model(config, mlm, nsp, pooler, prefix=True):
+def build_model(config, mlm, nsp, pooler, prefix=True, task=None):
+    if task is not None:
+        return TASK_HEADS[task](config)
     if mlm or nsp:
         if not prefix:
             raise ValueError("head models always use the bert. prefix")
@@ -374,7 +445,10 @@ def model_from_checkpoint(config_dict, tensors, dtype=torch.float32):
     pooler = (p + "pooler.dense.weight") in names
     mlm = "cls.predictions.bias" in names
     nsp = "cls.seq_relationship.weight" in names
-    model = build_model(config, mlm, nsp, pooler, prefix)
+    # a task head (classifier / qa_outputs) is chosen by config.architectures, as transformers does
+    archs = config_dict.get("architectures") or []
+    task = next((a for a in archs if a in TASK_HEADS), None)
+    model = build_model(config, mlm, nsp, pooler, prefix, task)
     model.eval()
     sd = {}
     for k, v in names.items():

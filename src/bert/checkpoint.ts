@@ -18,6 +18,7 @@ import { BertTsError, quote } from '../errors.ts';
 import { shapeString, sameShape } from '../tensor/tensor.ts';
 import type { TensorSource } from '../tensor/safetensors.ts';
 import type { BertConfig } from './config.ts';
+import { chooseArchitecture, parseLabels, taskHeadOf, type Architecture, type LabelConfig } from './architecture.ts';
 import type { BertWeights, LayerNormWeights, LayerWeights, Linear } from './weights.ts';
 
 export interface LoadedWeights {
@@ -26,11 +27,20 @@ export interface LoadedWeights {
   prefix: string;
   /** tensor names present in the file and not used by the model */
   unused: string[];
+  /** the head loaded: the override, else config.architectures */
+  architecture: Architecture;
+  /** num_labels / id2label / problem_type (classification heads; defaults elsewhere) */
+  labels: LabelConfig;
+}
+
+export interface WeightOptions {
+  /** load this head instead of the one config.architectures names (e.g. 'BertModel' for the encoder alone) */
+  architecture?: string;
 }
 
 const IGNORED = /(^|\.)position_ids$|(^|\.)num_batches_tracked$/;
 
-export function loadBertWeights(config: BertConfig, source: TensorSource): LoadedWeights {
+export function loadBertWeights(config: BertConfig, source: TensorSource, options: WeightOptions = {}): LoadedWeights {
   const file = source.files.length === 1 ? source.files[0] : `${source.files[0]} (and ${source.files.length - 1} more shards)`;
   const names = new Set(source.names());
   const used = new Set<string>();
@@ -128,12 +138,50 @@ export function loadBertWeights(config: BertConfig, source: TensorSource): Loade
   }
   const seq_relationship = names.has('cls.seq_relationship.weight') ? linear('cls.seq_relationship', 2, H) : null;
 
+  // The task head the architecture names must be there: a plain encoder loaded
+  // as a classifier is an error naming the tensors (transformers would
+  // initialise them at random and only warn).
+  const architecture = chooseArchitecture(config, options.architecture);
+  const task = taskHeadOf(architecture);
+  const labels = parseLabels(config, names.has('classifier.weight') ? source.info('classifier.weight')!.shape[0] : undefined);
+  const headMissing: string[] = [];
+  const head = (name: string, out: number): Linear | null => {
+    const need = [`${name}.weight`, `${name}.bias`].filter((n) => !names.has(n));
+    if (need.length > 0) {
+      headMissing.push(...need);
+      return null;
+    }
+    return linear(name, out, H);
+  };
+  const classifier = task === 'sequence-classification' || task === 'token-classification' ? head('classifier', labels.numLabels) : null;
+  const qa_outputs = task === 'question-answering' ? head('qa_outputs', 2) : null;
+  const wantsMlm = architecture === 'BertForMaskedLM' || architecture === 'BertForPreTraining';
+  const wantsNsp = architecture === 'BertForNextSentencePrediction' || architecture === 'BertForPreTraining';
+  if (options.architecture !== undefined) {
+    // an explicit choice is a promise: its head must be in the file
+    if (wantsMlm && !predictions) headMissing.push('cls.predictions.transform.dense.weight');
+    if (wantsNsp && !seq_relationship) headMissing.push('cls.seq_relationship.weight');
+  }
+  if ((task === 'sequence-classification' || wantsNsp) && !pooler && (classifier || seq_relationship || options.architecture !== undefined)) {
+    headMissing.push(`${p}pooler.dense.weight`);
+  }
+  if (headMissing.length > 0) {
+    throw new BertTsError(
+      `${file}: loading as ${quote(architecture)}, but the head's tensors are missing: ${headMissing.map((m) => quote(m)).join(', ')}`,
+      options.architecture !== undefined
+        ? `this checkpoint has no ${architecture} head; load it with architecture 'BertModel' to use the encoder alone`
+        : `config.json's architectures says ${architecture}; pass architecture 'BertModel' (CLI: --architecture BertModel) to load the encoder alone`,
+    );
+  }
+
   throwIfMissing('the heads');
   const unused = [...names].filter((n) => !used.has(n) && !IGNORED.test(n)).sort();
   return {
-    weights: { embeddings, encoder: { layer }, pooler, cls: { predictions, seq_relationship } },
+    weights: { embeddings, encoder: { layer }, pooler, cls: { predictions, seq_relationship }, classifier, qa_outputs },
     prefix,
     unused,
+    architecture,
+    labels,
   };
 }
 

@@ -48,3 +48,40 @@ export function mlmForward(out: Float32Array, st: RunState, rows: Int32Array, w:
 export function nspForward(out: Float32Array, st: RunState, pooled: Float32Array, w: Linear, H: number): void {
   kernels().linear(st.scratch, out, pooled, w.weight, w.bias, st.B, H, 2);
 }
+
+/**
+ * BertForSequenceClassification: logits[b] = classifier · pooled[b] + bias
+ * (dropout is the identity at inference). pooled: [B, H] → out: [B, N].
+ */
+export function sequenceClassifierForward(out: Float32Array, st: RunState, pooled: Float32Array, w: Linear, H: number, N: number): void {
+  const x = st.buffer('cls.pooled', st.B * H);
+  x.set(pooled);
+  const logits = st.buffer('cls.logits', st.B * N); // in the RunState, where the pool can address it
+  kernels().linear(st.scratch, logits, x, w.weight, w.bias, st.B, H, N);
+  out.set(logits);
+}
+
+/**
+ * BertForTokenClassification: logits[b, s] = classifier · h[b, s] + bias on
+ * every token. st.hidden: [B·S, H] → out: [B·S, N].
+ */
+export function tokenClassifierForward(out: Float32Array, st: RunState, w: Linear, H: number, N: number): void {
+  const M = st.B * st.S;
+  const logits = st.buffer('cls.logits', M * N);
+  kernels().linear(st.scratch, logits, st.hidden, w.weight, w.bias, M, H, N);
+  out.set(logits);
+}
+
+/**
+ * BertForQuestionAnswering: [start, end] = qa_outputs · h[b, s] + bias, then
+ * split on the last axis. st.hidden: [B·S, H] → start, end: [B·S] each.
+ */
+export function qaForward(start: Float32Array, end: Float32Array, st: RunState, w: Linear, H: number): void {
+  const M = st.B * st.S;
+  const logits = st.buffer('qa.logits', M * 2); // [B·S, 2]
+  kernels().linear(st.scratch, logits, st.hidden, w.weight, w.bias, M, H, 2);
+  for (let i = 0; i < M; i++) {
+    start[i] = logits[2 * i];
+    end[i] = logits[2 * i + 1];
+  }
+}

@@ -19,6 +19,8 @@ export function readBertConfig(dir: string): BertConfig {
 }
 
 export interface LoadOptions {
+  /** the head to load instead of config.architectures' ('BertModel': the encoder alone; see ARCHITECTURES) */
+  architecture?: string;
   /** called once per checkpoint tensor the model does not use (as transformers warns) */
   onUnusedTensors?: (names: string[]) => void;
 }
@@ -35,7 +37,7 @@ export function loadBertModel(dir: string, options: LoadOptions = {}): BertModel
   const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;
   let model: BertModel;
   try {
-    model = BertModel.fromTensors(config, openCheckpoint(dir, { memory: arena?.tensorMemory() }), { arena: arena ?? undefined });
+    model = BertModel.fromTensors(config, openCheckpoint(dir, { memory: arena?.tensorMemory() }), { arena: arena ?? undefined, architecture: options.architecture });
   } catch (e) {
     arena?.dispose();
     throw e;

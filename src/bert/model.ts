@@ -11,7 +11,8 @@ import { RunState } from './run-state.ts';
 import { validateForward } from './validate-input.ts';
 import { embeddingsForward } from './embeddings.ts';
 import { encoderLayerForward } from './encoder.ts';
-import { mlmForward, nspForward, poolerForward } from './heads.ts';
+import { mlmForward, nspForward, poolerForward, qaForward, sequenceClassifierForward, tokenClassifierForward } from './heads.ts';
+import { parseLabels, taskHeadOf, type Architecture, type LabelConfig, type TaskHead } from './architecture.ts';
 import { probeFor, type ProbeFn } from './probe.ts';
 import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
 import { releasePacked } from '../runtime/wasm-kernels.ts';
@@ -38,6 +39,8 @@ export interface ForwardOptions {
   mlm?: boolean | { positions: ReadonlyArray<readonly [number, number]> };
   /** next-sentence logits [B, 2] */
   nsp?: boolean;
+  /** the task head's outputs: logits (classification) or startLogits / endLogits (question answering) */
+  taskHead?: boolean;
   /** activation buffers to use (by default the model keeps one, for the last shape) */
   state?: RunState;
   /**
@@ -54,6 +57,9 @@ export interface BertOutput {
   attentions?: Tensor; // [L, B, A, S, S]
   mlmLogits?: Tensor; // [B, S, V] or [N, V]
   nspLogits?: Tensor; // [B, 2]
+  logits?: Tensor; // [B, N] sequence classification, [B, S, N] token classification
+  startLogits?: Tensor; // [B, S] question answering
+  endLogits?: Tensor; // [B, S]
 }
 
 /** float32's most negative finite value: torch.finfo(torch.float32).min */
@@ -64,16 +70,28 @@ export class BertModel {
   readonly weights: BertWeights;
   /** tensors of the checkpoint the model does not use (a task head, …) */
   readonly unusedTensors: string[];
+  /** the head loaded: from config.architectures or the caller's override */
+  readonly architecture: Architecture;
+  /** num_labels, id2label, problem_type (meaningful for the classification heads) */
+  readonly labels: LabelConfig;
   private state: RunState | null = null;
   /** the heap region of the weights, freed by dispose(); null when they live in JS memory */
   private readonly arena: Arena | null;
   private disposed = false;
 
-  constructor(config: BertConfig, weights: BertWeights, unusedTensors: string[] = [], arena: Arena | null = null) {
+  constructor(
+    config: BertConfig,
+    weights: BertWeights,
+    unusedTensors: string[] = [],
+    arena: Arena | null = null,
+    head: { architecture: Architecture; labels: LabelConfig } = { architecture: 'BertModel', labels: parseLabels(config) },
+  ) {
     this.config = config;
     this.weights = weights;
     this.unusedTensors = unusedTensors;
     this.arena = arena;
+    this.architecture = head.architecture;
+    this.labels = head.labels;
   }
 
   /**
@@ -82,11 +100,16 @@ export class BertModel {
    * copied into a heap arena of the model's (freed by dispose()); `arena`: the
    * one the source already placed them in (loadBertModel).
    */
-  static fromTensors(config: BertConfig | unknown, source: TensorSource, options: { arena?: Arena } = {}): BertModel {
+  static fromTensors(config: BertConfig | unknown, source: TensorSource, options: { arena?: Arena } & ModelOptions = {}): BertModel {
     const c = isParsed(config) ? config : parseBertConfig(config);
-    const { weights, unused } = loadBertWeights(c, source);
+    const { weights, unused, architecture, labels } = loadBertWeights(c, source, { architecture: options.architecture });
     const arena = options.arena ?? (heapShared() ? new Arena('this BertModel') : null);
-    return new BertModel(c, arena ? placeInHeap(weights, arena) : weights, unused, arena);
+    return new BertModel(c, arena ? placeInHeap(weights, arena) : weights, unused, arena, { architecture, labels });
+  }
+
+  /** The task head the model carries (null: none beyond MLM / NSP). */
+  get taskHead(): TaskHead {
+    return this.weights.classifier || this.weights.qa_outputs ? taskHeadOf(this.architecture) : null;
   }
 
   /**
@@ -168,7 +191,33 @@ export class BertModel {
       out.nspLogits = new Tensor(new Float32Array(B * 2), [B, 2]);
       nspForward(out.nspLogits.data, st, out.poolerOutput.data, w.cls.seq_relationship, H);
     }
+    if (options.taskHead) this.taskHeadForward(out, st);
     return out;
+  }
+
+  /** logits / startLogits / endLogits from the encoder's output, by the head loaded. */
+  private taskHeadForward(out: BertOutput, st: RunState): void {
+    const { B, S } = st;
+    const H = this.config.hiddenSize;
+    const N = this.labels.numLabels;
+    const w = this.weights;
+    const head = this.taskHead;
+    if (head === 'sequence-classification' && w.classifier && out.poolerOutput) {
+      out.logits = new Tensor(new Float32Array(B * N), [B, N]);
+      sequenceClassifierForward(out.logits.data, st, out.poolerOutput.data, w.classifier, H, N);
+    } else if (head === 'token-classification' && w.classifier) {
+      out.logits = new Tensor(new Float32Array(B * S * N), [B, S, N]);
+      tokenClassifierForward(out.logits.data, st, w.classifier, H, N);
+    } else if (head === 'question-answering' && w.qa_outputs) {
+      out.startLogits = new Tensor(new Float32Array(B * S), [B, S]);
+      out.endLogits = new Tensor(new Float32Array(B * S), [B, S]);
+      qaForward(out.startLogits.data, out.endLogits.data, st, w.qa_outputs, H);
+    } else {
+      throw new BertTsError(
+        `forward: a task head was requested but the model (${this.architecture}) has no classifier or qa_outputs`,
+        'load a BertForSequenceClassification, BertForTokenClassification or BertForQuestionAnswering checkpoint',
+      );
+    }
   }
 
   /** logits of the given rows (b·S + s): [B, S, V] when `all`, else [N, V] */
@@ -187,6 +236,11 @@ export class BertModel {
 function forEachArray(tree: unknown, f: (a: Float32Array) => void): void {
   if (tree instanceof Float32Array) f(tree);
   else if (tree && typeof tree === 'object' && !ArrayBuffer.isView(tree)) for (const v of Object.values(tree)) forEachArray(v, f);
+}
+
+export interface ModelOptions {
+  /** the head to load instead of config.architectures' (e.g. 'BertModel' for the encoder alone) */
+  architecture?: string;
 }
 
 function isParsed(c: unknown): c is BertConfig {

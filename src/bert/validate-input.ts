@@ -21,6 +21,9 @@ export const FORWARD_LIMITS = { maxBytes: 4 * 2 ** 30 };
 export interface ModelHeads {
   hasMlmHead: boolean;
   hasNspHead: boolean;
+  /** the task head loaded (classifier / qa_outputs), null for none */
+  taskHead?: string | null;
+  weights?: { classifier?: unknown; qa_outputs?: unknown; pooler?: unknown };
 }
 
 /**
@@ -81,7 +84,7 @@ export function validateForward(input: BertInput, options: ForwardOptions, c: Be
     throw new BertTsError(`forward: options must be an object, found ${quoteJson(options)}`);
   }
   const { B, S } = checkInput(input, c);
-  for (const key of ['outputHiddenStates', 'outputAttentions', 'nsp'] as const) {
+  for (const key of ['outputHiddenStates', 'outputAttentions', 'nsp', 'taskHead'] as const) {
     const v = options[key];
     if (v !== undefined && typeof v !== 'boolean') throw new BertTsError(`forward: option ${key} must be true or false, found ${quoteJson(v)}`);
   }
@@ -94,6 +97,15 @@ export function validateForward(input: BertInput, options: ForwardOptions, c: Be
   }
   if (options.nsp && !heads.hasNspHead) {
     throw new BertTsError('forward: nsp was requested but the checkpoint has no next-sentence head (cls.seq_relationship) and pooler');
+  }
+  if (options.taskHead && !(heads.taskHead && (heads.weights?.classifier || heads.weights?.qa_outputs))) {
+    throw new BertTsError(
+      'forward: a task head was requested but the model has no classifier or qa_outputs',
+      'load a BertForSequenceClassification, BertForTokenClassification or BertForQuestionAnswering checkpoint',
+    );
+  }
+  if (options.taskHead && heads.taskHead === 'sequence-classification' && !heads.weights?.pooler) {
+    throw new BertTsError('forward: sequence classification needs the pooler, which the checkpoint lacks');
   }
   const state = options.state;
   if (state !== undefined) {

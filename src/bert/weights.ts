@@ -49,4 +49,8 @@ export interface BertWeights {
     predictions: MlmHeadWeights | null;
     seq_relationship: Linear | null; // NSP head, [2, H]
   };
+  /** BertForSequenceClassification [N, H] on the pooler, or BertForTokenClassification [N, H] per token (N = num_labels) */
+  classifier: Linear | null;
+  /** BertForQuestionAnswering [2, H]: start and end logits per token */
+  qa_outputs: Linear | null;
 }

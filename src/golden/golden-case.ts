@@ -18,6 +18,9 @@ export const GOLDEN_TENSORS = {
   pooler_output: '[B, H] tanh(W · h[:, 0] + b)',
   mlm_logits: '[B, S, V] masked-LM head',
   nsp_logits: '[B, 2] next-sentence head',
+  logits: '[B, N] BertForSequenceClassification (pooler, then classifier) or [B, S, N] BertForTokenClassification (classifier per token)',
+  start_logits: '[B, S] BertForQuestionAnswering (qa_outputs, first column)',
+  end_logits: '[B, S] BertForQuestionAnswering (qa_outputs, second column)',
 } as const;
 
 export type GoldenName = keyof typeof GOLDEN_TENSORS;

@@ -8,7 +8,7 @@ import type { BertModel } from '../bert/model.ts';
 import { outputTensors } from './verify.ts';
 import type { GoldenInputs, GoldenName } from './golden-case.ts';
 
-const ORDER: GoldenName[] = ['embeddings', 'hidden_states', 'attentions', 'last_hidden_state', 'pooler_output', 'mlm_logits', 'nsp_logits'];
+const ORDER: GoldenName[] = ['embeddings', 'hidden_states', 'attentions', 'last_hidden_state', 'pooler_output', 'mlm_logits', 'nsp_logits', 'logits', 'start_logits', 'end_logits'];
 
 export function recordGolden(model: BertModel, inputs: GoldenInputs, outFile: string): { name: string; shape: number[] }[] {
   const out = model.forward(inputs, {
@@ -16,6 +16,7 @@ export function recordGolden(model: BertModel, inputs: GoldenInputs, outFile: st
     outputAttentions: true,
     mlm: model.hasMlmHead,
     nsp: model.hasNspHead,
+    taskHead: model.taskHead !== null,
   });
   const tensors = outputTensors(out);
   const written = ORDER.flatMap((name) => {

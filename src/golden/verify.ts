@@ -42,14 +42,15 @@ export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOL
   if (pathKind(files.golden) === 'missing') throw new BertTsError(`${dir}: no golden.safetensors`, 'record one with: bert-ts golden record --model DIR --inputs inputs.json --out golden.safetensors');
   const inputs = readGoldenInputs(files.inputs);
   const golden = readSafetensors(files.golden);
-  const m = model ?? loadBertModel(dir);
   const names = golden.names();
   const wanted = new Set(names);
+  const m = model ?? loadForGolden(dir, wanted, (n) => golden.info(n)!.shape.length);
   const out = m.forward(inputs, {
     outputHiddenStates: wanted.has('hidden_states') || wanted.has('embeddings'),
     outputAttentions: wanted.has('attentions'),
     mlm: wanted.has('mlm_logits') && m.hasMlmHead,
     nsp: wanted.has('nsp_logits') && m.hasNspHead,
+    taskHead: (wanted.has('logits') || wanted.has('start_logits') || wanted.has('end_logits')) && m.taskHead !== null,
   });
   const ours = outputTensors(out);
   const tensors: TensorComparison[] = [];
@@ -85,6 +86,23 @@ export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOL
   return { case: dir, ok: tensors.every((t) => t.ok), tolerance, tensors, ignored };
 }
 
+/**
+ * The case's model, head from config.json's architectures. When the config
+ * names no task head but the golden file holds a head's outputs and the
+ * checkpoint has its tensors, the head follows the golden names: start_logits →
+ * BertForQuestionAnswering; logits [B, S, N] → token, [B, N] → sequence classification.
+ */
+function loadForGolden(dir: string, wanted: Set<string>, rank: (name: string) => number): BertModel {
+  const m = loadBertModel(dir);
+  if (m.taskHead !== null) return m;
+  const has = (n: string) => m.unusedTensors.includes(n);
+  if ((wanted.has('start_logits') || wanted.has('end_logits')) && has('qa_outputs.weight')) return loadBertModel(dir, { architecture: 'BertForQuestionAnswering' });
+  if (wanted.has('logits') && has('classifier.weight')) {
+    return loadBertModel(dir, { architecture: rank('logits') === 3 ? 'BertForTokenClassification' : 'BertForSequenceClassification' });
+  }
+  return m;
+}
+
 /** Our outputs under the golden file's names. */
 export function outputTensors(out: BertOutput): Partial<Record<GoldenName, { data: Float32Array; shape: number[] }>> {
   const t = (x: { data: Float32Array; shape: readonly number[] } | undefined) => (x ? { data: x.data, shape: [...x.shape] } : undefined);
@@ -97,6 +115,9 @@ export function outputTensors(out: BertOutput): Partial<Record<GoldenName, { dat
     pooler_output: t(out.poolerOutput),
     mlm_logits: t(out.mlmLogits),
     nsp_logits: t(out.nspLogits),
+    logits: t(out.logits),
+    start_logits: t(out.startLogits),
+    end_logits: t(out.endLogits),
   };
 }
 
@@ -114,6 +135,14 @@ function maskedRows(name: GoldenName, shape: number[], inputs: GoldenInputs): { 
     case 'pooler_output':
     case 'nsp_logits':
       return { rowSize: last, rowMask: () => true };
+    case 'start_logits':
+    case 'end_logits':
+      // [B, S]: one element per token
+      return { rowSize: 1, rowMask: (r) => mask[Math.floor(r / S) % B][r % S] === 1 };
+    case 'logits':
+      // [B, N] (sequence classification) is per sequence: compared whole; [B, S, N] per token
+      if (shape.length === 2) return { rowSize: last, rowMask: () => true };
+      return { rowSize: last, rowMask: (r) => mask[Math.floor(r / S) % B][r % S] === 1 };
     case 'attentions': {
       const A = shape[2];
       // row r = ((l·B + b)·A + h)·S + i

@@ -43,7 +43,31 @@ export class Tensor {
     }
     return new Tensor(this.data.subarray(i * n, (i + 1) * n), inner);
   }
+
+  /**
+   * The values as nested plain arrays of numbers, shape-major: a [2, 3] tensor
+   * gives [[a, b, c], [d, e, f]]; a 0-d tensor its one number. A copy: safe to
+   * keep after the buffers it came from are reused.
+   */
+  toArray(): NestedArray {
+    const build = (axis: number, offset: number): NestedArray => {
+      const n = this.shape[axis];
+      if (axis === this.shape.length - 1) return Array.from(this.data.subarray(offset, offset + n));
+      const stride = numel(this.shape.slice(axis + 1));
+      return Array.from({ length: n }, (_, i) => build(axis + 1, offset + i * stride));
+    };
+    return this.shape.length === 0 ? this.data[0] : build(0, 0);
+  }
+
+  /** A short description for people who print a tensor: `Tensor [2, 3] [0.1, 0.2, …]` (at most 6 values). */
+  toString(): string {
+    const shown = Array.from(this.data.subarray(0, 6), (v) => Number(v.toPrecision(4)));
+    return `Tensor ${shapeString(this.shape)} [${shown.join(', ')}${this.data.length > 6 ? ', …' : ''}]`;
+  }
 }
+
+/** What Tensor.toArray returns: a number (0-d) or arrays nested once per axis. */
+export type NestedArray = number | NestedArray[];
 
 export function numel(shape: readonly number[]): number {
   let n = 1;

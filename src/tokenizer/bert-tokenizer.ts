@@ -183,6 +183,11 @@ export class BertTokenizer {
     return options.cleanUpTokenizationSpaces ?? true ? cleanUpTokenization(text) : text;
   }
 
+  /** Tokens back to text with the decoder alone (transformers' fast convert_tokens_to_string). */
+  convertTokensToString(tokens: string[]): string {
+    return decodeWordPieces(tokens, this.decoderOptions.prefix, this.decoderOptions.cleanup);
+  }
+
   private encodeOne(text: string, pair: string | undefined, options: EncodeOptions): Encoding {
     if (typeof text !== 'string' || (pair !== undefined && typeof pair !== 'string')) {
       throw new BertTsError('encode: text and pair must be strings');

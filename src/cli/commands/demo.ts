@@ -1,0 +1,191 @@
+// bert-ts demo (`npm start`): what the small BERTs shipped in weights/ have
+// learned, shown step by step: tokens, fill-mask, next sentence, the topic
+// classifier, where each attention head looks, the golden check against
+// PyTorch, then the Chinese model on 今天天气真好.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BertTsError, quote } from '../../errors.ts';
+import { shapeString } from '../../tensor/tensor.ts';
+import { verifyGoldenCase } from '../../golden/verify.ts';
+import type { VerifyReport } from '../../golden/verify.ts';
+import { toModelInput } from '../../pipelines/model-input.ts';
+import { fillMask, type FillMaskCandidate } from '../../pipelines/fill-mask.ts';
+import { nextSentence } from '../../pipelines/next-sentence.ts';
+import { classify } from '../../pipelines/classify.ts';
+import type { BertPipeline } from '../../pipelines/bert-pipeline.ts';
+import { str, type Command, type Io } from '../command.ts';
+import { COMPUTE, JSON_OUT, applyCompute, computeOptions, printJson, releaseCompute } from '../common.ts';
+import { loadForCli } from '../load.ts';
+import { printReport } from './golden.ts';
+
+const EN_TOKENS = 'Tokenizers split unbelievably long words into pieces.';
+const EN_FILL = [
+  'Paris is the capital of [MASK].',
+  'The cat sat on the [MASK].',
+  'He [MASK] to the store yesterday.',
+  'I would like a cup of [MASK].',
+  'To sleep is to [MASK] in a state of rest.',
+];
+const EN_NSP: [string, string][] = [
+  ['The sun rises in the east.', 'It sets in the west.'],
+  ['The sun rises in the east.', 'Python lists can be sorted in place.'],
+];
+const EN_CLASSIFY = ['My computer crashed and I lost all my files.', 'The senator voted against the new tax bill.', 'Add the flour and bake the bread for an hour.'];
+const EN_ATTENTION = { text: 'The river bank was covered with grass.', word: 'bank' };
+const ZH_TEXT = '今天天气真好';
+const ZH_FILL = '今天天气真[MASK]。';
+
+/** weights/NAME, found from this file whether it runs as src/cli/commands/demo.ts or dist/cli.js */
+function shippedModel(name: string): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'weights', name);
+    if (existsSync(join(candidate, 'config.json'))) return candidate;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+function bar(p: number): string {
+  return '█'.repeat(Math.round(p * 20)).padEnd(20, '·');
+}
+
+/** For one word of a text: in each layer, the token each head gives the most attention to. */
+function attentionOf(nlp: BertPipeline, text: string, word: string) {
+  const e = nlp.tokenizer.encode(text);
+  const at = e.tokens.findIndex((t) => t === word || t === word.toLowerCase());
+  if (at < 0) return undefined;
+  const out = nlp.model.forward(toModelInput([e]), { outputAttentions: true });
+  const att = out.attentions!; // [L, B, A, S, S]
+  const [L, , A, S] = att.shape;
+  const layers: string[][] = [];
+  for (let l = 0; l < L; l++) {
+    const heads: string[] = [];
+    for (let h = 0; h < A; h++) {
+      const row = ((l * A + h) * S + at) * S; // batch 0
+      let best = 0;
+      for (let j = 1; j < S; j++) if (att.data[row + j] > att.data[row + best]) best = j;
+      heads.push(e.tokens[best]);
+    }
+    layers.push(heads);
+  }
+  return { text, word, tokens: e.tokens, position: at, layers };
+}
+
+function goldenOf(dir: string, nlp: BertPipeline): VerifyReport | undefined {
+  return existsSync(join(dir, 'golden.safetensors')) ? verifyGoldenCase(dir, undefined, nlp.model) : undefined;
+}
+
+function firstMask(r: unknown): FillMaskCandidate[] {
+  const list = r as FillMaskCandidate[] | FillMaskCandidate[][];
+  return (Array.isArray(list[0]) ? list[0] : list) as FillMaskCandidate[];
+}
+
+async function english(dir: string, io: Io, say: (s: string) => void) {
+  const nlp = await loadForCli(dir, { io });
+  const c = nlp.model.config;
+  say(`English model: ${dir}`);
+  say(`  ${c.numHiddenLayers} layers, hidden ${c.hiddenSize}, ${c.numAttentionHeads} heads, vocabulary of ${c.vocabSize} WordPiece tokens`);
+
+  const enc = nlp.tokenizer.encode(EN_TOKENS);
+  say(`\n1. Tokens: text → WordPiece pieces → ids`);
+  say(`  ${JSON.stringify(EN_TOKENS)}`);
+  say(`  ${enc.tokens.join(' ')}`);
+  say(`  ${enc.inputIds.join(' ')}`);
+
+  say(`\n2. Fill-mask: the masked-LM head's P(token | context) at [MASK], top 5`);
+  const fills = EN_FILL.map((t) => ({ text: t, top: firstMask(fillMask(nlp, t, { topK: 5 })) }));
+  for (const f of fills) {
+    say(`  ${f.text}`);
+    for (const x of f.top) say(`    ${x.tokenStr.padEnd(14)} ${x.score.toFixed(3)} ${bar(x.score)}`);
+  }
+
+  say(`\n3. Next sentence: the NSP head's P(B follows A)`);
+  const nsp = EN_NSP.map(([a, b]) => ({ a, b, isNext: nextSentence(nlp, a, b) }));
+  for (const n of nsp) say(`  A: ${n.a}\n  B: ${n.b}\n    P(IsNext) = ${n.isNext.toFixed(3)} ${bar(n.isNext)}`);
+
+  const att = attentionOf(nlp, EN_ATTENTION.text, EN_ATTENTION.word);
+  if (att) {
+    say(`\n4. Attention: in "${att.text}", the token each head of each layer attends to most from "${att.word}"`);
+    att.layers.forEach((heads, l) => say(`  layer ${l}: ${heads.map((t, h) => `head ${h} → ${t}`).join(', ')}`));
+  }
+  return { nlp, result: { model: dir, tokens: { text: EN_TOKENS, tokens: enc.tokens, ids: enc.inputIds }, fillMask: fills, nextSentence: nsp, attention: att } };
+}
+
+async function topics(dir: string, io: Io, say: (s: string) => void) {
+  const nlp = await loadForCli(dir, { io });
+  const labels = nlp.model.labels?.id2label ?? [];
+  say(`\n5. Text classification (${dir}): the topic of a text, among ${labels.join(', ')}`);
+  const results = EN_CLASSIFY.map((t) => ({ text: t, labels: classify(nlp, t, { topK: 3 }) }));
+  for (const r of results) say(`  ${r.text}\n    ${r.labels.map((l) => `${l.label} ${l.score.toFixed(2)}`).join(', ')}`);
+  const golden = goldenOf(dir, nlp);
+  nlp.model.dispose();
+  return { model: dir, results, golden };
+}
+
+async function chinese(dir: string, io: Io, say: (s: string) => void) {
+  const nlp = await loadForCli(dir, { io });
+  const e = nlp.tokenizer.encode(ZH_TEXT);
+  const out = nlp.model.forward(toModelInput([e]));
+  say(`\n7. Chinese (${dir}): tokenizer("${ZH_TEXT}") → model → last_hidden_state`);
+  say(`  tokens: ${e.tokens.join(' ')}   ids: ${e.inputIds.join(' ')}`);
+  const h = out.lastHiddenState;
+  const first = Array.from(h.data.subarray(h.shape[2], h.shape[2] + 4), (x) => x.toFixed(3));
+  say(`  last_hidden_state ${shapeString(h.shape)}; "${e.tokens[1]}" starts [${first.join(', ')}, …]`);
+  const fill = nlp.model.hasMlmHead ? firstMask(fillMask(nlp, ZH_FILL, { topK: 5 })) : [];
+  if (fill.length) say(`  ${ZH_FILL} → ${fill.map((x) => `${x.tokenStr} ${x.score.toFixed(2)}`).join(', ')}`);
+  const golden = goldenOf(dir, nlp);
+  if (golden) say(`  golden check against PyTorch: ${golden.ok ? 'OK' : 'NOT OK'}`);
+  nlp.model.dispose();
+  return { model: dir, tokens: e.tokens, ids: e.inputIds, lastHiddenStateShape: h.shape, fillMask: fill, golden };
+}
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'what the models shipped in weights/ have learned: tokens, fill-mask, next sentence, topics, attention, golden check, Chinese',
+  args: '',
+  argsHelp:
+    'Runs the small BERTs bert-ts trained itself (tools/train/): the English model (weights/en), its topic classifier\n' +
+    '(weights/en-topic) and the Chinese model (weights/zh), and checks every output against PyTorch\'s.',
+  options: {
+    model: { type: 'string', short: 'm', value: 'DIR', help: 'the English masked-LM model (default weights/en)' },
+    classifier: { type: 'string', value: 'DIR', help: 'a sequence-classification model (default weights/en-topic)' },
+    chinese: { type: 'string', value: 'DIR', help: 'a Chinese model (default weights/zh)' },
+    ...JSON_OUT,
+    ...COMPUTE,
+  },
+  examples: ['bert-ts demo', 'bert-ts demo --backend js --json'],
+  async run(p, io) {
+    if (p.positionals.length > 0) throw new BertTsError(`demo: takes no positional arguments, got ${quote(p.positionals[0])}`);
+    const compute = computeOptions('demo', p);
+    const pick = (flag: string, name: string) => {
+      const given = str(p, flag);
+      if (given !== undefined && !existsSync(join(resolve(given), 'config.json'))) throw new BertTsError(`demo: --${flag} ${given}: no config.json there`);
+      return given !== undefined ? resolve(given) : shippedModel(name);
+    };
+    const enDir = pick('model', 'en');
+    const topicDir = pick('classifier', 'en-topic');
+    const zhDir = pick('chinese', 'zh');
+    if (!enDir) throw new BertTsError('demo: weights/en not found', 'pass --model DIR (a BERT with a masked-LM head)');
+    const backend = await applyCompute(compute);
+    try {
+      const json = p.values.json === true;
+      const say = (s: string) => json || io.stdout.write(s + '\n');
+      say(`bert-ts demo (${backend} kernels): a small BERT trained by bert-ts's own tools, and what it learned\n`);
+      const en = await english(enDir, io, say);
+      const topic = topicDir ? await topics(topicDir, io, say) : undefined;
+      say(`\n6. Golden check: the English model's outputs against PyTorch's (${join(enDir, 'golden.safetensors')})`);
+      const golden = goldenOf(enDir, en.nlp);
+      if (golden && !json) printReport(golden, io);
+      if (topic?.golden) say(`  and the classifier's (${topicDir}): ${topic.golden.ok ? 'OK' : 'NOT OK'}`);
+      en.nlp.model.dispose();
+      const zh = zhDir ? await chinese(zhDir, io, say) : undefined;
+      const ok = (golden?.ok ?? true) && (topic?.golden?.ok ?? true) && (zh?.golden?.ok ?? true);
+      if (json) printJson(io, { backend, english: { ...en.result, golden }, classifier: topic, chinese: zh, ok });
+      return ok ? 0 : 1;
+    } finally {
+      await releaseCompute(compute);
+    }
+  },
+};

@@ -1,0 +1,36 @@
+// bert-ts embed: sentence embeddings (library: embed).
+import { oneOf } from '../command.ts';
+import { field } from '../common.ts';
+import { pipelineCommand, texts } from '../pipeline-command.ts';
+import { cosineSimilarity } from '../../pipelines/embed.ts';
+import type { Pooling } from '../../pipelines/sentence-transformers.ts';
+
+export const embedCommand = pipelineCommand({
+  name: 'embed',
+  summary: 'sentence embeddings (pooling and normalisation from a sentence-transformers folder)',
+  args: 'TEXT...',
+  argsHelp: 'TEXT: a text to embed; several TEXTs are batched and their cosine similarities printed.',
+  options: {
+    pooling: { type: 'string', value: 'P', help: 'mean | cls | max (default: the folder\'s 1_Pooling config, else mean)' },
+    normalize: { type: 'boolean', help: 'unit-length vectors (default: when the folder has a Normalize module)' },
+    'no-normalize': { type: 'boolean', help: 'raw pooled vectors even when the folder normalises' },
+  },
+  examples: ['bert-ts embed -m all-MiniLM-L6-v2 "A man is eating food." "A man eats."', 'bert-ts embed -m weights/en --pooling cls --json "some text"'],
+  jsonlShape: '{"text": "..."}',
+  check: (c, p) => ({
+    pooling: p.values.pooling === undefined ? undefined : oneOf(c, p, 'pooling', ['mean', 'cls', 'max'] as const, 'mean' as Pooling),
+    normalize: p.values.normalize ? true : p.values['no-normalize'] ? false : undefined,
+  }),
+  fromArgs: (p) => texts('embed', p),
+  fromJson: (o, line) => field('embed', o, 'text', line)!,
+  compute: (nlp, inputs: string[], o) => nlp.embed(inputs, o),
+  print(io, inputs, vectors: number[][]) {
+    vectors.forEach((v, i) => {
+      io.stdout.write(`${inputs[i]}\n  [${v.length}] ${v.slice(0, 6).map((x) => x.toFixed(4)).join(' ')} …  (norm ${Math.hypot(...v).toFixed(4)})\n`);
+    });
+    if (vectors.length > 1) {
+      io.stdout.write('cosine similarity to the first text:\n');
+      vectors.slice(1).forEach((u, j) => io.stdout.write(`  text ${j + 2}: ${cosineSimilarity(vectors[0], u).toFixed(4)}\n`));
+    }
+  },
+});

@@ -1,0 +1,27 @@
+// The command table: every bert-ts command, in the order --help lists them.
+// Adding a command is adding its file and one line here.
+import type { Command } from '../command.ts';
+import { fillMaskCommand } from './fill-mask.ts';
+import { embedCommand } from './embed.ts';
+import { classifyCommand } from './classify.ts';
+import { nerCommand } from './ner.ts';
+import { qaCommand } from './qa.ts';
+import { nspCommand } from './nsp.ts';
+import { forwardCommand } from './forward.ts';
+import { tokenizeCommand } from './tokenize.ts';
+import { demoCommand } from './demo.ts';
+import { goldenRecordCommand, goldenVerifyCommand } from './golden.ts';
+
+export const COMMANDS: readonly Command[] = [
+  fillMaskCommand,
+  embedCommand,
+  classifyCommand,
+  nerCommand,
+  qaCommand,
+  nspCommand,
+  forwardCommand,
+  tokenizeCommand,
+  demoCommand,
+  goldenVerifyCommand,
+  goldenRecordCommand,
+];
