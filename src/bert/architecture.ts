@@ -100,7 +100,7 @@ export function parseLabels(config: BertConfig, rowsInFile?: number): LabelConfi
   let problemType: ProblemType | undefined;
   if (p === 'single_label_classification' || p === 'multi_label_classification' || p === 'regression') problemType = p;
   else if (p !== undefined && p !== null) {
-    throw new BertTsError(`config.json: problem_type ${quoteJson(p)} is unknown`, 'use single_label_classification, multi_label_classification or regression');
+    throw new BertTsError(`config.json: problem_type ${quote(p)} is unknown`, 'use single_label_classification, multi_label_classification or regression');
   }
   return { numLabels, id2label, problemType };
 }

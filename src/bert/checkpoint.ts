@@ -167,7 +167,7 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
   }
   if (headMissing.length > 0) {
     throw new BertTsError(
-      `${file}: loading as ${quote(architecture)}, but the head's tensors are missing: ${headMissing.map((m) => quote(m)).join(', ')}`,
+      `${file}: loading as ${architecture}, but the head's tensors are missing: ${headMissing.map((m) => quote(m)).join(', ')}`,
       options.architecture !== undefined
         ? `this checkpoint has no ${architecture} head; load it with architecture 'BertModel' to use the encoder alone`
         : `config.json's architectures says ${architecture}; pass architecture 'BertModel' (CLI: --architecture BertModel) to load the encoder alone`,

@@ -6,6 +6,7 @@ import { BertTsError } from '../errors.ts';
 import { pathKind } from '../read-file.ts';
 import { sameShape } from '../tensor/tensor.ts';
 import { readSafetensors } from '../tensor/safetensors-fs.ts';
+import type { SafetensorsFile } from '../tensor/safetensors.ts';
 import { loadBertModel } from '../bert/load.ts';
 import type { BertModel, BertOutput } from '../bert/model.ts';
 import { caseFiles, readGoldenInputs, GOLDEN_TENSORS, type GoldenInputs, type GoldenName } from './golden-case.ts';
@@ -33,6 +34,8 @@ export function producibleTensors(m: BertModel): GoldenName[] {
   if (m.hasPooler) names.push('pooler_output');
   if (m.hasMlmHead) names.push('mlm_logits');
   if (m.hasNspHead) names.push('nsp_logits');
+  if (m.taskHead === 'question-answering') names.push('start_logits', 'end_logits');
+  else if (m.taskHead !== null) names.push('logits');
   return names;
 }
 
@@ -45,6 +48,17 @@ export function verifyGoldenCase(dir: string, tolerance: Tolerance = DEFAULT_TOL
   const names = golden.names();
   const wanted = new Set(names);
   const m = model ?? loadForGolden(dir, wanted, (n) => golden.info(n)!.shape.length);
+  try {
+    return compareCase(dir, m, inputs, golden, tolerance, options);
+  } finally {
+    if (!model) m.dispose(); // the model this call loaded: give its heap back
+  }
+}
+
+function compareCase(dir: string, m: BertModel, inputs: GoldenInputs, golden: SafetensorsFile, tolerance: Tolerance, options: VerifyOptions): VerifyReport {
+  const files = caseFiles(dir);
+  const names = golden.names();
+  const wanted = new Set(names);
   const out = m.forward(inputs, {
     outputHiddenStates: wanted.has('hidden_states') || wanted.has('embeddings'),
     outputAttentions: wanted.has('attentions'),
@@ -96,11 +110,12 @@ function loadForGolden(dir: string, wanted: Set<string>, rank: (name: string) =>
   const m = loadBertModel(dir);
   if (m.taskHead !== null) return m;
   const has = (n: string) => m.unusedTensors.includes(n);
-  if ((wanted.has('start_logits') || wanted.has('end_logits')) && has('qa_outputs.weight')) return loadBertModel(dir, { architecture: 'BertForQuestionAnswering' });
-  if (wanted.has('logits') && has('classifier.weight')) {
-    return loadBertModel(dir, { architecture: rank('logits') === 3 ? 'BertForTokenClassification' : 'BertForSequenceClassification' });
-  }
-  return m;
+  let architecture: string | undefined;
+  if ((wanted.has('start_logits') || wanted.has('end_logits')) && has('qa_outputs.weight')) architecture = 'BertForQuestionAnswering';
+  else if (wanted.has('logits') && has('classifier.weight')) architecture = rank('logits') === 3 ? 'BertForTokenClassification' : 'BertForSequenceClassification';
+  if (architecture === undefined) return m;
+  m.dispose(); // loaded again with its head
+  return loadBertModel(dir, { architecture });
 }
 
 /** Our outputs under the golden file's names. */

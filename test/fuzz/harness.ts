@@ -110,7 +110,7 @@ export function stats(name: string): FuzzStats {
  * characters) are fine; anything else, or taking longer than maxMs, is a
  * failure recorded with describe()'s account of the input.
  */
-export function trial(s: FuzzStats, describe: () => string, fn: () => unknown, maxMs = 2000): void {
+export function trial(s: FuzzStats, describe: () => string, fn: () => unknown, maxMs = 10_000): void {
   s.runs++;
   const t = performance.now();
   let problem: string | undefined;
@@ -133,7 +133,7 @@ export function trial(s: FuzzStats, describe: () => string, fn: () => unknown, m
 }
 
 /** Same for an async input. */
-export async function trialAsync(s: FuzzStats, describe: () => string, fn: () => Promise<unknown>, maxMs = 5000): Promise<void> {
+export async function trialAsync(s: FuzzStats, describe: () => string, fn: () => Promise<unknown>, maxMs = 20_000): Promise<void> {
   s.runs++;
   const t = performance.now();
   let problem: string | undefined;
