@@ -1,21 +1,38 @@
-// bert-ts without Node APIs: everything that works from bytes in memory.
+// bert-ts without Node APIs: everything that works in a browser (or any
+// runtime with fetch), loading from URLs, Hub ids and File objects included.
+import './browser/web-pool.ts'; // threads on Web Workers in a cross-origin isolated page
 export { Tensor, numel, shapeString } from './tensor/tensor.ts';
 export { BertTsError } from './errors.ts';
 export { parseSafetensors, serializeSafetensors, type TensorSource, type TensorInfo } from './tensor/safetensors.ts';
+export type { TensorMemory } from './tensor/alloc.ts';
 export { parseBertConfig, type BertConfig } from './bert/config.ts';
 export { BertModel, type BertInput, type BertOutput, type ForwardOptions } from './bert/model.ts';
 export type { ProbeFn } from './bert/probe.ts';
 export { RunState } from './bert/run-state.ts';
 export type { BertWeights } from './bert/weights.ts';
 export * from './tokenizer/index.ts';
+export { tokenizerFromFiles, type TokenizerFiles } from './tokenizer/from-files.ts';
 export { erf, applyActivation, activationScalar, HIDDEN_ACT, type Activation } from './layers/activations.ts';
 export { linearNaive } from './layers/matmul.ts';
 export { linear, attention } from './runtime/ops.ts';
 export { setBackend, getBackend, type Backend } from './runtime/backend.ts';
-export { setThreads, getThreads, type PoolOptions } from './runtime/pool.ts';
+export { getThreads, threadsSupported, threadStats, type PoolOptions } from './runtime/pool.ts';
+export { setThreads } from './browser/threads.ts';
 export { heapStats } from './runtime/heap.ts';
+export { wasmCopiedBytes } from './runtime/wasm-kernels.ts';
 export { layerNorm } from './layers/layernorm.ts';
 export { softmaxRow } from './layers/softmax.ts';
+export { GOLDEN_TENSORS, parseGoldenInputs, type GoldenInputs, type GoldenName } from './golden/golden-format.ts';
+export { checkGolden, outputTensors, type VerifyReport } from './golden/check.ts';
+export { compareTensors, DEFAULT_TOLERANCE, type Tolerance, type TensorComparison } from './golden/compare.ts';
+export { loadModel, readTokenizer, type LoadModelOptions, type LoadedModel, type ModelSource } from './browser/load-model.ts';
+export {
+  modelFiles, urlFiles, hubFiles, pickedFiles, HUB_ENDPOINT,
+  type ModelFiles, type FileStream, type LoadProgress, type HubOptions, type SourceOptions,
+} from './browser/model-files.ts';
+export { streamSafetensors } from './browser/stream-safetensors.ts';
+export { checkGoldenCase, type GoldenCheckReport } from './browser/golden.ts';
+export { BertWorker, type BertWorkerOptions } from './browser/model-worker.ts';
 export { ARCHITECTURES, type Architecture, type TaskHead, type LabelConfig } from './bert/architecture.ts';
 export type { NestedArray } from './tensor/tensor.ts';
 export * from './pipelines/index.ts';

@@ -8,6 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { buildBrowser } from './build-browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -24,7 +25,7 @@ rmSync('dist', { recursive: true, force: true });
 await build({ ...node, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' });
 await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
 await build(worker);
-await build({ ...common, platform: 'browser', entryPoints: { 'bert-ts.browser': 'src/browser.ts' }, outdir: 'dist' });
+await buildBrowser(); // tools/build-browser.mjs
 
 // Declarations for library users; skipped quietly if TypeScript is not installed
 // (a production install without devDependencies), and with --no-types (tests).

@@ -5,7 +5,7 @@
  */
 import { writeSafetensors } from '../tensor/safetensors-fs.ts';
 import type { BertModel } from '../bert/model.ts';
-import { outputTensors } from './verify.ts';
+import { outputTensors } from './check.ts';
 import type { GoldenInputs, GoldenName } from './golden-case.ts';
 
 const ORDER: GoldenName[] = ['embeddings', 'hidden_states', 'attentions', 'last_hidden_state', 'pooler_output', 'mlm_logits', 'nsp_logits', 'logits', 'start_logits', 'end_logits'];

@@ -22,8 +22,8 @@
  *   for `stallMs` while chunks are missing) marks the pool broken: the call
  *   returns its result, or fails with a BertTsError when a chunk was lost,
  *   and the next call starts fresh workers. Node allows Atomics.wait on its
- *   main thread; browsers do not, so there the pool needs a worker host that
- *   runs the caller in a worker (see worker-host.ts).
+ *   main thread; a browser page's thread does not, so there the caller spins
+ *   (the host says so: worker-host.ts's callerMayBlock).
  * - tasks with less work than `minMacs` multiply-adds (default 2^20, about a
  *   quarter of a millisecond) stay on the calling thread.
  * Workers are unref'd: a process exits normally while the pool is idle.
@@ -63,6 +63,8 @@ interface Pool {
   broken: boolean;
   /** true while the caller runs a task: nested tasks stay on the calling thread */
   busy: boolean;
+  /** the host's callerMayBlock(): false on a browser page's thread, which spins instead of Atomics.wait */
+  mayBlock: boolean;
 }
 
 let pool: Pool | null = null;
@@ -154,7 +156,7 @@ function start(host: WorkerHost, count: number, wait: boolean): Pool | Promise<P
   const ctl = new Int32Array(new SharedArrayBuffer((CTL.workers + count * LINE.stride) * 4));
   const args = new Float64Array(new SharedArrayBuffer(ARG_SLOTS * 8));
   const text = new Uint16Array(new SharedArrayBuffer(count * TEXT_CHARS * 2));
-  const p: Pool = { workers: [], ctl, args, text, broken: false, busy: false };
+  const p: Pool = { workers: [], ctl, args, text, broken: false, busy: false, mayBlock: host.callerMayBlock?.() ?? true };
   const ready: Promise<void>[] = [];
   for (let index = 0; index < count; index++) {
     const data: WorkerData = { index, ctl: ctl.buffer as SharedArrayBuffer, args: args.buffer as SharedArrayBuffer, text: text.buffer as SharedArrayBuffer, memory: heapMemory() };
@@ -231,7 +233,7 @@ function waitForWorkers(p: Pool, seq: number, chunks: number, name: string): voi
     const line = CTL.workers + w * LINE.stride;
     if (Atomics.load(ctl, line + LINE.started) === 0) continue; // not started yet: it skips this task
     for (let done = Atomics.load(ctl, line + LINE.done); done !== seq; done = Atomics.load(ctl, line + LINE.done)) {
-      Atomics.wait(ctl, line + LINE.done, done, 20);
+      if (p.mayBlock) Atomics.wait(ctl, line + LINE.done, done, 20);
       const completed = Atomics.load(ctl, CTL.completed);
       if (completed !== seen) {
         seen = completed;

@@ -23,6 +23,12 @@ export interface PoolWorker {
 }
 
 export interface WorkerHost {
+  /**
+   * Whether the calling thread may sleep in Atomics.wait (default true). A
+   * browser page's own thread may not: there the caller spins while it waits
+   * for the workers (src/browser/web-pool.ts).
+   */
+  callerMayBlock?(): boolean;
   /** Start a worker; ready() once it waits for tasks, exit(error?) if it fails to start or stops. */
   spawn(data: WorkerData, events: { ready(): void; exit(error?: unknown): void }): PoolWorker;
 }
