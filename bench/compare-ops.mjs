@@ -4,10 +4,11 @@
 // bench`):
 //
 //   node bench/compare-ops.mjs --lib OLD/internals.js,NEW/internals.js [--labels old,new] [--runs 5] [--threads 2]
+//                              [--layers 12] [--seq 128]
 //
 // Each --lib is a bundle of bench/lib/internals.ts (bench/lib/build.mjs makes
 // one in bench/results/tmp/; build an older checkout's the same way). The
-// model is a random bert-base (bench/lib/random-bert.mjs) at batch 1, seq 128.
+// model is a random bert-base (bench/lib/random-bert.mjs; --layers of them) at batch 1, seq --seq.
 // Rows are the probe's steps grouped as bench/lib/internals.ts's opOf does; an
 // older build's own profile names are summed into the same rows.
 import { tmpdir } from 'node:os';
@@ -23,6 +24,8 @@ const { values: o } = parseArgs({
     labels: { type: 'string', default: 'old,new' },
     runs: { type: 'string', default: '5' },
     threads: { type: 'string', default: '2' },
+    layers: { type: 'string', default: '12' },
+    seq: { type: 'string', default: '128' },
   },
 });
 if (!o.lib) {
@@ -31,8 +34,9 @@ if (!o.lib) {
 }
 const libs = await Promise.all(o.lib.split(',').map((l) => import(pathToFileURL(resolve(l)).href)));
 const labels = o.labels.split(',');
-const dir = randomBert(join(tmpdir(), 'bert-ts-rss-base'));
-const B = 1, S = 128, runs = Number(o.runs), T = Number(o.threads);
+const L = Number(o.layers);
+const dir = L === 12 ? randomBert(join(tmpdir(), 'bert-ts-rss-base')) : randomBert(join(tmpdir(), `bert-ts-rss-width-${L}`), { num_hidden_layers: L });
+const B = 1, S = Number(o.seq), runs = Number(o.runs), T = Number(o.threads);
 
 /** An op name of either build → its row. */
 function row(op) {
@@ -63,7 +67,7 @@ for (const backend of ['js', 'wasm']) {
         for (const [k, t] of Object.entries(rows)) (per[i][k] ??= []).push(t);
       }
     }
-    console.log(`\n${backend}, ${threads} thread(s), bert-base [${B}, ${S}], median of ${runs} (ms)`);
+    console.log(`\n${backend}, ${threads} thread(s), bert-base width, ${L} layer(s), [${B}, ${S}], median of ${runs} (ms)`);
     console.log(`  ${'op'.padEnd(62)} ${labels.map((l) => l.padStart(8)).join(' ')}   new/old`);
     for (const k of Object.keys(per[0])) {
       const m = per.map((p) => median(p[k] ?? [NaN]));

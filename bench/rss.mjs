@@ -14,9 +14,12 @@
 //   has dispose()), --loads times, sampling RSS after each.
 // --lib: bundles of bench/lib/internals.ts (bench/lib/build.mjs makes one in
 //   bench/results/tmp/; build an older checkout's the same way to compare).
+// --from a.txt,b.txt: instead of running, plot the outputs of children run by
+//   hand (`node bench/rss.mjs forwards --child js --lib … --model … > a.txt`),
+//   also of runs cut short (their `sample` lines); --labels names them.
 // Prints a table and writes bench/results/rss-<mode>.json and docs/rss-<mode>.svg.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,7 +36,8 @@ const { values: o, positionals } = parseArgs({
     loads: { type: 'string', default: '50' },
     threads: { type: 'string', default: '2' },
     layers: { type: 'string', default: '2' },
-    child: { type: 'string' }, // internal: backend of this child
+    child: { type: 'string' }, // backend of this child run
+    from: { type: 'string' },
     model: { type: 'string' },
   },
 });
@@ -61,7 +65,10 @@ if (o.child) {
       const B = 1 + rand(2), S = 4 + rand(21);
       const inputIds = Array.from({ length: B }, () => Array.from({ length: S }, () => 1000 + rand(20000)));
       model.forward({ inputIds }, { mlm: { positions: [[0, 1]] } });
-      if (i % 25 === 0) samples.push([i, rssMB()]);
+      if (i % 25 === 0) {
+        samples.push([i, rssMB()]);
+        console.log(`sample ${i} ${samples[samples.length - 1][1].toFixed(1)}`); // progress, also read if the run is cut short
+      }
     }
   } else {
     const n = Number(o.loads);
@@ -76,25 +83,37 @@ if (o.child) {
         break;
       }
       samples.push([i, rssMB()]);
+      console.log(`sample ${i} ${samples[samples.length - 1][1].toFixed(1)}`);
     }
   }
   console.log(JSON.stringify({ samples, note }));
   process.exit(0);
 }
 
-const libs = o.lib.split(',');
+const runs = [];
+if (o.from) {
+  const files = o.from.split(',');
+  const labels = o.labels ? o.labels.split(',') : files.map((f) => basename(f));
+  for (const [i, file] of files.entries()) {
+    const samples = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('sample ')).map((l) => l.split(' ').slice(1).map(Number));
+    samples.unshift([0, samples[0]?.[1] ?? 0]);
+    const warm = samples[Math.min(samples.length - 1, Math.ceil(samples.length / 5))], last = samples[samples.length - 1];
+    runs.push({ label: labels[i], samples, warm: warm[1], last: last[1] });
+    console.log(`${labels[i].padEnd(16)} RSS ${warm[1].toFixed(0)} MB after ${warm[0]} → ${last[1].toFixed(0)} MB after ${last[0]}`);
+  }
+}
+const libs = o.from ? [] : o.lib.split(',');
 const labels = o.labels ? o.labels.split(',') : libs.map((l) => basename(dirname(l)));
-const model = mode === 'forwards'
+const model = o.from ? '' : mode === 'forwards'
   ? randomBert(join(tmpdir(), `bert-ts-rss-width-${o.layers}`), { num_hidden_layers: Number(o.layers) })
   : randomBert(join(tmpdir(), 'bert-ts-rss-base'));
-const runs = [];
 for (const [i, lib] of libs.entries()) {
   for (const backend of ['js', 'wasm']) {
     const args = [fileURLToPath(import.meta.url), mode, '--child', backend, '--lib', lib, '--model', model,
       '--forwards', o.forwards, '--loads', o.loads, '--threads', o.threads];
     const t0 = Date.now();
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-    const line = r.stdout.trim().split('\n').pop() ?? '';
+    const line = r.stdout.trim().split('\n').pop() ?? ''; // the last line: all samples as JSON
     let result = { samples: [], note: `child failed: ${r.stderr.trim().split('\n').pop()}` };
     try {
       result = JSON.parse(line);

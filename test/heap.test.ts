@@ -2,6 +2,7 @@
 // past 2 GiB as unsigned numbers, arenas that free all at once and refuse use
 // after dispose.
 import { describe, expect, it } from 'vitest';
+import { Scratch } from '../src/runtime/scratch.ts';
 import { Arena, heapAlloc, heapF32, heapFree, heapMemory, heapStats } from '../src/runtime/heap.ts';
 import { wasmKernels, wasmSimdSupported } from '../src/wasm/kernels.ts';
 import { activationScalar } from '../src/layers/activations.ts';
@@ -51,5 +52,19 @@ describe('heap allocator', () => {
     arena.dispose();
     expect(heapStats().liveBytes).toBe(before);
     expectError(() => arena.alloc(1), 'the test model was disposed');
+  });
+
+  it('scratch that grows frees its old region first, so the heap reuses it', () => {
+    const ws = new Scratch('a growing scratch');
+    const top0 = heapStats().top;
+    for (let bytes = 1000; bytes < 200_000; bytes = Math.ceil(bytes * 1.3)) {
+      ws.stage(bytes);
+      ws.perThread(bytes, 2);
+    }
+    const grown = heapStats().top - top0;
+    // each region at most 1.25× its last request; a scratch that kept every old region would hold ~4× as much
+    expect(grown).toBeLessThan(2 * 1.25 * (200_000 + 2 * 200_000));
+    ws.dispose();
+    expect(heapStats().top).toBe(top0);
   });
 });

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { loadBertModel } from '../src/bert/load.ts';
 import { setBackend } from '../src/runtime/backend.ts';
 import { heapStats } from '../src/runtime/heap.ts';
+import { setThreads, threadStats } from '../src/runtime/pool.ts';
 import type { Tensor } from '../src/tensor/tensor.ts';
 import { expectError } from './helpers/expect-error.ts';
 
@@ -27,6 +28,27 @@ describe('model lifetime', () => {
       if (i > 1) expect(heapStats().top, `load ${i}`).toBe(top);
     }
   });
+
+  for (const backend of ['js', 'wasm'] as const) {
+    it(`forwards of varying shape on 2 threads leave the heap flat after warm-up (${backend})`, async () => {
+      setBackend(backend);
+      await setThreads(2, { minMacs: 0 });
+      const model = loadBertModel(DEMO);
+      const calls = threadStats().parallelCalls;
+      let seed = 3, warm = 0;
+      for (let i = 1; i <= 100; i++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        const B = 1 + (seed % 3), S = 2 + ((seed >> 4) % 9);
+        model.forward({ inputIds: Array.from({ length: B }, () => Array.from({ length: S }, (_, s) => 2 + s)) }, { mlm: { positions: [[0, 1]] } });
+        if (i === 40) warm = heapStats().top;
+      }
+      expect(threadStats().parallelCalls).toBeGreaterThan(calls);
+      expect(heapStats().top).toBeLessThanOrEqual(warm);
+      model.dispose();
+      await setThreads(1);
+      setBackend('auto');
+    });
+  }
 
   it('a disposed model gives a clear error', () => {
     const model = loadBertModel(DEMO);

@@ -2,6 +2,16 @@
 a model's state dict, and the entries of a golden tensor that are compared."""
 import torch
 
+# The config.json entries every generated BERT shares (transformers' defaults, written out).
+BERT_CONFIG_DEFAULTS = {
+    "initializer_range": 0.02,
+    "layer_norm_eps": 1e-12,
+    "pad_token_id": 0,
+    "position_embedding_type": "absolute",
+    "hidden_dropout_prob": 0.1,
+    "attention_probs_dropout_prob": 0.1,
+}
+
 
 def random_state(model, generator, init, skip=lambda name: name.startswith("cls.predictions.decoder.")):
     """name -> tensor for every entry of model.state_dict() (in sorted order, so
@@ -16,6 +26,23 @@ def random_state(model, generator, init, skip=lambda name: name.startswith("cls.
         z = torch.randn(shape, generator=generator, dtype=torch.float32)
         out[name] = init(name, shape, z)
     return out
+
+
+def scaled_normal(ln_weight, ln_bias, embedding, gain, bias):
+    """An init for random_state: LayerNorm weights 1 + ln_weight·z, LayerNorm
+    biases ln_bias·z, embeddings embedding·z, other weights (gain / √fan_in)·z,
+    other biases bias·z."""
+    def init(name, shape, z):
+        if ".LayerNorm." in name and name.endswith(".weight"):
+            return 1.0 + ln_weight * z
+        if ".LayerNorm." in name:
+            return ln_bias * z
+        if "embeddings." in name:
+            return embedding * z
+        if name.endswith(".weight"):
+            return (gain / shape[1] ** 0.5) * z
+        return bias * z
+    return init
 
 
 def masked(name, t, mask):

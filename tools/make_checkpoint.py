@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import reference_bert as rb  # noqa: E402
 from safetensors_io import save_file  # noqa: E402
-from common import random_state  # noqa: E402
+from common import BERT_CONFIG_DEFAULTS, random_state, scaled_normal  # noqa: E402
 
 SHAPES = {
     "bert-base": dict(arch="BertForPreTraining", layers=12, hidden=768, heads=12, inter=3072,
@@ -49,12 +49,7 @@ def config_for(s):
     return {
         "model_type": "bert",
         "architectures": [s["arch"]],
-        "initializer_range": 0.02,
-        "layer_norm_eps": 1e-12,
-        "pad_token_id": 0,
-        "position_embedding_type": "absolute",
-        "hidden_dropout_prob": 0.1,
-        "attention_probs_dropout_prob": 0.1,
+        **BERT_CONFIG_DEFAULTS,
         "vocab_size": s["vocab"],
         "hidden_size": s["hidden"],
         "num_attention_heads": s["heads"],
@@ -83,21 +78,9 @@ def placeholder_vocab(v):
     return "".join(w + "\n" for w in words)
 
 
-def init_weight(name, shape, z):
-    if ".LayerNorm." in name and name.endswith(".weight"):
-        return 1.0 + 0.05 * z
-    if ".LayerNorm." in name:
-        return 0.02 * z
-    if "embeddings." in name:
-        return 0.05 * z
-    if name.endswith(".weight"):
-        return z / shape[1] ** 0.5
-    return 0.02 * z
-
-
 def random_weights(model, seed):
     return random_state(
-        model, torch.Generator().manual_seed(seed), init_weight,
+        model, torch.Generator().manual_seed(seed), scaled_normal(0.05, 0.02, 0.05, 1.0, 0.02),
         skip=lambda n: n.startswith("cls.predictions.decoder.") or n.endswith("position_ids"),  # tied aliases, buffers
     )
 

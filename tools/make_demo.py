@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import reference_bert as rb  # noqa: E402
 from safetensors_io import load_checkpoint, save_file  # noqa: E402
-from common import random_state  # noqa: E402
+from common import BERT_CONFIG_DEFAULTS, random_state, scaled_normal  # noqa: E402
 
 torch.set_num_threads(1)
 OUT = os.path.join(os.path.dirname(HERE), "weights", "demo")
@@ -308,12 +308,7 @@ TEXTS = [
 CONFIG = {
     "model_type": "bert",
     "architectures": ["BertForPreTraining"],
-    "initializer_range": 0.02,
-    "layer_norm_eps": 1e-12,
-    "pad_token_id": 0,
-    "position_embedding_type": "absolute",
-    "hidden_dropout_prob": 0.1,
-    "attention_probs_dropout_prob": 0.1,
+    **BERT_CONFIG_DEFAULTS,
     "vocab_size": None,  # set from the vocabulary
     "hidden_size": 64,
     "num_attention_heads": 4,
@@ -325,21 +320,9 @@ CONFIG = {
 }
 
 
-def init_weight(name, shape, z):
-    if ".LayerNorm." in name and name.endswith(".weight"):
-        return 1.0 + 0.3 * z
-    if ".LayerNorm." in name:
-        return 0.2 * z
-    if "embeddings." in name:
-        return 0.5 * z
-    if name.endswith(".weight"):
-        return (1.6 / shape[1] ** 0.5) * z
-    return 0.2 * z
-
-
 def random_weights(model):
     # the decoder is tied to the word embeddings / cls.predictions.bias
-    return random_state(model, torch.Generator().manual_seed(zlib.crc32(b"bert-ts demo")), init_weight)
+    return random_state(model, torch.Generator().manual_seed(zlib.crc32(b"bert-ts demo")), scaled_normal(0.3, 0.2, 0.5, 1.6, 0.2))
 
 
 README = """# weights/

@@ -124,7 +124,7 @@ function loadSection(l) {
 }
 
 function tokenizerSection() {
-  return ['## Tokenizer', '', 'See bench/results/tokenizer.json (bench/tokenizer.mjs).', ''].join('\n');
+  return ['## Tokenizer', '', 'See bench/results/tokenizer.json (bench/sections/tokenizer.mjs).', ''].join('\n');
 }
 
 // ---------------------------------------------------------------- the chart

@@ -1,5 +1,5 @@
 // Per-op breakdown of one forward (bert-base by default) at batch 1, seq 128:
-// a clock around every kernel call (bench/lib/internals.ts's profileForward),
+// a clock read at every probe step (bench/lib/internals.ts's profileForward),
 // median over a few forwards, for each kernel configuration.
 import { median } from '../lib/stats.mjs';
 import { ensureModel } from '../lib/models.mjs';

@@ -43,18 +43,8 @@ export function attentionScratch(S: number, D: number): number {
  *   ctx[i, d] = Σ_j p[i, j] · v[j, d] is the same 4×4 tile with K = S4.
  */
 export function attentionPairs(
-  ctx: Float32Array,
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
-  maskAdd: Float32Array,
-  probs: Float32Array | null,
-  B: number,
-  S: number,
-  A: number,
-  D: number,
-  j0: number,
-  j1: number,
+  ctx: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, maskAdd: Float32Array,
+  probs: Float32Array | null, B: number, S: number, A: number, D: number, j0: number, j1: number,
   scratch: Float64Array,
 ): void {
   const H = A * D;

@@ -21,15 +21,8 @@ export function embeddingGather(out: Float32Array, table: Float32Array, ids: Int
  * out: [B, S, H]; word: [V, H]; position: [P, H] (S ≤ P); tokenType: [T, H].
  */
 export function bertEmbeddingSum(
-  out: Float32Array,
-  ids: Int32Array,
-  types: Int32Array,
-  word: Float32Array,
-  position: Float32Array,
-  tokenType: Float32Array,
-  B: number,
-  S: number,
-  H: number,
+  out: Float32Array, ids: Int32Array, types: Int32Array, word: Float32Array, position: Float32Array,
+  tokenType: Float32Array, B: number, S: number, H: number,
 ): void {
   for (let b = 0; b < B; b++) {
     for (let s = 0; s < S; s++) {

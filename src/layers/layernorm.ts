@@ -7,13 +7,7 @@
  * config's `layer_norm_eps` (1e-12 for BERT): a different eps changes outputs.
  */
 export function layerNorm(
-  out: Float32Array,
-  x: Float32Array,
-  gamma: Float32Array,
-  beta: Float32Array,
-  R: number,
-  H: number,
-  eps: number,
+  out: Float32Array, x: Float32Array, gamma: Float32Array, beta: Float32Array, R: number, H: number, eps: number,
 ): void {
   for (let r = 0; r < R; r++) {
     const o = r * H;
@@ -35,14 +29,8 @@ export function layerNorm(
  * out may alias x or residual.
  */
 export function addLayerNorm(
-  out: Float32Array,
-  x: Float32Array,
-  residual: Float32Array,
-  gamma: Float32Array,
-  beta: Float32Array,
-  R: number,
-  H: number,
-  eps: number,
+  out: Float32Array, x: Float32Array, residual: Float32Array, gamma: Float32Array, beta: Float32Array, R: number,
+  H: number, eps: number,
 ): void {
   // the sum is stored as float32 first (as PyTorch's x + residual is), and the
   // statistics are taken of the stored values

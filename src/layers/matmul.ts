@@ -19,13 +19,7 @@
 
 /** The reference: a plain triple loop. Every fast variant is tested against it. */
 export function linearNaive(
-  out: Float32Array,
-  x: Float32Array,
-  W: Float32Array,
-  bias: Float32Array | null,
-  M: number,
-  K: number,
-  N: number,
+  out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null, M: number, K: number, N: number,
 ): void {
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
@@ -91,18 +85,8 @@ export function linearPackDoubles(K: number): number {
  * key and packs x once (when the rows fit one panel) instead of once per chunk.
  */
 export function linearBlock(
-  out: Float32Array,
-  x: Float32Array,
-  W: Float32Array,
-  bias: Float32Array | null,
-  m0: number,
-  m1: number,
-  n0: number,
-  n1: number,
-  K: number,
-  N: number,
-  pack: Float64Array,
-  packKey = 0,
+  out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null, m0: number, m1: number, n0: number,
+  n1: number, K: number, N: number, pack: Float64Array, packKey = 0,
 ): void {
   if (m1 <= m0 || n1 <= n0) return;
   if (m1 - m0 < PACK_MIN_ROWS) {
@@ -213,16 +197,8 @@ export function tile4x4(acc: Float64Array, xp: Float64Array, xo: number, wp: Flo
  * Edges (M or N not a multiple of 4) use 1×4, 4×1 and 1×1 tiles.
  */
 export function linearBlockDirect(
-  out: Float32Array,
-  x: Float32Array,
-  W: Float32Array,
-  bias: Float32Array | null,
-  m0: number,
-  m1: number,
-  n0: number,
-  n1: number,
-  K: number,
-  N: number,
+  out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null, m0: number, m1: number, n0: number,
+  n1: number, K: number, N: number,
 ): void {
   let m = m0;
   for (; m + 3 < m1; m += 4) {

@@ -8,7 +8,7 @@ import { attentionPairs, attentionScratch } from '../layers/attention.ts';
 import { ACTIVATIONS, applyActivationRange } from '../layers/activations.ts';
 import { addLayerNorm, layerNorm } from '../layers/layernorm.ts';
 import { bertEmbeddingSum } from '../layers/embedding.ts';
-import { heapF64, heapOffset } from './heap.ts';
+import { heapOffset } from './heap.ts';
 import { CHUNKS_PER_THREAD, getThreads, nextTaskNumber, parallelFor } from './pool.ts';
 import { activationTask, attentionTask, linearTask } from './tasks.ts';
 import type { Kernels } from './kernels.ts';
@@ -33,39 +33,33 @@ export const PARALLEL_MIN_ELEMENTS = 1 << 16;
 export const jsKernels: Kernels = {
   linear(ws, out, x, W, bias, M, K, N) {
     if (M === 0 || N === 0) return;
-    const T = getThreads(), packBytes = linearPackDoubles(K) * 8;
+    const T = getThreads();
     const byCols = N >= M, tiles = Math.ceil((byCols ? N : M) / 4);
     const at = T > 1 && tiles >= 2 ? offsets(out, x, W, bias) : null;
     if (at) {
-      const { base, stride } = ws.perThread(packBytes, T);
       const chunks = Math.min(tiles, CHUNKS_PER_THREAD * T);
-      const args = {
-        out: at[0], x: at[1], W: at[2], bias: at[3], M, K, N, byCols: byCols ? 1 : 0, chunks, scratch: base, stride, key: nextTaskNumber(),
-      };
-      if (parallelFor(linearTask, chunks, args, M * K * N)) return;
+      const args = { out: at[0], x: at[1], W: at[2], bias: at[3], M, K, N, byCols: byCols ? 1 : 0, chunks, key: nextTaskNumber() };
+      if (parallelFor(linearTask, chunks, args, M * K * N, ws.local)) return;
     }
-    const { base } = ws.perThread(packBytes, 1);
-    linearBlock(out, x, W, bias, 0, M, 0, N, K, N, heapF64(base, linearPackDoubles(K)));
+    linearBlock(out, x, W, bias, 0, M, 0, N, K, N, ws.local.f64(linearPackDoubles(K)));
   },
 
   attention(ws, ctx, q, k, v, maskAdd, probs, B, S, A, D) {
-    const T = getThreads(), pairs = B * A, doubles = attentionScratch(S, D);
+    const T = getThreads(), pairs = B * A;
     const at = T > 1 && pairs >= 2 ? offsets(ctx, q, k, v, maskAdd, probs) : null;
     if (at) {
-      const { base, stride } = ws.perThread(doubles * 8, T);
-      const args = { ctx: at[0], q: at[1], k: at[2], v: at[3], mask: at[4], probs: at[5], B, S, A, D, scratch: base, stride };
-      if (parallelFor(attentionTask, pairs, args, 2 * B * A * S * S * D)) return;
+      const args = { ctx: at[0], q: at[1], k: at[2], v: at[3], mask: at[4], probs: at[5], B, S, A, D };
+      if (parallelFor(attentionTask, pairs, args, 2 * B * A * S * S * D, ws.local)) return;
     }
-    const { base } = ws.perThread(doubles * 8, 1);
-    attentionPairs(ctx, q, k, v, maskAdd, probs, B, S, A, D, 0, pairs, heapF64(base, doubles));
+    attentionPairs(ctx, q, k, v, maskAdd, probs, B, S, A, D, 0, pairs, ws.local.f64(attentionScratch(S, D)));
   },
 
-  activation(_ws, act, x, n) {
+  activation(ws, act, x, n) {
     if (act === 'linear') return;
     const T = getThreads();
     const at = T > 1 && n >= PARALLEL_MIN_ELEMENTS ? offsets(x) : null;
     const chunks = CHUNKS_PER_THREAD * T;
-    if (at && parallelFor(activationTask, chunks, { x: at[0], n, act: ACTIVATIONS.indexOf(act), chunks }, 16 * n)) return;
+    if (at && parallelFor(activationTask, chunks, { x: at[0], n, act: ACTIVATIONS.indexOf(act), chunks }, 16 * n, ws.local)) return;
     applyActivationRange(act, x, 0, n);
   },
 

@@ -32,6 +32,7 @@ import { BertTsError } from '../errors.ts';
 import { heapMemory, heapShared } from './heap.ts';
 import { TASKS } from './tasks.ts';
 import { writeArgs, type Task, type TaskArgs } from './task.ts';
+import type { ThreadScratch } from './scratch.ts';
 import { workerHost, type PoolWorker, type WorkerData, type WorkerHost } from './worker-host.ts';
 
 /** Int32 slots of the control block, one 64-byte line each; then one line per worker. */
@@ -192,12 +193,13 @@ function livePool(): Pool | null {
 }
 
 /**
- * Run chunks [0, chunks) of `task` with `args` on the caller and the pool.
+ * Run chunks [0, chunks) of `task` with `args` on the caller (with its
+ * private scratch `local`) and the pool.
  * Returns false, having done nothing, when there is no pool, a task is already
  * running on it, there are fewer than 2 chunks, or the work (multiply-adds) is
  * below minMacs: the caller then runs the single-thread kernel.
  */
-export function parallelFor<F extends string>(task: Task<F>, chunks: number, args: TaskArgs<F>, work: number): boolean {
+export function parallelFor<F extends string>(task: Task<F>, chunks: number, args: TaskArgs<F>, work: number, local: ThreadScratch): boolean {
   const p = livePool();
   if (!p || p.busy || chunks < 2 || work < settings.minMacs) return false;
   const index = taskIndex.get(task as Task);
@@ -214,7 +216,7 @@ export function parallelFor<F extends string>(task: Task<F>, chunks: number, arg
     Atomics.store(ctl, CTL.seq, seq);
     Atomics.notify(ctl, CTL.seq);
     parallelCalls++;
-    const run = task.prepare(args, 0);
+    const run = task.prepare(args, 0, local);
     for (let c = Atomics.add(ctl, CTL.counter, 1); c < chunks; c = Atomics.add(ctl, CTL.counter, 1)) {
       run(c);
       Atomics.add(ctl, CTL.completed, 1);

@@ -1,9 +1,13 @@
 /**
- * Kernel scratch in the heap, owned by a RunState (one per (batch, seq) shape)
- * and freed by its dispose(): a staging region for the calling thread (wasm
- * copies of x, q, k, outputs) and one region per thread (packing buffers,
- * attention scratch), at offsets every worker can address. A region that must
- * grow is freed first, so the heap reuses the space it leaves.
+ * Kernel scratch, owned by a RunState (one per (batch, seq) shape) and freed
+ * by its dispose():
+ * - in the heap, at offsets every thread and wasm kernel can address: a
+ *   staging region for the calling thread (wasm copies of x, q, k, outputs)
+ *   and one region per thread (the wasm attention's). A region that must grow
+ *   is freed first, so the heap reuses the space it leaves;
+ * - `local`: the calling thread's private float64 scratch for the JS kernels
+ *   (linear's packs, the JS attention's tiles), in plain JS memory, as each
+ *   pool worker has its own (worker.ts).
  */
 import { Arena } from './heap.ts';
 
@@ -14,8 +18,21 @@ interface Region {
 
 const LINE = 64;
 
+/** One thread's private float64 scratch, grown as needed (never shared, so plain JS memory). */
+export class ThreadScratch {
+  private data = new Float64Array(0);
+
+  /** At least n doubles; the contents survive until a larger request. */
+  f64(n: number): Float64Array {
+    if (this.data.length < n) this.data = new Float64Array(Math.ceil(n * 1.25));
+    return this.data;
+  }
+}
+
 export class Scratch {
   private readonly arena: Arena;
+  /** the calling thread's private scratch */
+  readonly local = new ThreadScratch();
   private staging: Region | null = null;
   private threads: Region | null = null;
 

@@ -8,20 +8,20 @@
  *   const scale = defineTask('scale', ['x', 'n', 'chunks'], (a) => { … return (c) => …; });
  *   parallelFor(scale, chunks, { x: ptr, n, chunks })   // src/runtime/pool.ts
  */
+import type { ThreadScratch } from './scratch.ts';
+
 export type TaskArgs<F extends string> = Readonly<Record<F, number>>;
+
+/** On one thread (0 = the caller, 1… the workers) with its private scratch: the runner of chunk c of a task. */
+export type Prepare<F extends string> = (args: TaskArgs<F>, thread: number, local: ThreadScratch) => (chunk: number) => void;
 
 export interface Task<F extends string = string> {
   readonly name: string;
   readonly fields: readonly F[];
-  /** On one thread (0 = the caller, 1… the workers): the runner of chunk c of this task. */
-  readonly prepare: (args: TaskArgs<F>, thread: number) => (chunk: number) => void;
+  readonly prepare: Prepare<F>;
 }
 
-export function defineTask<F extends string>(
-  name: string,
-  fields: readonly F[],
-  prepare: (args: TaskArgs<F>, thread: number) => (chunk: number) => void,
-): Task<F> {
+export function defineTask<F extends string>(name: string, fields: readonly F[], prepare: Prepare<F>): Task<F> {
   return { name, fields, prepare };
 }
 

@@ -6,10 +6,12 @@
  * by its index here.
  *
  * Arguments: byte offsets in the heap (`-1`: none), sizes, and `chunks`.
- * Per-thread scratch is one heap region of `stride` bytes per thread at
- * `scratch` (thread t at scratch + t·stride), owned by the caller's RunState.
+ * The JS kernels pack into the thread's private scratch (`local`); the wasm
+ * attention's per-thread scratch is one heap region of `stride` bytes per
+ * thread at `scratch` (thread t at scratch + t·stride), owned by the caller's
+ * RunState.
  */
-import { heapF32, heapF64, heapMemory, heapBuffer } from './heap.ts';
+import { heapF32, heapMemory, heapBuffer } from './heap.ts';
 import { defineTask, type Task } from './task.ts';
 import { chunkStart, linearChunk, linearPackDoubles } from '../layers/matmul.ts';
 import { attentionPairs, attentionScratch } from '../layers/attention.ts';
@@ -24,24 +26,24 @@ const view = (ptr: number, n: number): Float32Array | null => (ptr < 0 ? null : 
 /** out = x · Wᵀ + b in chunks of whole 4-wide column (byCols) or row ranges; key: the product's number (packs x once per thread). */
 export const linearTask = defineTask(
   'linear',
-  ['out', 'x', 'W', 'bias', 'M', 'K', 'N', 'byCols', 'chunks', 'scratch', 'stride', 'key'],
-  (a, t) => {
+  ['out', 'x', 'W', 'bias', 'M', 'K', 'N', 'byCols', 'chunks', 'key'],
+  (a, _t, local) => {
     // | 0: sizes as small integers keep the kernel's index arithmetic in integer registers (2× faster)
     const M = a.M | 0, K = a.K | 0, N = a.N | 0, chunks = a.chunks | 0, byCols = a.byCols === 1;
     const out = heapF32(a.out, M * N), x = heapF32(a.x, M * K), W = heapF32(a.W, N * K), bias = view(a.bias, N);
-    const pack = heapF64(a.scratch + t * a.stride, linearPackDoubles(K));
+    const pack = local.f64(linearPackDoubles(K));
     return (c) => linearChunk(out, x, W, bias, M, K, N, byCols, c, chunks, pack, a.key);
   },
 );
 
-const ATTENTION_FIELDS = ['ctx', 'q', 'k', 'v', 'mask', 'probs', 'B', 'S', 'A', 'D', 'scratch', 'stride'] as const;
+const ATTENTION_FIELDS = ['ctx', 'q', 'k', 'v', 'mask', 'probs', 'B', 'S', 'A', 'D'] as const;
 
 /** JS attention, one (batch, head) pair per chunk. */
-export const attentionTask = defineTask('attention', ATTENTION_FIELDS, (a, t) => {
+export const attentionTask = defineTask('attention', ATTENTION_FIELDS, (a, _t, local) => {
   const B = a.B | 0, S = a.S | 0, A = a.A | 0, D = a.D | 0, MH = B * S * A * D;
   const ctx = heapF32(a.ctx, MH), q = heapF32(a.q, MH), k = heapF32(a.k, MH), v = heapF32(a.v, MH);
   const mask = heapF32(a.mask, B * S), probs = view(a.probs, B * A * S * S);
-  const scratch = heapF64(a.scratch + t * a.stride, attentionScratch(S, D));
+  const scratch = local.f64(attentionScratch(S, D));
   return (j) => attentionPairs(ctx, q, k, v, mask, probs, B, S, A, D, j, j + 1, scratch);
 });
 
@@ -74,7 +76,7 @@ export const dotTask = defineTask('wasm dot', ['xPtr', 'wPtr', 'bPtr', 'oPtr', '
 });
 
 /** wasm attention, one (batch, head) pair per chunk; q and k followed by one row of padding. */
-export const wasmAttentionTask = defineTask('wasm attention', ATTENTION_FIELDS, (a, t) => {
+export const wasmAttentionTask = defineTask('wasm attention', [...ATTENTION_FIELDS, 'scratch', 'stride'], (a, t) => {
   const { dot } = wasmKernels(heapMemory());
   const B = a.B | 0, S = a.S | 0, A = a.A | 0, D = a.D | 0, H = A * D, MH = B * S * H;
   const ctx = heapF32(a.ctx, MH), q = heapF32(a.q, MH + H), k = heapF32(a.k, MH + H), v = heapF32(a.v, MH);

@@ -79,7 +79,7 @@ function linearDot(ws: Scratch, out: Float32Array, x: Float32Array, wPtr: number
   Bv.fill(0, bias ? N : 0);
   const chunks = Math.min(groups, CHUNKS_PER_THREAD * getThreads());
   const args = { xPtr, wPtr, bPtr, oPtr, K, N, pairs, groups, chunks };
-  if (!parallelFor(dotTask, chunks, args, 2 * pairs * K * N)) dotGroups(kernels().dot, xPtr, wPtr, bPtr, oPtr, K, N, pairs, 0, groups);
+  if (!parallelFor(dotTask, chunks, args, 2 * pairs * K * N, ws.local)) dotGroups(kernels().dot, xPtr, wPtr, bPtr, oPtr, K, N, pairs, 0, groups);
   const O = heapF32(oPtr, Mp * Np);
   if (Np === N) out.set(O.subarray(0, M * N));
   else for (let m = 0; m < M; m++) out.set(O.subarray(m * Np, m * Np + N), m * N);
@@ -108,7 +108,7 @@ function linearPacked(ws: Scratch, out: Float32Array, x: Float32Array, W: Float3
   const panelBytes = K * NR * 4, ldo = Np * 4;
   const chunks = Math.min(panels, CHUNKS_PER_THREAD * getThreads());
   const args = { xPtr, wPtr, panelBytes, K, oPtr, ldo, tiles, panels, chunks };
-  if (!parallelFor(panelsTask, chunks, args, tiles * MR * K * panels * NR)) {
+  if (!parallelFor(panelsTask, chunks, args, tiles * MR * K * panels * NR, ws.local)) {
     const { panel } = kernels();
     for (let p = 0; p < panels; p++) panel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
   }
@@ -147,7 +147,7 @@ export const wasmKernelTable: Kernels = {
     const at = T > 1 && pairs >= 2 ? offsets(ctx, v, maskAdd, probs) : null;
     if (at) {
       const args = { ctx: at[0], q: pQ, k: pK, v: at[1], mask: at[2], probs: at[3], B, S, A, D, scratch: base, stride };
-      if (parallelFor(wasmAttentionTask, pairs, args, 4 * B * A * S * S * D)) return;
+      if (parallelFor(wasmAttentionTask, pairs, args, 4 * B * A * S * S * D, ws.local)) return;
     }
     attentionHeads(kernels().dot, heapBuffer(), ctx, Qw, Kw, v, maskAdd, probs, B, S, A, D, 0, pairs, base);
   },
@@ -159,7 +159,7 @@ export const wasmKernelTable: Kernels = {
     if (xo >= 0) {
       // in place, shared out in chunks of whole vectors
       const chunks = CHUNKS_PER_THREAD * getThreads();
-      if (!parallelFor(geluTask, chunks, { x: xo, n: n4, chunks }, 16 * n)) kernels().gelu(xo, n4);
+      if (!parallelFor(geluTask, chunks, { x: xo, n: n4, chunks }, 16 * n, ws.local)) kernels().gelu(xo, n4);
       for (let i = n4; i < n; i++) x[i] = activationScalar('gelu', x[i]);
       return;
     }

@@ -10,6 +10,7 @@ import { attachHeap } from './heap.ts';
 import { TASKS } from './tasks.ts';
 import { readArgs } from './task.ts';
 import { ARGS_AT, CTL, LINE, TEXT_CHARS } from './pool.ts';
+import { ThreadScratch } from './scratch.ts';
 import type { WorkerData } from './worker-host.ts';
 
 /** Serve tasks until the pool stops; ready() is called once this worker waits for tasks. */
@@ -20,6 +21,7 @@ export function runWorker(data: WorkerData, ready: () => void, exit: () => void)
   const text = new Uint16Array(data.text, data.index * TEXT_CHARS * 2, TEXT_CHARS);
   const line = CTL.workers + data.index * LINE.stride;
   const thread = data.index + 1;
+  const local = new ThreadScratch(); // this thread's private scratch, for its life
   // started, then the task number now: a task published before this line was read is the caller's alone
   Atomics.store(ctl, line + LINE.started, 1);
   let seen = Atomics.load(ctl, CTL.seq);
@@ -34,7 +36,7 @@ export function runWorker(data: WorkerData, ready: () => void, exit: () => void)
     try {
       const task = TASKS[args[0]];
       const chunks = args[1];
-      const run = task.prepare(readArgs(task, args, ARGS_AT), thread);
+      const run = task.prepare(readArgs(task, args, ARGS_AT), thread, local);
       for (let c = Atomics.add(ctl, CTL.counter, 1); c < chunks; c = Atomics.add(ctl, CTL.counter, 1)) {
         const fault = Atomics.exchange(ctl, line + LINE.fault, 0);
         if (fault === 1) throw new Error('a fault injected by a test');

@@ -1,6 +1,6 @@
 /**
- * A place tensors can be put instead of fresh JS memory: wasm-matmul.ts's
- * wasmTensorMemory places weights in WebAssembly memory, where the wasm kernels
+ * A place tensors can be put instead of fresh JS memory: a heap arena's
+ * tensorMemory() (src/runtime/heap.ts) places weights in WebAssembly memory, where the kernels
  * read them without a copy. bytes(n) reserves n bytes (aligned to 16) for as
  * long as the memory lives and returns a view on them.
  */

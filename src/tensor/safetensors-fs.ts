@@ -31,7 +31,7 @@ export interface ReadOptions {
   shared?: boolean;
   /**
    * Place the float tensors in this memory (e.g. wasm memory, through
-   * matmul.ts's weightMemory(), so the wasm kernels read them in place). A file
+   * a heap arena's tensorMemory(), so the kernels read them in place). A file
    * whose float tensors are all F32 is read straight into it, and its tensors
    * are views there (still one copy of the file); F16 / BF16 files are read as
    * usual and each tensor is converted into it.

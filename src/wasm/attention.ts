@@ -47,21 +47,9 @@ function rowAt(l: ReturnType<typeof layout>): number {
  * their byte offsets are used.
  */
 export function attentionHeads(
-  dot: DotFn,
-  buf: ArrayBufferLike,
-  ctx: Float32Array,
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
-  maskAdd: Float32Array,
-  probs: Float32Array | null,
-  B: number,
-  S: number,
-  A: number,
-  D: number,
-  j0: number,
-  j1: number,
-  base: number,
+  dot: DotFn, buf: ArrayBufferLike, ctx: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array,
+  maskAdd: Float32Array, probs: Float32Array | null, B: number, S: number, A: number, D: number, j0: number,
+  j1: number, base: number,
 ): void {
   const H = A * D;
   const scale = 1 / Math.sqrt(D);

@@ -1,8 +1,8 @@
 /**
  * The WebAssembly SIMD kernel `dot` of linear (out = x · Wᵀ + b) that reads W
  * [N, K] where it lies in wasm memory, in PyTorch's [out, in] layout, with no
- * packed copy (the weights are loaded into wasm memory: see wasm-matmul.ts's
- * wasmTensorMemory).
+ * packed copy (a model's weights are loaded into the heap, the wasm memory: see
+ * src/bert/load.ts).
  *
  * One call computes a 2×4 tile of the output for each of `pairs` pairs of x
  * rows against 4 rows of W (4 output columns n..n+3):
@@ -101,7 +101,7 @@ export function dotKernel(): FuncDef {
  * at xPtr ([2·pairs, K]) and W [N, K] at wPtr, into the padded output at oPtr
  * ([2·pairs, N'], N' = N rounded up to 4) with biases at bPtr ([N']). Columns
  * past N read W's last row again; their outputs lie in the padding. Called by
- * wasm-matmul.ts and by the pool's workers on their share of column groups.
+ * src/runtime/wasm-kernels.ts and by the pool's workers on their chunks of column groups.
  */
 export function dotGroups(
   dot: DotFn, xPtr: number, wPtr: number, bPtr: number, oPtr: number, K: number, N: number, pairs: number, g0: number, g1: number,
@@ -111,7 +111,7 @@ export function dotGroups(
 
 /**
  * dotGroups with any row strides (bytes): x rows ldx apart, W rows ldw apart,
- * output rows ldo apart. wasm-attention.ts uses it on one head's columns of
+ * output rows ldo apart. attention.ts uses it on one head's columns of
  * [S, H] activations (stride H floats) without copying them out.
  */
 export function dotStrided(

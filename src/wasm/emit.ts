@@ -1,6 +1,6 @@
 /**
  * A tiny WebAssembly binary writer: just enough to emit the SIMD matmul kernel
- * of wasm-matmul.ts at run time, so no toolchain and no binary blob enters the
+ * of src/wasm/ at run time, so no toolchain and no binary blob enters the
  * repository. Reference: the WebAssembly core spec, "Binary Format", and the
  * fixed-width SIMD proposal's opcode table.
  */
