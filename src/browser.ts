@@ -36,3 +36,5 @@ export { BertWorker, type BertWorkerOptions } from './browser/model-worker.ts';
 export { ARCHITECTURES, type Architecture, type TaskHead, type LabelConfig } from './bert/architecture.ts';
 export type { NestedArray } from './tensor/tensor.ts';
 export * from './pipelines/index.ts';
+export * from './explain/index.ts';
+export * from './word-vectors/index.ts';

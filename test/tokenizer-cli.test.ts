@@ -52,9 +52,9 @@ describe('bert-ts tokenize', () => {
   it('explains bad input in one line', async () => {
     await expect(run(['--model', dir, '--jsonl'], 'not json\n')).rejects.toThrow(/line 1 is not JSON/);
     await expect(run(['--model', dir, '--jsonl'], '{"txt": 1}\n')).rejects.toThrow(/no string "text"/);
-    await expect(run(['a'])).rejects.toThrow(/--model DIR is required/);
+    await expect(run(['a'])).rejects.toThrow(/--model MODEL is required/);
     await expect(run(['--model', dir, '--padding', 'sideways', 'a'])).rejects.toThrow(/--padding/);
-    await expect(run(['--model', join(dir, 'nope'), 'a'])).rejects.toThrow(/no tokenizer.json or vocab.txt/);
+    await expect(run(['--model', join(dir, 'nope'), 'a'])).rejects.toThrow(/nope: no such folder, and not a model id/);
     expect((await run(['--help'])).out).toMatch(/usage:/);
   });
 

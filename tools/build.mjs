@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
-const node = { ...common, platform: 'node', external: ['@petamoriken/float16'] };
+const node = { ...common, platform: 'node', external: ['@petamoriken/float16', 'cli-progress'] };
 const worker = { ...node, entryPoints: { worker: 'src/runtime/node-worker.ts' }, outdir: 'dist' };
 if (process.argv.includes('--worker')) {
   await build(worker);
@@ -26,6 +26,8 @@ await build({ ...node, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' })
 await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
 await build(worker);
 await buildBrowser(); // tools/build-browser.mjs
+// the attention viewer (bert-ts serve): dist/web
+await (await import('../web/build.mjs')).buildWeb(join(root, 'dist', 'web'));
 
 // Declarations for library users; skipped quietly if TypeScript is not installed
 // (a production install without devDependencies), and with --no-types (tests).

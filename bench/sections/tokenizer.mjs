@@ -36,7 +36,7 @@ if (!existsSync(join(MODEL, 'tokenizer.json'))) {
   process.exit(1);
 }
 
-const { loadTokenizer } = await import(join(here, '..', 'dist', 'index.js'));
+const { loadTokenizerFolder: loadTokenizer } = await import(join(here, '..', 'dist', 'index.js'));
 const hf = require('tokenizers');
 const { Tokenizer: JsTokenizer } = await import('@huggingface/tokenizers');
 

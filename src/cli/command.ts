@@ -10,6 +10,8 @@ import { BertTsError, quote } from '../errors.ts';
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
+  /** may be given more than once (the values, in order) */
+  multiple?: boolean;
   /** the value's placeholder in help (`DIR`, `N`) */
   value?: string;
   help: string;
@@ -22,7 +24,7 @@ export interface Io {
 }
 
 export interface Parsed {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -46,7 +48,7 @@ export const HELP_OPTION: Record<string, OptionSpec> = { help: { type: 'boolean'
 /** util.parseArgs, strict, with its errors turned into one line naming the command. */
 export function parseCommandArgs(command: Command, args: string[]): Parsed {
   const options = Object.fromEntries(
-    Object.entries({ ...command.options, ...HELP_OPTION }).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
+    Object.entries({ ...command.options, ...HELP_OPTION }).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
   );
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });

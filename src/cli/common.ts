@@ -11,7 +11,7 @@ import { ARCHITECTURES } from '../bert/architecture.ts';
 import { int, oneOf, str, type Io, type OptionSpec, type Parsed } from './command.ts';
 
 export const MODEL: Record<string, OptionSpec> = {
-  model: { type: 'string', short: 'm', value: 'DIR', help: 'model folder (config.json, model.safetensors, vocab.txt or tokenizer.json)' },
+  model: { type: 'string', short: 'm', value: 'MODEL', help: 'a model folder, or a Hub model id (org/name): from the Hugging Face cache, else downloaded into it' },
 };
 export const ARCHITECTURE: Record<string, OptionSpec> = {
   architecture: { type: 'string', value: 'NAME', help: `load this head instead of config.json's architectures (${ARCHITECTURES.join(', ')})` },
@@ -30,7 +30,7 @@ export const JSONL: Record<string, OptionSpec> = {
 /** The model folder: required unless the command has a default. */
 export function modelDir(command: string, p: Parsed): string {
   const dir = str(p, 'model');
-  if (!dir) throw new BertTsError(`${command}: --model DIR is required`, `run 'bert-ts ${command} --help'`);
+  if (!dir) throw new BertTsError(`${command}: --model MODEL is required`, `run 'bert-ts ${command} --help'`);
   return dir;
 }
 

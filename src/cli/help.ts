@@ -6,9 +6,12 @@
 import type { Command, OptionSpec } from './command.ts';
 import { HELP_OPTION } from './command.ts';
 
-/** `bert-ts fill-mask -m DIR [options] TEXT...`: the required options and positionals. */
+/** `bert-ts fill-mask -m MODEL [options] TEXT...`: the required options and positionals. */
 export function synopsis(c: Command): string {
-  const model = c.options.model ? (c.name === 'demo' ? ' [-m DIR]' : ' -m DIR') : '';
+  // demo and serve have default models; neighbours and analogy take -m MODEL or --vectors FILE;
+  // download and inspect take the model as their argument (-m works too)
+  const positional = c.args.split(' ').includes('MODEL');
+  const model = c.options.model && !positional ? (['demo', 'serve', 'neighbours', 'analogy'].includes(c.name) ? ' [-m MODEL]' : ' -m MODEL') : '';
   return `bert-ts ${c.name}${model} [options]${c.args ? ' ' + c.args : ''}`;
 }
 

@@ -10,12 +10,16 @@ function readJson(path: string, what: string): unknown {
   return pathKind(path) === 'missing' ? undefined : readJsonFile(path, what);
 }
 
-export function loadTokenizer(dir: string): BertTokenizer {
+/**
+ * The synchronous folder loader. `name` stands in for the folder's name when
+ * guessing "-cased" (a Hub cache snapshot folder is named by its commit).
+ */
+export function loadTokenizer(dir: string, folder: { name?: string } = {}): BertTokenizer {
   const jsonPath = join(dir, 'tokenizer.json');
   const vocabPath = join(dir, 'vocab.txt');
   const hasJson = pathKind(jsonPath) !== 'missing';
   return tokenizerFromFiles({
-    folder: basename(resolve(dir)),
+    folder: basename(resolve(folder.name ?? dir)),
     where: dir,
     tokenizerConfig: readJson(join(dir, 'tokenizer_config.json'), 'tokenizer config'),
     specialTokensMap: readJson(join(dir, 'special_tokens_map.json'), 'special tokens map'),

@@ -197,7 +197,8 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               "Each package's licence is in `/usr/share/doc/<package>/copyright`; a model trained on GPL-licensed "
               "text is offered here under the same terms as its most restrictive source.", ""]
     cmd = (f"OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tools/train/pretrain.py {name} --layers {a['layers']} "
-           f"--hidden {a['hidden']} --heads {a['heads']} --intermediate {a['intermediate']} --batch {a['batch']} "
+           f"--hidden {a['hidden']} --heads {a['heads']} --intermediate {a['intermediate']} --max-len {a['max_len']} "
+           f"--batch {a['batch']} --dropout {a.get('dropout', 0.1)} "
            f"--steps {a['steps']} --warmup {a['warmup']} --lr {a['lr']} --seed {a['seed']} --threads {a['threads']}")
     lines += ["## Training", "", "Rebuild from scratch (Debian's `python3-torch`; see `tools/train/README.md`):", "",
               "```sh", f"/usr/bin/python3 tools/train/corpus.py {name} --install",

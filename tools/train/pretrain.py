@@ -184,8 +184,8 @@ def make_config(a, vocab_size):
         "num_attention_heads": a.heads,
         "intermediate_size": a.intermediate,
         "hidden_act": "gelu",
-        "hidden_dropout_prob": 0.1,
-        "attention_probs_dropout_prob": 0.1,
+        "hidden_dropout_prob": a.dropout,
+        "attention_probs_dropout_prob": a.dropout,
         "max_position_embeddings": a.max_len,
         "type_vocab_size": 2,
         "initializer_range": 0.02,
@@ -268,6 +268,8 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--weight-decay", type=float, default=0.01)
+    ap.add_argument("--dropout", type=float, default=0.1,
+                    help="hidden and attention dropout; 0 suits a small model that sees its corpus less than once")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--eval-every", type=int, default=250)

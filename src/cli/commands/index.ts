@@ -11,6 +11,12 @@ import { forwardCommand } from './forward.ts';
 import { tokenizeCommand } from './tokenize.ts';
 import { demoCommand } from './demo.ts';
 import { goldenRecordCommand, goldenVerifyCommand } from './golden.ts';
+import { downloadCommand } from './download.ts';
+import { inspectCommand } from './inspect.ts';
+import { explainCommand } from './explain.ts';
+import { serveCommand } from './serve.ts';
+import { analogyCommand, neighboursCommand } from './word-vectors.ts';
+import { ambiguityCommand } from './ambiguity.ts';
 
 export const COMMANDS: readonly Command[] = [
   fillMaskCommand,
@@ -21,7 +27,14 @@ export const COMMANDS: readonly Command[] = [
   nspCommand,
   forwardCommand,
   tokenizeCommand,
+  downloadCommand,
+  inspectCommand,
   demoCommand,
   goldenVerifyCommand,
   goldenRecordCommand,
+  explainCommand,
+  serveCommand,
+  neighboursCommand,
+  analogyCommand,
+  ambiguityCommand,
 ];

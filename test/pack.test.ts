@@ -1,0 +1,141 @@
+// The package as another project gets it: `npm pack`, then `npm install` of the
+// tarball into a scratch project with no network (--offline: the dependencies come
+// from npm's cache, where `npm ci` put them), then README's library example runs
+// there against a loopback Hub serving the demo model under the example's model id.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { LoopbackHub } from './helpers/loopback-hub.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let scratch: string;
+let project: string;
+let tarball: string;
+let hub: LoopbackHub;
+
+/** The README's library example: the first ```js block after the library-example marker. */
+function readmeExample(): { code: string; model: string } {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const at = readme.indexOf('<!-- library-example');
+  const m = /```js\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (at < 0 || !m) throw new Error('README.md: no ```js block after <!-- library-example -->');
+  const model = /loadModel\('([^']+)'/.exec(m[1])?.[1];
+  if (!model) throw new Error("README.md: the library example loads no model id with loadModel('…')");
+  return { code: m[1], model };
+}
+
+/**
+ * A project depending on the tarball, with a package-lock.json: the tarball's own
+ * entry, and bert-ts's runtime dependencies copied from our lockfile (versions,
+ * URLs, integrity), so `npm ci --offline` needs only the cached tarballs.
+ */
+function writeScratchProject(dir: string, tgz: string): void {
+  const ours = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages as Record<string, { version: string; resolved: string; integrity: string; dependencies?: Record<string, string> }>;
+  const spec = `file:${relative(dir, tgz)}`;
+  const packages: Record<string, unknown> = {
+    '': { name: 'scratch', dependencies: { 'bert-ts': spec } },
+    'node_modules/bert-ts': {
+      version: ours.version,
+      resolved: spec,
+      integrity: `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`,
+      license: ours.license,
+      dependencies: ours.dependencies,
+      bin: ours.bin,
+      engines: ours.engines,
+    },
+  };
+  const todo = Object.keys(ours.dependencies as Record<string, string>);
+  while (todo.length > 0) {
+    const name = todo.pop()!;
+    const entry = lock[`node_modules/${name}`];
+    if (!entry) throw new Error(`package-lock.json: no entry for runtime dependency ${name}`);
+    if (packages[`node_modules/${name}`]) continue;
+    // npm 11 may leave out `resolved` for registry packages; it is the registry's tarball URL
+    const resolved = entry.resolved ?? `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
+    packages[`node_modules/${name}`] = { version: entry.version, resolved, integrity: entry.integrity, dependencies: entry.dependencies };
+    todo.push(...Object.keys(entry.dependencies ?? {}));
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module', dependencies: { 'bert-ts': spec } }, null, 2));
+  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'scratch', lockfileVersion: 3, requires: true, packages }, null, 2));
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn(cmd, args, { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'bert-ts-pack-'));
+  // a copy of what `npm pack` packs, built here so the test never races the dist/ of other tests
+  const stage = join(scratch, 'stage');
+  mkdirSync(join(stage, 'tools'), { recursive: true });
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'src', 'weights', 'web']) if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });
+  for (const f of readdirSync(join(root, 'tools')).filter((n) => /\.m?[jt]s$/.test(n))) cpSync(join(root, 'tools', f), join(stage, 'tools', f)); // build.mjs and its helpers
+  symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
+  execFileSync(process.execPath, [join(stage, 'tools', 'build.mjs'), '--no-types'], { cwd: stage, stdio: 'inherit' });
+  const packed = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', scratch], { cwd: stage, encoding: 'utf8' });
+  tarball = join(scratch, packed.trim().split('\n').pop()!);
+
+  project = join(scratch, 'project');
+  mkdirSync(project);
+  writeScratchProject(project, tarball);
+  // --offline: every byte from npm's cache (the lockfile spares npm the registry's metadata)
+  const install = await run(npm, ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
+  if (install.code !== 0) throw new Error(`npm ci --offline of the tarball failed:\n${install.stderr}`);
+
+  hub = await new LoopbackHub().start();
+  const demo = join(root, 'weights', 'demo');
+  const files = Object.fromEntries(['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer_config.json'].map((f) => [f, new Uint8Array(readFileSync(join(demo, f)))]));
+  hub.addRepo(readmeExample().model, { commits: { ['d'.repeat(40)]: files }, refs: { main: 'd'.repeat(40) } });
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('npm pack → npm install (offline) → the README example', () => {
+  it('the tarball holds dist, the LICENSE and the demo weights, and no tools/', () => {
+    const list = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
+    for (const f of ['package/LICENSE', 'package/README.md', 'package/dist/index.js', 'package/dist/cli.js', 'package/dist/bert-ts.browser.js', 'package/weights/demo/model.safetensors', 'package/src/hub/resolve.ts']) {
+      expect(list).toContain(f);
+    }
+    expect(list.some((f) => f.startsWith('package/tools/'))).toBe(false);
+    // no import a bundler would follow (the runtime probes worker_threads by a name it hides from bundlers)
+    expect(readFileSync(join(project, 'node_modules', 'bert-ts', 'dist', 'bert-ts.browser.js'), 'utf8')).not.toMatch(/\bfrom\s*["']node:|\b(import|require)\(\s*["']node:/);
+  });
+
+  it("README's library example runs in the scratch project", async () => {
+    writeFileSync(join(project, 'example.mjs'), readmeExample().code);
+    const env: NodeJS.ProcessEnv = { ...process.env, HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: join(scratch, 'cache') };
+    delete env.HF_HUB_OFFLINE;
+    const r = await run(process.execPath, ['example.mjs'], project, env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^\[ 1, \d+, 64 \]$/);
+    expect(lines[1]).toBe('[ 1, 64 ]');
+  });
+
+  it('ESM-only, usable from CommonJS with await import(); the bin and ./browser resolve; prepare is harmless', async () => {
+    writeFileSync(join(project, 'from-cjs.cjs'), "import('bert-ts').then((m) => console.log(typeof m.loadModel, typeof m.loadTokenizer));\n");
+    expect((await run(process.execPath, ['from-cjs.cjs'], project)).stdout.trim()).toBe('function function');
+    writeFileSync(join(project, 'browser.mjs'), "const m = await import('bert-ts/browser'); console.log(typeof m.BertModel, typeof m.resolveModelFolder);\n");
+    expect((await run(process.execPath, ['browser.mjs'], project)).stdout.trim()).toBe('function undefined');
+    const help = await run(join(project, 'node_modules', '.bin', 'bert-ts'), ['--help'], project);
+    expect(help.stdout).toContain('bert-ts download [options] MODEL');
+    const prepare = await run(npm, ['run', 'prepare', '--silent'], join(project, 'node_modules', 'bert-ts'));
+    expect(prepare.code).toBe(0); // no tools/ in an installed package: nothing to build, no failure
+  });
+});
