@@ -62,12 +62,25 @@ describe('bert-ts CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("bert-ts: error: demo: --backend must be js, wasm or auto, got 'gpu'\n");
   });
-  it('npm start job: the demo tokenizes, runs and golden-checks weights/demo', () => {
+  it('npm start job: the demo runs the trained models in weights/ and golden-checks them', () => {
     const r = bertTs(['demo']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/random weights/);
+    for (const step of ['1. Tokens', '2. Fill-mask', '3. Next sentence', '4. Attention', '5. Text classification', '6. Golden check', '7. Chinese']) {
+      expect(r.stdout).toContain(step);
+    }
     expect(r.stdout).toMatch(/all tensors OK/);
-    expect(r.stdout).not.toMatch(/DIFFERENT/);
+    expect(r.stdout).toMatch(/今天天气真好/);
+    expect(r.stdout).not.toMatch(/NOT OK/);
+  });
+  it('demo --json: the same steps as data', () => {
+    const r = bertTs(['demo', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ok).toBe(true);
+    expect(out.english.fillMask[0].top).toHaveLength(5);
+    expect(out.english.nextSentence[0].isNext).toBeGreaterThan(out.english.nextSentence[1].isNext);
+    expect(out.classifier.results[0].labels[0]).toHaveProperty('label');
+    expect(out.chinese.tokens).toEqual(['[CLS]', '今', '天', '天', '气', '真', '好', '[SEP]']);
   });
 });
