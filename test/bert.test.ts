@@ -85,7 +85,7 @@ describe('checkpoint names', () => {
       () => BertModel.fromTensors(config, edited(src, (n) => (n.includes('layer.1.attention.self.key.weight') ? null : n))),
       /edited.safetensors: 1 tensor missing .*'bert.encoder.layer.1.attention.self.key.weight'/,
     );
-    expectError(() => BertModel.fromTensors({ ...config.raw, num_hidden_layers: 3 }, src), /tensors missing for a BERT with 3 layers: 'bert.encoder.layer.2/);
+    expectError(() => BertModel.fromTensors({ ...config.raw, num_hidden_layers: 3 }, src), /config.json asks for 3 encoder layers, the checkpoint holds 2 \(bert.encoder.layer.0 … 1\)/);
   });
   it('reports a mis-shaped tensor with expected and found shapes', () => {
     expectError(

@@ -413,7 +413,7 @@ describe('openCheckpoint', () => {
     const idx = 'model.safetensors.index.json';
 
     let d = folder({ [one]: shard({ a: [1] }), [idx]: index({ a: one, b: two }) });
-    expectError(() => openCheckpoint(d), join(d, idx), `shard file ${two} is missing`);
+    expectError(() => openCheckpoint(d), join(d, idx), `shard file '${two}' is missing`);
 
     d = folder({ [one]: shard({ a: [1] }), [two]: shard({ c: [1] }), [idx]: index({ a: one, b: two }) });
     expectError(() => openCheckpoint(d), join(d, idx), `lists tensor 'b' in ${join(d, two)}, but that shard has no such tensor`);

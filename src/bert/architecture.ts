@@ -6,7 +6,7 @@
  * `id2label` (transformers' PretrainedConfig: num_labels = len(id2label)),
  * `problem_type` says how scores are made from logits.
  */
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote, quoteJson } from '../errors.ts';
 import type { BertConfig } from './config.ts';
 
 export const ARCHITECTURES = [
@@ -48,12 +48,15 @@ export function isArchitecture(name: string): name is Architecture {
 export function chooseArchitecture(config: BertConfig, override?: string): Architecture {
   if (override !== undefined) {
     if (!isArchitecture(override)) {
-      throw new BertTsError(`unknown architecture '${override}'`, `choose one of ${ARCHITECTURES.join(', ')}`);
+      throw new BertTsError(`unknown architecture ${quote(override)}`, `choose one of ${ARCHITECTURES.join(', ')}`);
     }
     return override;
   }
   return config.architectures.find(isArchitecture) ?? 'BertModel';
 }
+
+/** num_labels above this is refused unless the file's classifier has that many rows. */
+export const MAX_LABELS = 1 << 20;
 
 export type ProblemType = 'single_label_classification' | 'multi_label_classification' | 'regression';
 
@@ -77,9 +80,10 @@ export function parseLabels(config: BertConfig, rowsInFile?: number): LabelConfi
     const entries = Object.entries(raw.id2label as Record<string, unknown>);
     const names: string[] = new Array(entries.length);
     for (const [k, v] of entries) {
-      const i = Number(k);
-      if (!Number.isInteger(i) || i < 0 || i >= entries.length || typeof v !== 'string') {
-        throw new BertTsError(`config.json: id2label must map 0 … ${entries.length - 1} to names, found ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+      // decimal keys only ("01" or " 1" would collide with "1" and leave a hole)
+      const i = /^(0|[1-9][0-9]*)$/.test(k) ? Number(k) : -1;
+      if (i < 0 || i >= entries.length || names[i] !== undefined || typeof v !== 'string') {
+        throw new BertTsError(`config.json: id2label must map 0 … ${entries.length - 1} to names, found ${quoteJson(k)}: ${quoteJson(v)}`);
       }
       names[i] = v;
     }
@@ -88,12 +92,15 @@ export function parseLabels(config: BertConfig, rowsInFile?: number): LabelConfi
   let numLabels = id2label?.length;
   if (numLabels === undefined && typeof raw.num_labels === 'number' && Number.isInteger(raw.num_labels) && raw.num_labels > 0) numLabels = raw.num_labels;
   numLabels ??= rowsInFile ?? 2;
+  if (numLabels > MAX_LABELS && numLabels !== rowsInFile) {
+    throw new BertTsError(`config.json: num_labels ${numLabels} is more than the ${MAX_LABELS} a classifier head may have here`, 'check num_labels / id2label');
+  }
   id2label ??= Array.from({ length: numLabels }, (_, i) => `LABEL_${i}`);
   const p = raw.problem_type;
   let problemType: ProblemType | undefined;
   if (p === 'single_label_classification' || p === 'multi_label_classification' || p === 'regression') problemType = p;
   else if (p !== undefined && p !== null) {
-    throw new BertTsError(`config.json: problem_type '${String(p)}' is unknown`, 'use single_label_classification, multi_label_classification or regression');
+    throw new BertTsError(`config.json: problem_type ${quote(p)} is unknown`, 'use single_label_classification, multi_label_classification or regression');
   }
   return { numLabels, id2label, problemType };
 }

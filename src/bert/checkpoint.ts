@@ -14,7 +14,7 @@
  * naming it; tensors we do not use (a classifier head, …) are returned as
  * `unused` so the caller can report them, as transformers warns about them.
  */
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 import { shapeString, sameShape } from '../tensor/tensor.ts';
 import type { TensorSource } from '../tensor/safetensors.ts';
 import type { BertConfig } from './config.ts';
@@ -49,6 +49,16 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
   const { vocabSize: V, hiddenSize: H, intermediateSize: I, maxPositionEmbeddings: P, typeVocabSize: T } = config;
 
   const empty = new Float32Array(0);
+  /** One error listing the first few missing names and how many more. */
+  const throwIfMissing = (where: string): void => {
+    if (missing.length === 0) return;
+    const SHOW = 4;
+    const shown = missing.slice(0, SHOW).map((m) => quote(m)).join(', ');
+    throw new BertTsError(
+      `${file}: ${missing.length} tensor${missing.length > 1 ? "s" : ""} missing (${where}) for a BERT with ${config.numHiddenLayers} layers: ${shown}${missing.length > SHOW ? ` and ${missing.length - SHOW} more` : ''}`,
+      `the file uses the prefix ${quote(prefix)}; check that config.json (num_hidden_layers) belongs to this checkpoint`,
+    );
+  };
   /** the tensor `name` (or its legacy alias), checked against `shape` */
   const get = (name: string, shape: number[]): Float32Array => {
     let found = names.has(name) ? name : undefined;
@@ -63,7 +73,7 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
     const info = source.info(found)!;
     if (!sameShape(info.shape, shape)) {
       throw new BertTsError(
-        `${info.file}: tensor '${found}' has shape ${shapeString(info.shape)}, expected ${shapeString(shape)} from config.json`,
+        `${info.file}: tensor ${quote(found)} has shape ${shapeString(info.shape)}, expected ${shapeString(shape)} from config.json`,
         'check that config.json belongs to this checkpoint (hidden_size, intermediate_size, vocab_size, max_position_embeddings, type_vocab_size)',
       );
     }
@@ -86,6 +96,16 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
     token_type_embeddings: get(`${p}embeddings.token_type_embeddings.weight`, [T, H]),
     LayerNorm: layerNorm(`${p}embeddings.LayerNorm`),
   };
+  // Bound the layer count by the file before walking it: a config asking for
+  // 10⁹ layers is refused here, not after 10⁹ lookups.
+  const inFile = layersInFile(names, p);
+  if (config.numHiddenLayers > inFile) {
+    throw new BertTsError(
+      `${file}: config.json asks for ${config.numHiddenLayers} encoder layers, the checkpoint holds ${inFile}${inFile > 0 ? ` (${p}encoder.layer.0 … ${inFile - 1})` : ''}`,
+      `check that config.json (num_hidden_layers) belongs to this checkpoint`,
+    );
+  }
+  throwIfMissing('the embeddings');
   const layer: LayerWeights[] = [];
   for (let l = 0; l < config.numHiddenLayers; l++) {
     const n = `${p}encoder.layer.${l}`;
@@ -101,6 +121,7 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
       intermediate: { dense: linear(`${n}.intermediate.dense`, I, H) },
       output: { dense: linear(`${n}.output.dense`, H, I), LayerNorm: layerNorm(`${n}.output.LayerNorm`) },
     });
+    throwIfMissing(`layer ${l}`); // stop at the first incomplete layer
   }
   const pooler = names.has(`${p}pooler.dense.weight`) ? { dense: linear(`${p}pooler.dense`, H, H) } : null;
 
@@ -146,20 +167,14 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
   }
   if (headMissing.length > 0) {
     throw new BertTsError(
-      `${file}: loading as ${architecture}, but the head's tensors are missing: ${headMissing.map((m) => `'${m}'`).join(', ')}`,
+      `${file}: loading as ${architecture}, but the head's tensors are missing: ${headMissing.map((m) => quote(m)).join(', ')}`,
       options.architecture !== undefined
         ? `this checkpoint has no ${architecture} head; load it with architecture 'BertModel' to use the encoder alone`
         : `config.json's architectures says ${architecture}; pass architecture 'BertModel' (CLI: --architecture BertModel) to load the encoder alone`,
     );
   }
 
-  if (missing.length > 0) {
-    const shown = missing.slice(0, 6).map((m) => `'${m}'`).join(', ');
-    throw new BertTsError(
-      `${file}: ${missing.length} tensor${missing.length > 1 ? 's' : ''} missing for a BERT with ${config.numHiddenLayers} layers: ${shown}${missing.length > 6 ? ', …' : ''}`,
-      `the file uses the prefix '${prefix}'; check that config.json (num_hidden_layers) belongs to this checkpoint`,
-    );
-  }
+  throwIfMissing('the heads');
   const unused = [...names].filter((n) => !used.has(n) && !IGNORED.test(n)).sort();
   return {
     weights: { embeddings, encoder: { layer }, pooler, cls: { predictions, seq_relationship }, classifier, qa_outputs },
@@ -168,6 +183,20 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
     architecture,
     labels,
   };
+}
+
+/** How many encoder layers the file has tensors for: 1 + the largest N in `${prefix}encoder.layer.N.` (0 if none). */
+function layersInFile(names: Set<string>, prefix: string): number {
+  const head = `${prefix}encoder.layer.`;
+  let count = 0;
+  for (const name of names) {
+    if (!name.startsWith(head)) continue;
+    const dot = name.indexOf('.', head.length);
+    const digits = name.slice(head.length, dot < 0 ? undefined : dot);
+    if (!/^(0|[1-9][0-9]{0,8})$/.test(digits)) continue;
+    count = Math.max(count, Number(digits) + 1);
+  }
+  return count;
 }
 
 /** The prefix before `embeddings.word_embeddings.weight`, preferring '' and 'bert.'. */

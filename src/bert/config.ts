@@ -3,7 +3,7 @@
  * key a file may leave out. Everything the forward pass depends on numerically
  * (activation, LayerNorm eps) is read from here; nothing is assumed.
  */
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote, quoteJson } from '../errors.ts';
 import { activationFor, type Activation } from '../layers/activations.ts';
 
 export interface BertConfig {
@@ -38,31 +38,51 @@ const DEFAULTS = {
   position_embedding_type: 'absolute',
 };
 
-/** Parse and check a config; `file` names it in every error. */
+/**
+ * Parse and check a config; `file` names it in every error. Every value must
+ * have the type transformers' BertConfig gives it; where Python would take a
+ * wrong type anyway (is_decoder: "true" is truthy, layer_norm_eps: 1e400 is
+ * inf) we refuse it rather than guess:
+ *   sizes              integers ≥ 1 (num_hidden_layers ≥ 0), exact (safe) integers;
+ *                      how large is bounded later by what the checkpoint holds
+ *   is_decoder, add_cross_attention   true / false
+ *   layer_norm_eps     a finite number ≥ 0
+ *   hidden_act         one of the names in HIDDEN_ACT (own keys only)
+ *   pad_token_id       an integer or null (not used by inference)
+ */
 export function parseBertConfig(json: unknown, file = 'config.json'): BertConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new BertTsError(`${file}: a BERT config must be a JSON object`);
   }
   const raw = json as Record<string, unknown>;
+  /** the file's value for `key`, or the default (own properties only: no prototype lookups) */
+  const value = (key: string, fallback: unknown): unknown => (Object.hasOwn(raw, key) && raw[key] !== undefined ? raw[key] : fallback);
   const int = (key: keyof typeof DEFAULTS, min: number): number => {
-    const v = raw[key] ?? DEFAULTS[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new BertTsError(`${file}: '${key}' must be an integer ≥ ${min}, found ${JSON.stringify(v)}`);
+    const v = value(key, DEFAULTS[key]);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
+      throw new BertTsError(`${file}: '${key}' must be an integer ≥ ${min}, found ${quoteJson(v)}`);
     }
     return v;
   };
-  const modelType = raw.model_type;
+  const bool = (key: string): boolean => {
+    const v = value(key, false);
+    if (typeof v !== 'boolean') {
+      throw new BertTsError(`${file}: '${key}' must be true or false, found ${quoteJson(v)}`, 'write a JSON boolean, not a string or a number');
+    }
+    return v;
+  };
+  const modelType = value('model_type', undefined);
   if (modelType !== undefined && modelType !== 'bert') {
-    throw new BertTsError(`${file}: model_type '${String(modelType)}' is not BERT`, 'bert-ts runs model_type "bert" checkpoints only');
+    throw new BertTsError(`${file}: model_type ${quote(modelType)} is not BERT`, 'bert-ts runs model_type "bert" checkpoints only');
   }
-  const positionType = raw.position_embedding_type ?? DEFAULTS.position_embedding_type;
+  const positionType = value('position_embedding_type', DEFAULTS.position_embedding_type);
   if (positionType !== 'absolute') {
     throw new BertTsError(
-      `${file}: position_embedding_type '${String(positionType)}' is not supported`,
+      `${file}: position_embedding_type ${quote(positionType)} is not supported`,
       'bert-ts implements absolute position embeddings only (relative_key and relative_key_query are not implemented)',
     );
   }
-  if (raw.is_decoder === true || raw.add_cross_attention === true) {
+  if (bool('is_decoder') || bool('add_cross_attention')) {
     throw new BertTsError(`${file}: decoder / cross-attention BERT is not supported`, 'bert-ts runs BERT as an encoder');
   }
   const hiddenSize = int('hidden_size', 1);
@@ -70,16 +90,23 @@ export function parseBertConfig(json: unknown, file = 'config.json'): BertConfig
   if (hiddenSize % numAttentionHeads !== 0) {
     throw new BertTsError(`${file}: hidden_size ${hiddenSize} is not a multiple of num_attention_heads ${numAttentionHeads}`);
   }
-  const hiddenAct = raw.hidden_act ?? DEFAULTS.hidden_act;
+  const hiddenAct = value('hidden_act', DEFAULTS.hidden_act);
   if (typeof hiddenAct !== 'string') {
-    throw new BertTsError(`${file}: hidden_act must be a string such as "gelu", found ${JSON.stringify(hiddenAct)}`);
+    throw new BertTsError(`${file}: hidden_act must be a string such as "gelu", found ${quoteJson(hiddenAct)}`);
   }
-  const eps = raw.layer_norm_eps ?? DEFAULTS.layer_norm_eps;
-  if (typeof eps !== 'number' || !(eps >= 0)) {
-    throw new BertTsError(`${file}: layer_norm_eps must be a non-negative number, found ${JSON.stringify(eps)}`);
+  const eps = value('layer_norm_eps', DEFAULTS.layer_norm_eps);
+  if (typeof eps !== 'number' || !Number.isFinite(eps) || !(eps >= 0)) {
+    throw new BertTsError(
+      `${file}: layer_norm_eps must be a finite number ≥ 0, found ${quoteJson(eps)}`,
+      Number.isFinite(eps as number) ? undefined : 'a value beyond float64 (such as 1e400) reads as infinity; BERT uses 1e-12',
+    );
   }
-  const pad = raw.pad_token_id ?? DEFAULTS.pad_token_id;
-  const architectures = Array.isArray(raw.architectures) ? raw.architectures.filter((a): a is string => typeof a === 'string') : [];
+  const pad = value('pad_token_id', DEFAULTS.pad_token_id);
+  if (pad !== null && !(typeof pad === 'number' && Number.isSafeInteger(pad))) {
+    throw new BertTsError(`${file}: pad_token_id must be an integer or null, found ${quoteJson(pad)}`);
+  }
+  const arch = value('architectures', []);
+  const architectures = Array.isArray(arch) ? arch.filter((a): a is string => typeof a === 'string') : [];
   return {
     vocabSize: int('vocab_size', 1),
     hiddenSize,
@@ -92,7 +119,7 @@ export function parseBertConfig(json: unknown, file = 'config.json'): BertConfig
     maxPositionEmbeddings: int('max_position_embeddings', 1),
     typeVocabSize: int('type_vocab_size', 1),
     layerNormEps: eps,
-    padTokenId: typeof pad === 'number' ? pad : 0,
+    padTokenId: pad ?? 0,
     architectures,
     raw,
   };

@@ -2,9 +2,9 @@
  * Load a BERT from a local Hugging Face model folder (Node): `config.json` plus
  * `model.safetensors` (or a sharded `model.safetensors.index.json`).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
+import { pathKind, readJsonFile } from '../read-file.ts';
 import { openCheckpoint } from '../tensor/safetensors-fs.ts';
 import { Arena, heapShared } from '../runtime/heap.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
@@ -12,16 +12,10 @@ import { BertModel } from './model.ts';
 
 export function readBertConfig(dir: string): BertConfig {
   const file = join(dir, 'config.json');
-  if (!existsSync(file)) {
+  if (pathKind(file) === 'missing') {
     throw new BertTsError(`${dir}: no config.json`, 'a model folder needs config.json and model.safetensors, as Hugging Face saves them');
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new BertTsError(`${file}: invalid JSON (${(e as Error).message})`);
-  }
-  return parseBertConfig(json, file);
+  return parseBertConfig(readJsonFile(file, 'model config'), file);
 }
 
 export interface LoadOptions {

@@ -8,6 +8,7 @@ import type { TensorSource } from '../tensor/safetensors.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { loadBertWeights } from './checkpoint.ts';
 import { RunState } from './run-state.ts';
+import { validateForward } from './validate-input.ts';
 import { embeddingsForward } from './embeddings.ts';
 import { encoderLayerForward } from './encoder.ts';
 import { mlmForward, nspForward, poolerForward, qaForward, sequenceClassifierForward, tokenClassifierForward } from './heads.ts';
@@ -152,9 +153,9 @@ export class BertModel {
     if (this.disposed) throw new BertTsError('forward: this BertModel was disposed', 'load the model again to use it');
     const c = this.config;
     const w = this.weights;
-    const { B, S } = checkInput(input, c);
+    // every input and option is checked here, before the first kernel (validate-input.ts)
+    const { B, S, mlmRows } = validateForward(input, options, c, this, this.state);
     const st = options.state ?? this.runState(B, S);
-    if (st.B !== B || st.S !== S) throw new BertTsError(`forward: the RunState is for [${st.B}, ${st.S}], the input is [${B}, ${S}]`);
     fillInputs(st, input);
     const { numHiddenLayers: L, hiddenSize: H, numAttentionHeads: A } = c;
     const M = B * S;
@@ -182,7 +183,7 @@ export class BertModel {
       poolerForward(out.poolerOutput.data, st, w.pooler.dense, H);
       probe?.('pooler', out.poolerOutput);
     }
-    if (options.mlm) out.mlmLogits = this.mlmLogits(st, options.mlm);
+    if (mlmRows) out.mlmLogits = this.mlmLogits(st, mlmRows, options.mlm === true);
     if (options.nsp) {
       if (!w.cls.seq_relationship || !out.poolerOutput) {
         throw new BertTsError('forward: nsp was requested but the checkpoint has no next-sentence head (cls.seq_relationship) and pooler');
@@ -219,26 +220,12 @@ export class BertModel {
     }
   }
 
-  private mlmLogits(st: RunState, request: Exclude<ForwardOptions['mlm'], false | undefined>): Tensor {
+  /** logits of the given rows (b·S + s): [B, S, V] when `all`, else [N, V] */
+  private mlmLogits(st: RunState, rows: Int32Array, all: boolean): Tensor {
     const head = this.weights.cls.predictions;
     if (!head) throw new BertTsError('forward: mlm logits were requested but the checkpoint has no masked-LM head (cls.predictions)');
-    const { B, S } = st;
     const V = this.config.vocabSize;
-    let rows: Int32Array;
-    let shape: number[];
-    if (request === true) {
-      rows = Int32Array.from({ length: B * S }, (_, i) => i);
-      shape = [B, S, V];
-    } else {
-      rows = new Int32Array(request.positions.length);
-      request.positions.forEach(([b, s], i) => {
-        if (!Number.isInteger(b) || !Number.isInteger(s) || b < 0 || b >= B || s < 0 || s >= S) {
-          throw new BertTsError(`forward: mlm position [${b}, ${s}] is outside the input's [${B}, ${S}]`);
-        }
-        rows[i] = b * S + s;
-      });
-      shape = [rows.length, V];
-    }
+    const shape = all ? [st.B, st.S, V] : [rows.length, V];
     const logits = new Tensor(new Float32Array(rows.length * V), shape);
     mlmForward(logits.data, st, rows, head, this.config);
     return logits;
@@ -258,43 +245,6 @@ export interface ModelOptions {
 
 function isParsed(c: unknown): c is BertConfig {
   return typeof c === 'object' && c !== null && 'activation' in c && 'headSize' in c;
-}
-
-/**
- * Check the user's input before any kernel sees it: rectangular [B][S], ids in
- * the vocabulary, token types below type_vocab_size, S within the position
- * table, mask of 0 and 1. Each problem is one clear error.
- */
-function checkInput(input: BertInput, c: BertConfig): { B: number; S: number } {
-  const ids = input.inputIds;
-  if (!ids || typeof ids.length !== 'number' || ids.length === 0) throw new BertTsError('forward: inputIds must be a non-empty [batch][seq] array');
-  const B = ids.length;
-  const S = ids[0]?.length ?? 0;
-  if (S === 0) throw new BertTsError('forward: inputIds rows must not be empty');
-  if (S > c.maxPositionEmbeddings) {
-    throw new BertTsError(
-      `forward: sequence length ${S} is longer than the model's max_position_embeddings ${c.maxPositionEmbeddings}`,
-      `truncate the input to ${c.maxPositionEmbeddings} tokens (tokenizer option maxLength)`,
-    );
-  }
-  const check = (name: string, rows: IdRows | undefined, limit: number, what: string): void => {
-    if (rows === undefined) return;
-    if (rows.length !== B) throw new BertTsError(`forward: ${name} has ${rows.length} rows, inputIds has ${B}`);
-    for (let b = 0; b < B; b++) {
-      const row = rows[b];
-      if (!row || row.length !== S) throw new BertTsError(`forward: ${name}[${b}] has length ${row?.length}, expected ${S} (rows must have equal length: pad them)`);
-      for (let s = 0; s < S; s++) {
-        const v = row[s];
-        if (!Number.isInteger(v) || v < 0 || v >= limit) {
-          throw new BertTsError(`forward: ${name}[${b}][${s}] = ${v} is not ${what}`);
-        }
-      }
-    }
-  };
-  check('inputIds', ids, c.vocabSize, `a token id in [0, ${c.vocabSize})`);
-  check('tokenTypeIds', input.tokenTypeIds, c.typeVocabSize, `a token type in [0, ${c.typeVocabSize})`);
-  check('attentionMask', input.attentionMask, 2, '0 or 1');
-  return { B, S };
 }
 
 /** Copy the inputs into the run state; the additive mask is (1 − mask) · float32 min. */

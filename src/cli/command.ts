@@ -5,7 +5,7 @@
  * (help.ts), so they cannot drift apart.
  */
 import { parseArgs } from 'node:util';
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -57,10 +57,10 @@ export function parseCommandArgs(command: Command, args: string[]): Parsed {
     const err = e as Error & { code?: string };
     const quoted = /'(-[^']*)'/.exec(err.message)?.[1];
     const hint = `run 'bert-ts ${command.name} --help'`;
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new BertTsError(`${command.name}: unknown option '${quoted ?? err.message}'`, hint);
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new BertTsError(`${command.name}: unknown option ${quote(quoted ?? err.message)}`, hint);
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const name = /--([\w-]+)/.exec(err.message)?.[1];
-      const spec = name ? command.options[name] : undefined;
+      const spec = name && Object.hasOwn(command.options, name) ? command.options[name] : undefined;
       throw new BertTsError(spec?.type === 'string' ? `${command.name}: option --${name} needs a value` : `${command.name}: option --${name} takes no value`, hint);
     }
     throw new BertTsError(`${command.name}: ${err.message}`, hint);
@@ -81,7 +81,7 @@ export function int(command: string, p: Parsed, name: string, min: number, fallb
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isInteger(v) || v < min) {
-    throw new BertTsError(`${command}: --${name} must be ${min === 0 ? 'a non-negative integer' : `a whole number ≥ ${min}`}, got '${raw}'`);
+    throw new BertTsError(`${command}: --${name} must be ${min === 0 ? 'a non-negative integer' : `a whole number ≥ ${min}`}, got ${quote(raw)}`);
   }
   return v;
 }
@@ -91,7 +91,7 @@ export function num(command: string, p: Parsed, name: string, fallback: number):
   const raw = str(p, name);
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || v < 0) throw new BertTsError(`${command}: --${name} must be a non-negative number, got '${raw}'`);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < 0) throw new BertTsError(`${command}: --${name} must be a non-negative number, got ${quote(raw)}`);
   return v;
 }
 
@@ -99,7 +99,7 @@ export function num(command: string, p: Parsed, name: string, fallback: number):
 export function oneOf<T extends string>(command: string, p: Parsed, name: string, allowed: readonly T[], fallback: T): T {
   const raw = str(p, name) ?? fallback;
   if (!(allowed as readonly string[]).includes(raw)) {
-    throw new BertTsError(`${command}: --${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, got '${raw}'`);
+    throw new BertTsError(`${command}: --${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, got ${quote(raw)}`);
   }
   return raw as T;
 }

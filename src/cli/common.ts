@@ -39,9 +39,13 @@ export interface Compute {
   backend: 'js' | 'wasm' | 'auto';
 }
 
+/** --threads above this is refused (one worker per thread; more than the cores never helps). */
+const MAX_THREADS = 64;
+
 /** Check --threads / --backend (before anything loads). */
 export function computeOptions(command: string, p: Parsed): Compute {
   const threads = int(command, p, 'threads', 1, 1);
+  if (threads > MAX_THREADS) throw new BertTsError(`${command}: --threads ${threads} is more than ${MAX_THREADS}`, 'one thread per core is the most that helps');
   const backend = oneOf(command, p, 'backend', ['js', 'wasm', 'auto'] as const, 'auto');
   if (backend === 'wasm' && !wasmSimdSupported()) throw new BertTsError(`${command}: --backend wasm: this runtime has no WebAssembly SIMD`, 'use --backend js');
   return { threads, backend };

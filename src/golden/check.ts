@@ -24,8 +24,31 @@ export interface VerifyReport {
  * Run `model` on `inputs` and compare every reference tensor `golden` holds.
  * caseName names the case in the report (a folder or a URL).
  */
+export interface VerifyOptions {
+  /** accept a case that lacks tensors the model produces (default: each is NOT OK) */
+  allowMissing?: boolean;
+  /** accept a tensor with no element compared, e.g. every mask value 0 (default: NOT OK) */
+  allowEmpty?: boolean;
+}
+
+/** The golden tensors this model produces: the ones a complete case holds. */
+export function producibleTensors(m: BertModel): GoldenName[] {
+  const names: GoldenName[] = ['embeddings', 'hidden_states', 'attentions', 'last_hidden_state'];
+  if (m.hasPooler) names.push('pooler_output');
+  if (m.hasMlmHead) names.push('mlm_logits');
+  if (m.hasNspHead) names.push('nsp_logits');
+  if (m.taskHead === 'question-answering') names.push('start_logits', 'end_logits');
+  else if (m.taskHead !== null) names.push('logits');
+  return names;
+}
+
+/**
+ * A check that compares nothing must not pass: a tensor with 0 elements
+ * compared (an all-zero mask) is NOT OK, and so is a tensor the model produces
+ * but the case lacks, unless options allow them.
+ */
 export function checkGolden(
-  model: BertModel, inputs: GoldenInputs, golden: TensorSource, caseName: string, tolerance: Tolerance = DEFAULT_TOLERANCE,
+  model: BertModel, inputs: GoldenInputs, golden: TensorSource, caseName: string, tolerance: Tolerance = DEFAULT_TOLERANCE, options: VerifyOptions = {},
 ): VerifyReport {
   const m = model;
   const names = golden.names();
@@ -41,7 +64,7 @@ export function checkGolden(
   const tensors: TensorComparison[] = [];
   const ignored: string[] = [];
   for (const name of names) {
-    if (!(name in GOLDEN_TENSORS)) {
+    if (!Object.hasOwn(GOLDEN_TENSORS, name)) {
       ignored.push(name);
       continue;
     }
@@ -56,9 +79,18 @@ export function checkGolden(
       continue;
     }
     const { rowSize, rowMask } = maskedRows(name as GoldenName, refShape, inputs);
-    tensors.push(compareTensors(name, refShape, mine.data, golden.float32(name), rowSize, rowMask, tolerance));
+    const result = compareTensors(name, refShape, mine.data, golden.float32(name), rowSize, rowMask, tolerance);
+    if (result.compared === 0 && !options.allowEmpty) {
+      result.ok = false;
+      result.problem = 'no element compared (every attention-mask value is 0?); NOT OK unless allowEmpty / --allow-empty';
+    }
+    tensors.push(result);
   }
   if (tensors.length === 0) throw new BertTsError(`${golden.files[0]}: holds none of the golden tensors (${Object.keys(GOLDEN_TENSORS).join(', ')})`);
+  for (const name of producibleTensors(m)) {
+    if (wanted.has(name) || options.allowMissing) continue;
+    tensors.push({ name, shape: [], compared: 0, maxAbs: NaN, maxRel: NaN, ok: false, problem: 'missing from golden.safetensors, though the model produces it (allowMissing / --allow-missing to accept)' });
+  }
   return { case: caseName, ok: tensors.every((t) => t.ok), tolerance, tensors, ignored };
 }
 

@@ -3,23 +3,17 @@
  *   config.json, model.safetensors (or shards), vocab.txt,
  *   inputs.json, golden.safetensors (golden-format.ts says what they hold).
  */
-import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
+import { pathKind, readJsonFile } from '../read-file.ts';
 import { parseGoldenInputs, type GoldenInputs } from './golden-format.ts';
 
 export { GOLDEN_TENSORS, parseGoldenInputs, type GoldenInputs, type GoldenName } from './golden-format.ts';
 
 /** Read inputs.json; attention_mask defaults to all 1, token_type_ids to all 0. */
 export function readGoldenInputs(file: string): GoldenInputs {
-  if (!existsSync(file)) throw new BertTsError(`${file}: no such file`, 'a golden case needs inputs.json with input_ids [B][S]');
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new BertTsError(`${file}: invalid JSON (${(e as Error).message})`);
-  }
-  return parseGoldenInputs(json, file);
+  if (pathKind(file) === 'missing') throw new BertTsError(`${file}: no such file`, 'a golden case needs inputs.json with input_ids [B][S]');
+  return parseGoldenInputs(readJsonFile(file, 'golden inputs file'), file);
 }
 
 export function caseFiles(dir: string): { inputs: string; golden: string } {

@@ -36,7 +36,7 @@ export function parseGoldenInputs(parsed: unknown, file: string): GoldenInputs {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BertTsError(`${file}: not a JSON object`, 'a golden case needs inputs.json with input_ids [B][S]');
   const json = parsed as Record<string, unknown>;
   const grid = (key: string, required: boolean): number[][] | undefined => {
-    const v = json[key];
+    const v = Object.hasOwn(json, key) ? json[key] : undefined;
     if (v === undefined && !required) return undefined;
     if (!Array.isArray(v) || v.length === 0 || !v.every((row) => Array.isArray(row) && row.every((x) => Number.isInteger(x)))) {
       throw new BertTsError(`${file}: '${key}' must be a non-empty [batch][seq] array of integers`);
@@ -44,6 +44,7 @@ export function parseGoldenInputs(parsed: unknown, file: string): GoldenInputs {
     return v as number[][];
   };
   const inputIds = grid('input_ids', true)!;
+  if (inputIds[0].length === 0) throw new BertTsError(`${file}: 'input_ids' rows must not be empty`);
   const B = inputIds.length;
   const S = inputIds[0].length;
   const fill = (value: number) => Array.from({ length: B }, () => new Array<number>(S).fill(value));
@@ -51,7 +52,7 @@ export function parseGoldenInputs(parsed: unknown, file: string): GoldenInputs {
     inputIds,
     attentionMask: grid('attention_mask', false) ?? fill(1),
     tokenTypeIds: grid('token_type_ids', false) ?? fill(0),
-    texts: json.texts,
+    texts: Object.hasOwn(json, 'texts') ? json.texts : undefined,
   };
 }
 

@@ -3,7 +3,7 @@
  * The names are Hugging Face's `hidden_act` strings (transformers' ACT2FN), and
  * every form is exact: an erf model gets erf GELU, never the tanh shortcut.
  */
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
 const SQRT_2_OVER_PI = 0.7978845608028654; // √(2/π)
@@ -92,10 +92,11 @@ export const HIDDEN_ACT: Readonly<Record<string, Activation>> = {
 };
 
 export function activationFor(hiddenAct: string, where: string): Activation {
-  const act = HIDDEN_ACT[hiddenAct];
-  if (!act) {
+  // own keys only: "constructor" or "__proto__" must not find Object.prototype's
+  const act = Object.hasOwn(HIDDEN_ACT, hiddenAct) ? HIDDEN_ACT[hiddenAct] : undefined;
+  if (act === undefined) {
     throw new BertTsError(
-      `${where}: hidden_act '${hiddenAct}' is not supported`,
+      `${where}: hidden_act ${quote(hiddenAct)} is not supported`,
       `supported: ${Object.keys(HIDDEN_ACT).join(', ')}`,
     );
   }

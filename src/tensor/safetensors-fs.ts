@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
+import { openRegularFile, pathKind, readFully, readTextFile } from '../read-file.ts';
 import type { TensorMemory } from './alloc.ts';
 import { isIntegerDType } from './dtype.ts';
 import {
@@ -48,11 +49,8 @@ const CHUNK = 1 << 30;
  */
 export function readSafetensors(path: string, options: ReadOptions = {}): SafetensorsFile {
   const shared = options.shared ?? true;
-  const fd = openOrFail(path);
+  const { fd, size } = openFile(path);
   try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new BertTsError(`${path}: is a folder, not a safetensors file`, 'use openCheckpoint for a model folder');
-    const size = stat.size;
     // With a memory: parse the header first, then read the whole file into that
     // memory when every float tensor is F32 and 4-byte aligned (its tensors are
     // then views there); otherwise read as usual and convert each tensor into it.
@@ -86,15 +84,9 @@ function readHeader(fd: number, size: number, path: string): SafetensorsHeader {
   return parseSafetensorsHeader(readStart(fd, new Uint8Array(8 + n), path), size, path);
 }
 
-/** Fill `bytes` with the file's first bytes.length bytes (at most CHUNK per read(2)); returns bytes. */
+/** Fill `bytes` with the file's first bytes.length bytes; returns bytes. */
 function readStart(fd: number, bytes: Uint8Array, path: string): Uint8Array {
-  let at = 0;
-  while (at < bytes.length) {
-    const n = readSync(fd, bytes, at, Math.min(CHUNK, bytes.length - at), at);
-    if (n === 0) throw new BertTsError(`${path}: file shrank while being read (got ${at} of ${bytes.length} bytes)`);
-    at += n;
-  }
-  return bytes;
+  return readFully(fd, bytes, path);
 }
 
 /**
@@ -107,13 +99,22 @@ export function writeSafetensors(path: string, tensors: readonly F32TensorToWrit
   const { header, order } = safetensorsHeader(tensors, metadata);
   let fd: number;
   try {
-    fd = openSync(path, 'w');
+    // O_NONBLOCK: a FIFO with no reader fails (ENXIO) instead of blocking forever
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NONBLOCK ?? 0), 0o666);
   } catch (e) {
-    throw new BertTsError(`${path}: cannot create (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENXIO') throw new BertTsError(`${path}: is a FIFO (named pipe) with no reader`, 'write to a regular file');
+    if (code === 'ELOOP') throw new BertTsError(`${path}: symlink loop (too many levels of symbolic links)`);
+    throw new BertTsError(`${path}: cannot create (${code ?? (e as Error).message})`);
   }
   try {
     writeAll(fd, header);
     for (const t of order) writeAll(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EDQUOT' ? 'disk quota exceeded' : code;
+    throw new BertTsError(`${path}: cannot write (${why})`, code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space or write elsewhere' : undefined);
   } finally {
     closeSync(fd);
   }
@@ -140,14 +141,14 @@ export interface OpenOptions {
  */
 export function openCheckpoint(dir: string, options: OpenOptions = {}): TensorSource {
   const read = { memory: options.memory };
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  if (pathKind(dir) !== 'folder') {
     throw new BertTsError(`${dir}: no such folder`, `expected a model folder containing ${SINGLE_FILE} (or ${INDEX_FILE} and its shards)`);
   }
   const single = join(dir, SINGLE_FILE);
-  if (existsSync(single)) return readSafetensors(single, read);
+  if (pathKind(single) === 'file') return readSafetensors(single, read);
 
   const indexPath = join(dir, INDEX_FILE);
-  if (!existsSync(indexPath)) {
+  if (pathKind(indexPath) !== 'file') {
     const present = readdirSync(dir);
     const torch = present.find((f) => f === 'pytorch_model.bin' || f === 'pytorch_model.bin.index.json');
     throw new BertTsError(
@@ -157,25 +158,20 @@ export function openCheckpoint(dir: string, options: OpenOptions = {}): TensorSo
         : `expected ${SINGLE_FILE}, or ${INDEX_FILE} with the shard files it lists`,
     );
   }
-  const weightMap = parseSafetensorsIndex(readFileSync(indexPath, 'utf8'), indexPath);
+  const weightMap = parseSafetensorsIndex(readTextFile(indexPath, 'safetensors index'), indexPath);
   const shards = new Map<string, SafetensorsFile>();
   for (const shardName of new Set(Object.values(weightMap))) {
     const shardPath = join(dir, shardName);
-    if (!existsSync(shardPath)) {
-      throw new BertTsError(`${indexPath}: shard file ${shardName} is missing from ${dir}`, 'download every shard the index lists');
+    if (pathKind(shardPath) === 'missing') {
+      throw new BertTsError(`${indexPath}: shard file ${quote(shardName)} is missing from ${dir}`, 'download every shard the index lists');
     }
     shards.set(shardName, readSafetensors(shardPath, read));
   }
   return new ShardedSafetensors(indexPath, weightMap, shards);
 }
 
-function openOrFail(path: string): number {
-  try {
-    return openSync(path, 'r');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new BertTsError(`${path}: no such file`);
-    if (code === 'EISDIR') throw new BertTsError(`${path}: is a folder, not a safetensors file`, 'use openCheckpoint for a model folder');
-    throw new BertTsError(`${path}: cannot open (${code ?? (e as Error).message})`);
-  }
+/** Open a safetensors file: a regular file only (a FIFO is refused without blocking; see read-file.ts). */
+function openFile(path: string): { fd: number; size: number } {
+  if (pathKind(path) === 'folder') throw new BertTsError(`${path}: is a folder, not a safetensors file`, 'use openCheckpoint for a model folder');
+  return openRegularFile(path, 'safetensors file');
 }

@@ -1,5 +1,6 @@
 import { DTYPES, DTYPE_SIZE, decodeFloat32, decodeInts, isDType, isIntegerDType, type DType } from './dtype.ts';
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote, quoteJson } from '../errors.ts';
+import { HeaderJsonError, JsonFloat, parseHeaderJson, type HeaderJson } from './header-json.ts';
 import type { TensorMemory } from './alloc.ts';
 import { numel, shapeString } from './tensor.ts';
 
@@ -102,15 +103,15 @@ export class SafetensorsFile implements TensorSource {
   ints(name: string): number[] {
     const t = this.require(name);
     if (!isIntegerDType(t.dtype)) {
-      throw new BertTsError(`${this.file}: tensor '${name}' has dtype ${t.dtype}, expected an integer dtype`);
+      throw new BertTsError(`${this.file}: tensor ${quote(name)} has dtype ${t.dtype}, expected an integer dtype`);
     }
-    return decodeInts(t.dtype, this.bytes.subarray(t.begin, t.end), `${this.file}: tensor '${name}'`);
+    return decodeInts(t.dtype, this.bytes.subarray(t.begin, t.end), `${this.file}: tensor ${quote(name)}`);
   }
 
   private require(name: string): TensorInfo {
     const t = this.tensors.get(name);
     if (t === undefined) {
-      throw new BertTsError(`${this.file}: no tensor named '${name}'`, `the file has ${this.tensors.size} tensors; is this the right checkpoint?`);
+      throw new BertTsError(`${this.file}: no tensor named ${quote(name)}`, `the file has ${this.tensors.size} tensors; is this the right checkpoint?`);
     }
     return t;
   }
@@ -181,28 +182,31 @@ export function parseSafetensorsHeader(head: Uint8Array, fileLength: number, fil
   } catch {
     return fail('header is not valid UTF-8');
   }
-  let header: unknown;
+  let header: HeaderJson;
   try {
-    header = JSON.parse(text);
+    header = parseHeaderJson(text);
   } catch (e) {
-    return fail(`header is not valid JSON (${(e as Error).message.split('\n')[0]})`);
+    if (!(e instanceof HeaderJsonError)) throw e;
+    return fail(`header is not valid JSON (${e.message})`);
   }
-  if (!isPlainObject(header)) fail(`header is not a JSON object but ${describe(header)}`);
+  if (!(header instanceof Map)) return fail(`header is not a JSON object but ${describe(header)}`);
 
   let metadata: Record<string, string> = {};
   const tensors: TensorInfo[] = [];
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  for (const [name, entry] of header) {
     if (name === '__metadata__') {
       metadata = checkMetadata(entry, fail);
       continue;
     }
-    const what = `tensor '${name}'`;
-    if (!isPlainObject(entry)) fail(`${what} is not an object with dtype, shape and data_offsets but ${describe(entry)}`);
-    const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (!isDType(dtype)) fail(`${what} has unknown dtype ${JSON.stringify(dtype)} (known: ${DTYPES.join(', ')})`);
-    if (!isIntegerList(shape)) fail(`${what} has shape ${JSON.stringify(shape)}, which is not a list of non-negative integers`);
+    const what = `tensor ${quote(name)}`;
+    if (!(entry instanceof Map)) return fail(`${what} is not an object with dtype, shape and data_offsets but ${describe(entry)}`);
+    const dtype = entry.get('dtype');
+    const shape = entry.get('shape');
+    const offsets = entry.get('data_offsets');
+    if (!isDType(dtype)) fail(`${what} has unknown dtype ${quoteJson(dtype)} (known: ${DTYPES.join(', ')})`);
+    if (!isIntegerList(shape)) fail(`${what} has shape ${quoteJson(shape)}, which is not a list of non-negative integers`);
     if (!isIntegerList(offsets) || offsets.length !== 2) {
-      fail(`${what} has data_offsets ${JSON.stringify(offsets)}, which are not two non-negative integers [begin, end]`);
+      fail(`${what} has data_offsets ${quoteJson(offsets)}, which are not two non-negative integers [begin, end]`);
     }
     const [begin, end] = offsets as number[];
     const dt = dtype as DType;
@@ -225,10 +229,10 @@ export function parseSafetensorsHeader(head: Uint8Array, fileLength: number, fil
   let previous: TensorInfo | undefined;
   for (const t of tensors) {
     if (t.begin < covered) {
-      fail(`tensor '${t.name}' [${t.begin}, ${t.end}] overlaps tensor '${previous!.name}' [${previous!.begin}, ${previous!.end}]`);
+      fail(`tensor ${quote(t.name)} [${t.begin}, ${t.end}] overlaps tensor ${quote(previous!.name)} [${previous!.begin}, ${previous!.end}]`);
     }
     if (t.begin > covered) {
-      fail(`data bytes [${covered}, ${t.begin}) before tensor '${t.name}' are not covered by any tensor`);
+      fail(`data bytes [${covered}, ${t.begin}) before tensor ${quote(t.name)} are not covered by any tensor`);
     }
     covered = t.end;
     previous = t;
@@ -244,16 +248,15 @@ export function parseSafetensorsHeader(head: Uint8Array, fileLength: number, fil
   return { metadata, dataStart, tensors };
 }
 
-function checkMetadata(entry: unknown, fail: (problem: string) => never): Record<string, string> {
-  if (!isPlainObject(entry)) return fail(`__metadata__ must map strings to strings, but it is ${describe(entry)}`);
-  const entries = Object.entries(entry as Record<string, unknown>);
-  for (const [key, value] of entries) {
+function checkMetadata(entry: HeaderJson, fail: (problem: string) => never): Record<string, string> {
+  if (!(entry instanceof Map)) return fail(`__metadata__ must map strings to strings, but it is ${describe(entry)}`);
+  for (const [key, value] of entry) {
     if (typeof value !== 'string') {
-      fail(`__metadata__ must map strings to strings, but key '${key}' holds ${describe(value)}`);
+      fail(`__metadata__ must map strings to strings, but key ${quote(key)} holds ${describe(value)}`);
     }
   }
   // fromEntries defines own properties, so even a key named "__proto__" survives.
-  return Object.fromEntries(entries) as Record<string, string>;
+  return Object.fromEntries(entry) as Record<string, string>;
 }
 
 function isPlainObject(x: unknown): boolean {
@@ -266,9 +269,10 @@ function isIntegerList(x: unknown): x is number[] {
 
 function describe(x: unknown): string {
   if (x === null) return 'null';
+  if (x instanceof JsonFloat) return `a number (${quote(x.text)}, not an integer)`;
   if (Array.isArray(x)) return 'an array';
   if (typeof x === 'object') return 'an object';
-  return `a ${typeof x} (${JSON.stringify(x)})`;
+  return `a ${typeof x} (${quoteJson(x)})`;
 }
 
 // ---------------------------------------------------------------------------
@@ -293,10 +297,10 @@ export function parseSafetensorsIndex(text: string, file: string): Record<string
   const entries = Object.entries(map as Record<string, unknown>);
   for (const [name, shard] of entries) {
     if (typeof shard !== 'string') {
-      throw new BertTsError(`${file}: weight_map entry '${name}' is ${describe(shard)}, expected a shard file name`, hint);
+      throw new BertTsError(`${file}: weight_map entry ${quote(name)} is ${describe(shard)}, expected a shard file name`, hint);
     }
     if (shard === '' || shard === '.' || shard === '..' || /[/\\]/.test(shard)) {
-      throw new BertTsError(`${file}: weight_map entry '${name}' names shard '${shard}', which is not a plain file name`, hint);
+      throw new BertTsError(`${file}: weight_map entry ${quote(name)} names shard ${quote(shard)}, which is not a plain file name`, hint);
     }
   }
   return Object.fromEntries(entries) as Record<string, string>;
@@ -321,16 +325,16 @@ export class ShardedSafetensors implements TensorSource {
       for (const name of shard.names()) {
         const other = this.owner.get(name);
         if (other !== undefined) {
-          throw new BertTsError(`${indexFile}: tensor '${name}' is in two shards, ${other.file} and ${shard.file}`, 'the checkpoint is inconsistent; download it again');
+          throw new BertTsError(`${indexFile}: tensor ${quote(name)} is in two shards, ${other.file} and ${shard.file}`, 'the checkpoint is inconsistent; download it again');
         }
         this.owner.set(name, shard);
       }
     }
     for (const [name, shardName] of Object.entries(weightMap)) {
       const shard = shards.get(shardName);
-      if (shard === undefined) throw new BertTsError(`${indexFile}: shard '${shardName}' for tensor '${name}' was not loaded`);
+      if (shard === undefined) throw new BertTsError(`${indexFile}: shard ${quote(shardName)} for tensor ${quote(name)} was not loaded`);
       if (this.owner.get(name) !== shard) {
-        throw new BertTsError(`${indexFile}: lists tensor '${name}' in ${shard.file}, but that shard has no such tensor`, 'the index and the shards disagree; download the checkpoint again');
+        throw new BertTsError(`${indexFile}: lists tensor ${quote(name)} in ${shard.file}, but that shard has no such tensor`, 'the index and the shards disagree; download the checkpoint again');
       }
     }
   }
@@ -357,7 +361,7 @@ export class ShardedSafetensors implements TensorSource {
 
   private require(name: string): SafetensorsFile {
     const shard = this.owner.get(name);
-    if (shard === undefined) throw new BertTsError(`${this.indexFile}: no tensor named '${name}' in any shard`);
+    if (shard === undefined) throw new BertTsError(`${this.indexFile}: no tensor named ${quote(name)} in any shard`);
     return shard;
   }
 }
@@ -387,16 +391,16 @@ export function safetensorsHeader(
   const seen = new Set<string>();
   for (const t of tensors) {
     if (t.name === '__metadata__') throw new BertTsError(`cannot write a tensor named '__metadata__': the name is reserved`);
-    if (seen.has(t.name)) throw new BertTsError(`cannot write two tensors named '${t.name}'`);
+    if (seen.has(t.name)) throw new BertTsError(`cannot write two tensors named ${quote(t.name)}`);
     seen.add(t.name);
-    if (!isIntegerList(t.shape)) throw new BertTsError(`cannot write tensor '${t.name}': shape ${JSON.stringify(t.shape)} is not a list of non-negative integers`);
+    if (!isIntegerList(t.shape)) throw new BertTsError(`cannot write tensor ${quote(t.name)}: shape ${quote(t.shape)} is not a list of non-negative integers`);
     if (numel(t.shape) !== t.data.length) {
-      throw new BertTsError(`cannot write tensor '${t.name}': shape ${shapeString(t.shape)} needs ${numel(t.shape)} elements, the data has ${t.data.length}`);
+      throw new BertTsError(`cannot write tensor ${quote(t.name)}: shape ${shapeString(t.shape)} needs ${numel(t.shape)} elements, the data has ${t.data.length}`);
     }
   }
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== 'string') throw new BertTsError(`cannot write __metadata__: key '${k}' holds ${describe(v)}, safetensors allows only strings`);
+      if (typeof v !== 'string') throw new BertTsError(`cannot write __metadata__: key ${quote(k)} holds ${describe(v)}, safetensors allows only strings`);
     }
   }
 

@@ -75,8 +75,10 @@ export function numel(shape: readonly number[]): number {
   return n;
 }
 
+/** `[2, 3]`; a shape of more than 8 dims (only a hostile file has one) is cut: `[1, 1, …(1000000 dims)]`. */
 export function shapeString(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
+  if (shape.length <= 8) return `[${shape.join(', ')}]`;
+  return `[${shape.slice(0, 8).join(', ')}, …(${shape.length} dims)]`;
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {

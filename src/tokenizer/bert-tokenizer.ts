@@ -6,7 +6,7 @@
 //   → truncate into windows (encoding.ts) → add special tokens (template.ts) → pad
 //
 // Offsets are UTF-16 indices into the text the token came from.
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote, quoteJson } from '../errors.ts';
 import { TokenMatcher, type AddedToken } from './added-vocabulary.ts';
 import { cleanUpTokenization, decodeWordPieces } from './decoder.ts';
 import {
@@ -31,6 +31,12 @@ export type { Encoding } from './encoding.ts';
 export type { TokenizerJsonOverrides } from './tokenizer-json.ts';
 export type { AddedToken } from './added-vocabulary.ts';
 export type { BertTokenizerOptions, BertTokenizerSpec } from './spec.ts';
+
+/** The longest padding beyond the batch's own longest encoding. */
+export const MAX_PAD_LENGTH = 1 << 20;
+
+/** Scratch (units of normalized text, words) kept between calls; more is released after the call that needed it. */
+export const KEEP_SCRATCH_UNITS = 1 << 20;
 
 export interface EncodeOptions {
   /** Add [CLS] / [SEP] (default true). */
@@ -75,8 +81,8 @@ export class BertTokenizer {
   private readonly rawMatcher: TokenMatcher;
   private readonly normalizedMatcher: TokenMatcher;
   // Scratch buffers reused by every encode (the tokenizer is not re-entrant, and JS is single-threaded).
-  private readonly text = new NormalizedText();
-  private readonly words = new PreTokenizedWords();
+  private text = new NormalizedText();
+  private words = new PreTokenizedWords();
   private readonly pieces: PieceSink = { ids: [], starts: [], ends: [] };
 
   constructor(spec: BertTokenizerSpec) {
@@ -115,8 +121,8 @@ export class BertTokenizer {
    * From vocab.txt contents (split on '\n' only) or the list of tokens, with the
    * defaults of transformers' BertTokenizer (lowercasing, Chinese characters isolated).
    */
-  static fromVocab(vocab: string | string[], options: BertTokenizerOptions = {}): BertTokenizer {
-    return new BertTokenizer(specFromVocab(vocab, options));
+  static fromVocab(vocab: string | string[], options: BertTokenizerOptions = {}, file = 'vocab.txt'): BertTokenizer {
+    return new BertTokenizer(specFromVocab(vocab, options, file));
   }
 
   /** From Hugging Face's tokenizer.json (text or parsed). See tokenizer-json.ts. */
@@ -129,11 +135,14 @@ export class BertTokenizer {
   }
 
   idToToken(id: number): string | undefined {
+    // integers only: tokens['constructor'] or tokens[1.5] must find nothing
+    if (!Number.isInteger(id) || id < 0) return undefined;
     return this.addedById.get(id)?.content ?? this.vocab.tokens[id];
   }
 
   /** The tokens of a text, without special tokens. */
   tokenize(text: string): string[] {
+    if (typeof text !== 'string') throw new BertTsError(`tokenize: text must be a string, found ${quoteJson(text)}`);
     const s = this.sequence(text);
     return s.ids.map((id, k) => s.texts[k] ?? this.idToToken(id)!);
   }
@@ -147,7 +156,12 @@ export class BertTokenizer {
 
   /** Encodes each input; padding 'longest' pads to the longest encoding of the batch. */
   encodeBatch(inputs: (string | [string, string])[], options: EncodeOptions = {}): Encoding[] {
-    const out = inputs.map((x) => (typeof x === 'string' ? this.encodeOne(x, undefined, options) : this.encodeOne(x[0], x[1], options)));
+    if (!Array.isArray(inputs)) throw new BertTsError(`encodeBatch: inputs must be an array of texts or [text, pair] pairs, found ${quoteJson(inputs)}`);
+    const out = inputs.map((x, i) => {
+      if (typeof x === 'string') return this.encodeOne(x, undefined, options);
+      if (!Array.isArray(x) || x.length !== 2) throw new BertTsError(`encodeBatch: inputs[${i}] must be a text or a [text, pair] pair, found ${quoteJson(x)}`);
+      return this.encodeOne(x[0], x[1], options);
+    });
     const pad = this.paddingLength(options, out);
     if (pad !== undefined) {
       const p = this.padFor();
@@ -157,6 +171,7 @@ export class BertTokenizer {
   }
 
   decode(ids: number[], options: { skipSpecialTokens?: boolean; cleanUpTokenizationSpaces?: boolean } = {}): string {
+    if (!Array.isArray(ids) && !ArrayBuffer.isView(ids)) throw new BertTsError(`decode: ids must be an array of token ids, found ${quoteJson(ids)}`);
     const tokens: string[] = [];
     for (const id of ids) {
       const t = this.idToToken(id);
@@ -177,6 +192,7 @@ export class BertTokenizer {
     if (typeof text !== 'string' || (pair !== undefined && typeof pair !== 'string')) {
       throw new BertTsError('encode: text and pair must be strings');
     }
+    if (typeof options !== 'object' || options === null) throw new BertTsError(`encode: options must be an object, found ${quoteJson(options)}`);
     const addSpecial = (options.addSpecialTokens ?? true) && this.template !== null;
     const a = this.sequence(text);
     const b = pair === undefined ? undefined : this.sequence(pair);
@@ -215,19 +231,25 @@ export class BertTokenizer {
     let length: number;
     if (p === 'max_length') length = this.checkedLength('maxLength', options.maxLength ?? this.modelMaxLength);
     else if (p === true || p === 'longest') length = Math.max(0, ...batch.map((e) => e.inputIds.length));
-    else throw new BertTsError(`padding must be true, false, 'longest' or 'max_length', got ${JSON.stringify(p)}`);
+    else throw new BertTsError(`padding must be true, false, 'longest' or 'max_length', got ${quoteJson(p)}`);
     const m = options.padToMultipleOf;
-    if (m !== undefined && m > 0 && length % m !== 0) length += m - (length % m);
+    if (m !== undefined && m !== null && (!Number.isSafeInteger(m) || m < 0)) throw new BertTsError(`padToMultipleOf must be a whole number, got ${quoteJson(m)}`);
+    if (m !== undefined && m !== null && m > 0 && length % m !== 0) length += m - (length % m);
+    // a padded length no text asked for (maxLength 1e9) must not allocate a billion pads
+    const longest = Math.max(0, ...batch.map((e) => e.inputIds.length));
+    if (length > Math.max(longest, MAX_PAD_LENGTH)) {
+      throw new BertTsError(`padding to ${length} tokens is above the ${MAX_PAD_LENGTH}-token limit`, 'pad to the model\'s length (maxLength) or raise MAX_PAD_LENGTH');
+    }
     return length;
   }
 
   private padFor() {
-    if (this.padTokenId < 0) throw new BertTsError(`padding: the vocabulary has no pad token ${JSON.stringify(this.padToken)}`);
+    if (this.padTokenId < 0) throw new BertTsError(`padding: the vocabulary has no pad token ${quote(this.padToken)}`);
     return { id: this.padTokenId, token: this.padToken, typeId: 0 };
   }
 
   private checkedLength(name: string, v: number): number {
-    if (!Number.isInteger(v) || v < 0) throw new BertTsError(`${name} must be a non-negative integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < 0) throw new BertTsError(`${name} must be a non-negative integer, got ${quoteJson(v)}`);
     return v;
   }
 
@@ -244,7 +266,18 @@ export class BertTokenizer {
       pos = m.end;
     }
     this.segment(text, pos, text.length, seq, word);
+    this.trimScratch();
     return seq;
+  }
+
+  /**
+   * Scratch grown past KEEP_SCRATCH_UNITS by one huge text is dropped after it:
+   * a 10 MB text needs ~200 MB of alignment buffers, which must not stay
+   * pinned for the life of the tokenizer. Ordinary texts keep reusing theirs.
+   */
+  private trimScratch(): void {
+    if (this.text.units.length > KEEP_SCRATCH_UNITS) this.text = new NormalizedText();
+    if (this.words.starts.length > KEEP_SCRATCH_UNITS) this.words = new PreTokenizedWords();
   }
 
   /** text[from, to), free of raw added tokens: normalize, pre-tokenize, WordPiece. */
@@ -293,7 +326,7 @@ export class BertTokenizer {
           pushToken(seq, pieces.ids[k], norm.start[ws + pieces.starts[k]], norm.end[ws + pieces.ends[k] - 1], n);
         }
       } else {
-        if (wp.unkId < 0) throw new BertTsError(`the vocabulary has no unknown token ${JSON.stringify(wp.unkToken)}`);
+        if (wp.unkId < 0) throw new BertTsError(`the vocabulary has no unknown token ${quote(wp.unkToken)}`);
         pushToken(seq, wp.unkId, norm.start[ws], norm.end[we - 1], n);
       }
     }
@@ -312,7 +345,7 @@ function truncationStrategy(t: EncodeOptions['truncation']): TruncationStrategy 
   if (t === undefined || t === false) return undefined;
   if (t === true) return 'longest_first';
   if (t === 'longest_first' || t === 'only_first' || t === 'only_second') return t;
-  throw new BertTsError(`truncation must be true, false, 'longest_first', 'only_first' or 'only_second', got ${JSON.stringify(t)}`);
+  throw new BertTsError(`truncation must be true, false, 'longest_first', 'only_first' or 'only_second', got ${quoteJson(t)}`);
 }
 
 /** Without a post-processor: the sequences as they are, the pair with type id 1. */

@@ -1,21 +1,13 @@
 // Loads a tokenizer from a model folder (Node only: it reads files);
 // from-files.ts decides what the files mean.
-import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { BertTsError } from '../errors.ts';
+import { pathKind, readJsonFile, readTextFile } from '../read-file.ts';
 import type { BertTokenizer } from './bert-tokenizer.ts';
 import { tokenizerFromFiles } from './from-files.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-function readJson(path: string): Json | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new BertTsError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
+/** A JSON file of the folder, parsed, or undefined when absent (read-file.ts: no FIFO, typed errors). */
+function readJson(path: string, what: string): unknown {
+  return pathKind(path) === 'missing' ? undefined : readJsonFile(path, what);
 }
 
 /**
@@ -25,14 +17,14 @@ function readJson(path: string): Json | undefined {
 export function loadTokenizer(dir: string, folder: { name?: string } = {}): BertTokenizer {
   const jsonPath = join(dir, 'tokenizer.json');
   const vocabPath = join(dir, 'vocab.txt');
-  const hasJson = existsSync(jsonPath);
+  const hasJson = pathKind(jsonPath) !== 'missing';
   return tokenizerFromFiles({
     folder: basename(resolve(folder.name ?? dir)),
     where: dir,
-    tokenizerConfig: readJson(join(dir, 'tokenizer_config.json')),
-    specialTokensMap: readJson(join(dir, 'special_tokens_map.json')),
-    modelConfig: readJson(join(dir, 'config.json')),
-    tokenizerJson: hasJson ? { text: readFileSync(jsonPath, 'utf8'), file: jsonPath } : undefined,
-    vocabTxt: !hasJson && existsSync(vocabPath) ? readFileSync(vocabPath, 'utf8') : undefined,
+    tokenizerConfig: readJson(join(dir, 'tokenizer_config.json'), 'tokenizer config'),
+    specialTokensMap: readJson(join(dir, 'special_tokens_map.json'), 'special tokens map'),
+    modelConfig: readJson(join(dir, 'config.json'), 'model config'),
+    tokenizerJson: hasJson ? { text: readTextFile(jsonPath, 'tokenizer.json'), file: jsonPath } : undefined,
+    vocabTxt: !hasJson && pathKind(vocabPath) !== 'missing' ? readTextFile(vocabPath, 'vocabulary (vocab.txt)') : undefined,
   });
 }

@@ -4,7 +4,7 @@
  * BertTokenizer defaults). tokenizer-json.ts makes the same spec from
  * tokenizer.json.
  */
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 import type { AddedToken } from './added-vocabulary.ts';
 import type { BertNormalizerOptions } from './normalizer.ts';
 import { Template } from './template.ts';
@@ -58,8 +58,8 @@ export interface BertTokenizerSpec {
  * list of tokens, with the defaults of transformers' BertTokenizer
  * (lowercasing, Chinese characters isolated).
  */
-export function specFromVocab(vocab: string | string[], options: BertTokenizerOptions = {}): BertTokenizerSpec {
-  const v = typeof vocab === 'string' ? Vocab.fromVocabTxt(vocab) : new Vocab(vocab);
+export function specFromVocab(vocab: string | string[], options: BertTokenizerOptions = {}, file = 'vocab.txt'): BertTokenizerSpec {
+  const v = typeof vocab === 'string' ? Vocab.fromVocabTxt(vocab, file) : new Vocab(vocab);
   const special = {
     unk: options.unkToken ?? '[UNK]',
     sep: options.sepToken ?? '[SEP]',
@@ -69,7 +69,7 @@ export function specFromVocab(vocab: string | string[], options: BertTokenizerOp
   };
   for (const [name, token] of [['unk', special.unk], ['cls', special.cls], ['sep', special.sep]] as const) {
     if (!v.ids.has(token)) {
-      throw new BertTsError(`vocabulary has no ${name} token ${JSON.stringify(token)}`, `pass ${name}Token to name the vocabulary's own`);
+      throw new BertTsError(`${file}: vocabulary has no ${name} token ${quote(token)}`, `pass ${name}Token to name the vocabulary's own`);
     }
   }
   const added: AddedToken[] = [];

@@ -2,7 +2,7 @@
 // a pair, and which token type id each part gets. BERT's is
 //   single: [CLS] $A [SEP]          (type ids 0)
 //   pair:   [CLS] $A [SEP] $B:1 [SEP]:1
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 import type { Encoding, TokenSequence } from './encoding.ts';
 
 export type TemplatePiece =
@@ -22,7 +22,7 @@ export class Template {
   ) {
     for (const p of [...single, ...pair]) {
       if (p.kind === 'special' && !specialTokens.has(p.name)) {
-        throw new BertTsError(`post-processor template uses special token ${JSON.stringify(p.name)}, which it does not define`);
+        throw new BertTsError(`post-processor template uses special token ${quote(p.name)}, which it does not define`);
       }
     }
   }

@@ -1,5 +1,5 @@
 // A WordPiece vocabulary: id → token (a line of vocab.txt) and token → id.
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote, quoteJson } from '../errors.ts';
 
 export class Vocab {
   /** Token of each id. */
@@ -27,15 +27,26 @@ export class Vocab {
     return new Vocab(lines);
   }
 
-  /** From tokenizer.json's `model.vocab` object (token → id). */
-  static fromMap(map: Record<string, number>, file = 'tokenizer.json'): Vocab {
-    const tokens: string[] = [];
-    for (const [t, id] of Object.entries(map)) {
-      if (!Number.isInteger(id) || id < 0) throw new BertTsError(`${file}: vocabulary id of ${JSON.stringify(t)} is not a non-negative integer`);
+  /**
+   * From tokenizer.json's `model.vocab` object (token → id). Ids must be
+   * integers running from 0 without gaps, one token each: a file where two
+   * tokens share an id would encode both to it but decode to one, so it is
+   * refused, as is any id ≥ the number of tokens (a gap, or 2^32).
+   */
+  static fromMap(map: Record<string, unknown>, file = 'tokenizer.json'): Vocab {
+    const entries = Object.entries(map);
+    const tokens: string[] = new Array(entries.length);
+    for (const [t, id] of entries) {
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+        throw new BertTsError(`${file}: vocabulary id of ${quote(t)} is not a non-negative integer but ${quoteJson(id)}`);
+      }
+      if (id >= entries.length) {
+        throw new BertTsError(`${file}: vocabulary id ${id} of ${quote(t)} is beyond the ${entries.length} tokens`, 'ids must run from 0 without gaps');
+      }
+      if (tokens[id] !== undefined) {
+        throw new BertTsError(`${file}: vocabulary tokens ${quote(tokens[id])} and ${quote(t)} share id ${id}`, 'each id must name one token');
+      }
       tokens[id] = t;
-    }
-    for (let i = 0; i < tokens.length; i++) {
-      if (tokens[i] === undefined) throw new BertTsError(`${file}: the vocabulary has no token with id ${i}`, 'ids must run from 0 without gaps');
     }
     return new Vocab(tokens);
   }

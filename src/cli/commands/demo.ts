@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BertTsError } from '../../errors.ts';
+import { BertTsError, quote } from '../../errors.ts';
 import { shapeString } from '../../tensor/tensor.ts';
 import { verifyGoldenCase } from '../../golden/verify.ts';
 import type { VerifyReport } from '../../golden/verify.ts';
@@ -163,7 +163,7 @@ export const demoCommand: Command = {
   },
   examples: ['bert-ts demo', 'bert-ts demo --backend js --json'],
   async run(p, io) {
-    if (p.positionals.length > 0) throw new BertTsError(`demo: takes no positional arguments, got '${p.positionals[0]}'`);
+    if (p.positionals.length > 0) throw new BertTsError(`demo: takes no positional arguments, got ${quote(p.positionals[0])}`);
     const compute = computeOptions('demo', p);
     const pick = (flag: string, name: string) => {
       const given = str(p, flag);

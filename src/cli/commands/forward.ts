@@ -1,6 +1,10 @@
 // bert-ts forward: load a model folder, run forward passes, report shapes and
 // timings; with --json --output NAMES, also the vectors computed.
-import { BertTsError } from '../../errors.ts';
+import { BertTsError, quote } from '../../errors.ts';
+import { checkForwardShape } from '../../bert/validate-input.ts';
+
+/** --repeat above this is refused (a typo such as --repeat 1e9 must not run for days). */
+const MAX_REPEAT = 1000;
 import { shapeString, type Tensor } from '../../tensor/tensor.ts';
 import { getThreads } from '../../runtime/pool.ts';
 import type { BertInput, BertOutput } from '../../bert/model.ts';
@@ -48,6 +52,7 @@ export const forwardCommand: Command = {
     const dir = modelDir(c, p);
     const compute = computeOptions(c, p);
     const repeat = int(c, p, 'repeat', 1, 3);
+    if (repeat > MAX_REPEAT) throw new BertTsError(`forward: --repeat ${repeat} is more than ${MAX_REPEAT}`, 'use bench/ for long measurements');
     const batch = int(c, p, 'batch', 1);
     const seq = int(c, p, 'seq', 1);
     if (p.positionals.length > 1) throw new BertTsError(`forward: expected at most one TEXT, got ${p.positionals.length}`, 'quote the text; give segment B with --pair');
@@ -55,7 +60,7 @@ export const forwardCommand: Command = {
     if (text === undefined && str(p, 'pair') !== undefined) throw new BertTsError('forward: --pair needs a TEXT (segment A)');
     if (text !== undefined && (batch !== undefined || seq !== undefined)) throw new BertTsError('forward: --batch / --seq are for synthetic ids; give them without TEXT');
     const outputs = (str(p, 'output') ?? '').split(',').filter((n) => n !== '');
-    for (const n of outputs) if (!(n in OUTPUTS)) throw new BertTsError(`forward: unknown --output '${n}'`, `choose from ${Object.keys(OUTPUTS).join(', ')}`);
+    for (const n of outputs) if (!Object.hasOwn(OUTPUTS, n)) throw new BertTsError(`forward: unknown --output ${quote(n)}`, `choose from ${Object.keys(OUTPUTS).join(', ')}`);
     if (outputs.length > 0 && !p.values.json) throw new BertTsError('forward: --output prints vectors as JSON; add --json');
 
     const backend = await applyCompute(compute);
@@ -69,6 +74,7 @@ export const forwardCommand: Command = {
       } else {
         const B = batch ?? 1;
         const S = seq ?? Math.min(128, model.config.maxPositionEmbeddings);
+        checkForwardShape(model.config, B, S); // before building B × S ids: --batch 1e9 is refused here, not by the OOM killer
         // deterministic ids spread over the vocabulary, [CLS]-like first id 101 when it exists
         const V = model.config.vocabSize;
         input = { inputIds: Array.from({ length: B }, (_, b) => Array.from({ length: S }, (_, s) => (s === 0 && V > 101 ? 101 : (b * 7919 + s * 104729) % V))) };

@@ -1,7 +1,7 @@
 // bert-ts golden verify | record
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BertTsError } from '../../errors.ts';
+import { BertTsError, quote } from '../../errors.ts';
 import { shapeString } from '../../tensor/tensor.ts';
 import { loadBertModel } from '../../bert/load.ts';
 import { modelFolderForCli } from '../load.ts';
@@ -20,10 +20,12 @@ export const goldenVerifyCommand: Command = {
     "CASE_DIR holds config.json, model.safetensors, vocab.txt, inputs.json and golden.safetensors. Every tensor of golden.safetensors\n" +
     '(embeddings, hidden_states, attentions, last_hidden_state, pooler_output, mlm_logits, nsp_logits, logits, start_logits, end_logits)\n' +
     'is compared at positions whose attention mask is 1. A tensor passes when max|ours − ref| / max|ref| ≤ rtol, or max|ours − ref| ≤ atol.\n' +
-    'Exit status 0 only when every tensor passes.',
+    'Exit status 0 only when every tensor passes; a tensor with no element compared, or one the model produces but the case lacks, is NOT OK.',
   options: {
     atol: { type: 'string', value: 'A', help: `absolute tolerance (default ${DEFAULT_TOLERANCE.atol})` },
     rtol: { type: 'string', value: 'R', help: `tolerance relative to the tensor's scale (default ${DEFAULT_TOLERANCE.rtol})` },
+    'allow-missing': { type: 'boolean', help: 'accept a case without some tensor the model produces (default: that tensor is NOT OK)' },
+    'allow-empty': { type: 'boolean', help: 'accept a tensor with no element compared, e.g. an all-zero mask (default: NOT OK)' },
     ...JSON_OUT,
     ...COMPUTE,
   },
@@ -35,7 +37,7 @@ export const goldenVerifyCommand: Command = {
     const compute = computeOptions(c, p);
     const backend = await applyCompute(compute);
     try {
-      const report = verifyGoldenCase(p.positionals[0], tolerance);
+      const report = verifyGoldenCase(p.positionals[0], tolerance, undefined, { allowMissing: p.values['allow-missing'] === true, allowEmpty: p.values['allow-empty'] === true });
       if (p.values.json) printJson(io, { ...report, backend });
       else {
         io.stdout.write(`${backend} kernels\n`);
@@ -51,12 +53,12 @@ export const goldenVerifyCommand: Command = {
 export function printReport(report: VerifyReport, io: Io): void {
   const w = (s: string) => io.stdout.write(s + '\n');
   w(`golden case ${report.case}  (rtol ${report.tolerance.rtol}, atol ${report.tolerance.atol})`);
-  const width = Math.max(...report.tensors.map((t) => t.name.length));
+  const width = Math.max(0, ...report.tensors.map((t) => t.name.length));
   for (const t of report.tensors) {
     const errs = t.problem ? t.problem : `max abs err ${t.maxAbs.toExponential(2)}  max rel err ${t.maxRel.toExponential(2)}`;
-    w(`  ${t.name.padEnd(width)}  ${shapeString(t.shape).padEnd(22)} ${errs}  ${t.ok ? 'OK' : 'NOT OK'}`);
+    w(`  ${t.name.padEnd(width)}  ${shapeString(t.shape).padEnd(22)} ${errs}  ${t.ok ? 'OK' : 'NOT OK'}  (${t.compared} elements compared)`);
   }
-  for (const name of report.ignored) w(`  ${name}: not a golden tensor name, not compared`);
+  for (const name of report.ignored) w(`  ${quote(name)}: not a golden tensor name, not compared`);
   w(report.ok ? 'all tensors OK' : 'NOT OK');
 }
 
@@ -84,7 +86,7 @@ export const goldenRecordCommand: Command = {
     const dir = need('model');
     const inputsFile = need('inputs');
     const out = need('out');
-    if (p.positionals.length > 0) throw new BertTsError(`${c}: takes no positional arguments, got '${p.positionals[0]}'`);
+    if (p.positionals.length > 0) throw new BertTsError(`${c}: takes no positional arguments, got ${quote(p.positionals[0])}`);
     if (!existsSync(inputsFile)) throw new BertTsError(`${c}: --inputs ${inputsFile}: no such file`);
     if (!existsSync(dirname(resolve(out)))) throw new BertTsError(`${c}: --out ${out}: the folder ${dirname(resolve(out))} does not exist`);
     const inputs = readGoldenInputs(inputsFile);
