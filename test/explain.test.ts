@@ -172,7 +172,7 @@ describe('bert-ts explain', () => {
   });
 
   it('bad usage is one clear error', async () => {
-    await expect(cli([TEXT])).rejects.toThrow(/--model DIR is required/);
+    await expect(cli([TEXT])).rejects.toThrow(/--model MODEL is required/);
     await expect(cli(['--model', DEMO])).rejects.toThrow(/expected one TEXT, got 0/);
     await expect(cli(['--model', DEMO, '--layer', 'x', TEXT])).rejects.toThrow(/--layer must be a non-negative integer, got 'x'/);
   });
