@@ -243,7 +243,7 @@ describe('CLI: neighbours, analogy, ambiguity', () => {
 describe('command help', () => {
   it('is made from the command entries', async () => {
     const help = await cli(['ambiguity', '--help']);
-    expect(help).toMatch(/^usage: bert-ts ambiguity -m DIR \[options\]/);
+    expect(help).toMatch(/^usage: bert-ts ambiguity -m MODEL \[options\]/);
     expect(help).toMatch(/--sentence S +a sentence using W/);
     expect(help).toMatch(/--json +print exactly the library's result as JSON/);
     expect(help).toMatch(/examples:\n {2}bert-ts ambiguity -m weights\/en/);

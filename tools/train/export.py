@@ -200,14 +200,21 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
            f"--hidden {a['hidden']} --heads {a['heads']} --intermediate {a['intermediate']} --max-len {a['max_len']} "
            f"--batch {a['batch']} --dropout {a.get('dropout', 0.1)} "
            f"--steps {a['steps']} --warmup {a['warmup']} --lr {a['lr']} --seed {a['seed']} --threads {a['threads']}")
+    # A run continued with --resume --steps N (its first log line keeps the first run's arguments).
+    resumed = last["step"] > a["steps"]
+    cont = [cmd.replace(f"--steps {a['steps']}", f"--steps {last['step']}") + " --resume"] if resumed else []
+    schedule = (f"{a['steps']:,} steps with {a['warmup']} warm-up steps then linear decay to zero, then continued "
+                f"with `--resume --steps {last['step']}`: the learning rate restarts on the longer schedule "
+                f"(at {a['lr'] * (last['step'] - a['steps']) / (last['step'] - a['warmup']):.2g}) and decays to zero "
+                f"at step {last['step']:,}") if resumed else f"{a['warmup']} warm-up steps then linear decay"
     lines += ["## Training", "", "Rebuild from scratch (Debian's `python3-torch`; see `tools/train/README.md`):", "",
               "```sh", f"/usr/bin/python3 tools/train/corpus.py {name} --install",
               f"/usr/bin/python3 tools/train/wordpiece.py {name} --size {config['vocab_size']}"
-              + (" --min-char 3" if name == "zh" else ""), cmd,
+              + (" --min-char 3" if name == "zh" else ""), cmd, *cont,
               f"/usr/bin/python3 tools/train/export.py {name}", "```", "",
               f"- objective: masked LM (15% of tokens; 80% `[MASK]`, 10% random, 10% kept) + next-sentence prediction",
               f"- {last['step']:,} steps of batch {a['batch']}, sequences up to {a['max_len']} tokens, AdamW, "
-              f"peak learning rate {a['lr']}, {a['warmup']} warm-up steps then linear decay; seed {a['seed']}",
+              f"peak learning rate {a['lr']}, {schedule}; seed {a['seed']}",
               f"- tokens seen: {last['tokens_seen']:,}; wall time {last['time'] / 60:.0f} min on a shared 2-core x86-64 "
               f"({a['threads']} thread{'s' if a['threads'] > 1 else ''})", "",
               "![training loss and held-out MLM top-1 against tokens seen](loss.svg)", ""]
