@@ -14,7 +14,8 @@ import { ambiguityDemo, BANK_DEMO } from '../src/word-vectors/ambiguity.ts';
 import { cosine } from '../src/word-vectors/nearest.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const DEMO = join(ROOT, 'weights', 'demo');
+// the trained English model, so the screenshots show learned attention (docs/images)
+const DEMO = join(ROOT, 'weights', 'en');
 const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 const CHROMIUM = process.env.BERT_TS_CHROMIUM ?? '/usr/bin/chromium';
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -44,7 +45,7 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
   beforeAll(async () => {
     web = mkdtempSync(join(tmpdir(), 'bert-ts-web-'));
     await buildWeb(web);
-    server = await startViewerServer({ webRoot: web, models: [{ name: 'demo', dir: DEMO }], port: 0 });
+    server = await startViewerServer({ webRoot: web, models: [{ name: 'en', dir: DEMO }, { name: 'demo', dir: join(ROOT, 'weights', 'demo') }], port: 0 });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -82,7 +83,7 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
   };
 
   it('offers the shipped model and loads it in a worker', async () => {
-    expect(await page.locator('#model-select option').allTextContents()).toEqual(['demo']);
+    expect(await page.locator('#model-select option').allTextContents()).toEqual(['en', 'demo']);
     expect(await page.locator('#status').textContent()).toMatch(/^demo: \d+ tokens in \d+ ms$/);
   });
 
@@ -175,7 +176,7 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
   });
 
   it('loads a model from picked files and from a URL', async () => {
-    await page.locator('#model-files').setInputFiles(DEMO);
+    await page.locator('#model-files').setInputFiles(join(ROOT, 'weights', 'demo'));
     await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('#status')!.textContent!.startsWith('demo (picked folder): '));
     await page.locator('#model-url').fill('/models/demo/');
     await page.locator('#url-form button').click();
