@@ -17,7 +17,7 @@ import { toModelInput } from '../src/pipelines/model-input.ts';
 import { sentenceTransformersDefaults } from '../src/pipelines/sentence-transformers.ts';
 
 const FIX = resolve(import.meta.dirname, 'fixtures', 'golden');
-const MINILM = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'hf', 'all-MiniLM-L6-v2');
+const MINILM = resolve(import.meta.dirname, '..', '..', 'shared', 'hf', 'all-MiniLM-L6-v2');
 
 /** A fixture row's ids as text: the placeholder vocabulary's words (w0 = id 5), [MASK] kept. */
 function rowText(dir: string, row: number, from = 1, to?: number): string {
