@@ -115,6 +115,22 @@ def html_blocks(path):
     return p.blocks
 
 
+def html_documents(path, doc_id, sentences_of):
+    """An HTML page as documents of a few paragraphs (24 sentences or more each).
+
+    `sentences_of(block)` gives a text block's sentences ([] to skip the block);
+    documents are named `{doc_id}/{sentences so far}`, the page's rest `{doc_id}/end`.
+    """
+    sents = []
+    for b in html_blocks(path):
+        sents.extend(sentences_of(b))
+        if len(sents) >= 24:
+            yield f"{doc_id}/{len(sents)}", sents
+            sents = []
+    if sents:
+        yield f"{doc_id}/end", sents
+
+
 # ---------------------------------------------------------------- English sources
 
 def wordnet_docs():
@@ -246,6 +262,12 @@ def fortune_docs_en():
                     yield f"fortunes/{name}/{i}", sents
 
 
+def python_sentences(block):
+    if len(block.split()) < 6 or "¶" in block[-3:]:
+        return []
+    return [s for s in split_sentences_en(block) if len(s.split()) >= 4]
+
+
 def python_docs():
     root = "/usr/share/doc/python3.11/html"
     for dirpath, dirnames, filenames in sorted(os.walk(root)):
@@ -257,16 +279,7 @@ def python_docs():
             rel = os.path.relpath(path, root)
             if rel.startswith(("_", "c-api", "whatsnew")):
                 continue
-            sents = []
-            for b in html_blocks(path):
-                if len(b.split()) < 6 or "¶" in b[-3:]:
-                    continue
-                sents.extend(s for s in split_sentences_en(b) if len(s.split()) >= 4)
-                if len(sents) >= 24:  # documents of a few paragraphs
-                    yield f"python-doc/{rel}/{len(sents)}", sents
-                    sents = []
-            if sents:
-                yield f"python-doc/{rel}/end", sents
+            yield from html_documents(path, f"python-doc/{rel}", python_sentences)
 
 
 # ---------------------------------------------------------------- Chinese sources
@@ -324,21 +337,19 @@ def manpage_docs_zh():
                 yield f"manpages-zh/{os.path.relpath(path, root)}", sents
 
 
+def chinese_sentences(block):
+    """A block's sentences when it is Chinese text (4 ideographs or more), else none."""
+    if sum(1 for ch in block if "\u4e00" <= ch <= "\u9fff") < 4:
+        return []
+    return split_sentences_zh(block)
+
+
 def debref_docs_zh():
     root = "/usr/share/debian-reference"
     for fn in sorted(os.listdir(root)):
         if not fn.endswith(".zh-cn.html"):
             continue
-        sents = []
-        for b in html_blocks(os.path.join(root, fn)):
-            if sum(1 for ch in b if "\u4e00" <= ch <= "\u9fff") < 4:
-                continue
-            sents.extend(split_sentences_zh(b))
-            if len(sents) >= 24:
-                yield f"debian-reference/{fn}/{len(sents)}", sents
-                sents = []
-        if sents:
-            yield f"debian-reference/{fn}/end", sents
+        yield from html_documents(os.path.join(root, fn), f"debian-reference/{fn}", chinese_sentences)
 
 
 SOURCES = {
