@@ -1,4 +1,4 @@
-"""Write the small demo model shipped in weights/demo/ (run by `npm start`).
+"""Write the small random model shipped in weights/demo/ (the engine's own tests and examples use it).
 
     /usr/bin/python3 tools/make_demo.py
 
@@ -16,13 +16,14 @@ Writes weights/demo/:
                          attention_mask / token_type_ids a BERT tokenizer gives for them
   golden.safetensors     the PyTorch reference outputs (tools/reference_bert.py)
 
-Deterministic: re-running gives the same bytes.
+Deterministic: re-running gives the same vocabulary and inputs byte for byte; the
+golden tensors agree to float rounding (BLAS kernels differ between CPUs). Its
+section of weights/README.md is written by hand.
 """
 import json
 import os
 import shutil
 import sys
-import unicodedata
 import zlib
 
 import torch
@@ -32,6 +33,7 @@ sys.path.insert(0, HERE)
 import reference_bert as rb  # noqa: E402
 from safetensors_io import load_checkpoint, save_file  # noqa: E402
 from common import BERT_CONFIG_DEFAULTS, random_state, scaled_normal  # noqa: E402
+from train.wordpiece import WordPiece  # noqa: E402
 
 torch.set_num_threads(1)
 OUT = os.path.join(os.path.dirname(HERE), "weights", "demo")
@@ -198,102 +200,30 @@ def build_vocab():
         add("##" + s)
     return vocab
 
-# ---------------------------------------------------------------- a plain BERT tokenizer (uncased)
-
-
-def _is_punct(ch):
-    cp = ord(ch)
-    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
-        return True
-    return unicodedata.category(ch).startswith("P")
-
-
-def basic_tokenize(text):
-    """Whitespace split, lower-case, strip accents, split on punctuation; special tokens kept whole."""
-    out = []
-    for chunk in text.split():
-        pieces = [chunk]
-        for sp in SPECIALS:  # like Hugging Face: special tokens are never split or lower-cased
-            nxt = []
-            for p in pieces:
-                if p in SPECIALS:
-                    nxt.append(p)
-                    continue
-                parts = p.split(sp)
-                for i, part in enumerate(parts):
-                    if i:
-                        nxt.append(sp)
-                    if part:
-                        nxt.append(part)
-            pieces = nxt
-        for p in pieces:
-            if p in SPECIALS:
-                out.append(p)
-                continue
-            p = unicodedata.normalize("NFD", p.lower())
-            p = "".join(ch for ch in p if unicodedata.category(ch) != "Mn")
-            cur = ""
-            for ch in p:
-                if _is_punct(ch):
-                    if cur:
-                        out.append(cur)
-                    out.append(ch)
-                    cur = ""
-                else:
-                    cur += ch
-            if cur:
-                out.append(cur)
-    return out
-
-
-def wordpiece(token, vocab_set, max_chars=100):
-    if token in SPECIALS:
-        return [token]
-    if len(token) > max_chars:
-        return ["[UNK]"]
-    pieces, start = [], 0
-    while start < len(token):
-        end, cur = len(token), None
-        while start < end:
-            sub = token[start:end]
-            if start > 0:
-                sub = "##" + sub
-            if sub in vocab_set:
-                cur = sub
-                break
-            end -= 1
-        if cur is None:
-            return ["[UNK]"]
-        pieces.append(cur)
-        start = end
-    return pieces
-
-
-def tokenize(text, vocab_set):
-    return [p for t in basic_tokenize(text) for p in wordpiece(t, vocab_set)]
+# ---------------------------------------------------------------- tokenizing (BERT's, from the training tools)
 
 
 def encode_batch(texts, vocab):
-    index = {t: i for i, t in enumerate(vocab)}
-    vs = set(vocab)
+    """BERT's BasicTokenizer + greedy WordPiece (tools/train/wordpiece.py), uncased; padded batch + tokens."""
+    wp = WordPiece(vocab, lower=True)
     rows = []
     for t in texts:
         a, b = (t, None) if isinstance(t, str) else t
-        toks = ["[CLS]"] + tokenize(a, vs) + ["[SEP]"]
-        types = [0] * len(toks)
+        ids = [wp.vocab["[CLS]"]] + wp.encode(a) + [wp.vocab["[SEP]"]]
+        types = [0] * len(ids)
         if b is not None:
-            tb = tokenize(b, vs) + ["[SEP]"]
-            toks += tb
+            tb = wp.encode(b) + [wp.vocab["[SEP]"]]
+            ids += tb
             types += [1] * len(tb)
-        rows.append((toks, types))
+        rows.append((ids, types))
     S = max(len(t) for t, _ in rows)
     enc = {"input_ids": [], "attention_mask": [], "token_type_ids": []}
-    for toks, types in rows:
-        n = len(toks)
-        enc["input_ids"].append([index[t] for t in toks] + [0] * (S - n))
+    for ids, types in rows:
+        n = len(ids)
+        enc["input_ids"].append(ids + [0] * (S - n))
         enc["attention_mask"].append([1] * n + [0] * (S - n))
         enc["token_type_ids"].append(types + [0] * (S - n))
-    return enc, [t for t, _ in rows]
+    return enc, [[vocab[i] for i in ids] for ids, _ in rows]
 
 # ---------------------------------------------------------------- model
 
@@ -325,34 +255,6 @@ def random_weights(model):
     return random_state(model, torch.Generator().manual_seed(zlib.crc32(b"bert-ts demo")), scaled_normal(0.3, 0.2, 0.5, 1.6, 0.2))
 
 
-README = """# weights/
-
-## demo/ — a tiny BERT with RANDOM weights
-
-`weights/demo` is the model `npm start` (`bert-ts demo`) runs. Its weights are
-**random**: it exists only to show the engine working end to end (tokenize,
-forward pass, comparison with PyTorch's outputs). It has learned nothing and
-predicts nothing meaningful; do not use it for anything else.
-
-- `config.json`: BertForPreTraining, 2 layers, hidden 64, 4 heads, intermediate 128,
-  128 positions, `gelu`, vocabulary of {vocab} tokens.
-- `vocab.txt`: a WordPiece vocabulary generated by `tools/make_demo.py` from its own
-  list of common English words, single letters, digits, punctuation and `##` suffix
-  pieces (uncased). It is not a copy of any Hugging Face vocabulary.
-- `tokenizer_config.json`: `do_lower_case: true`, `model_max_length: 128`.
-- `model.safetensors`: random F32 weights (seeded), Hugging Face checkpoint names.
-- `inputs.json`: `texts` (plain-ASCII sentences and one sentence pair) and the
-  `input_ids`, `attention_mask`, `token_type_ids` a BERT tokenizer gives for them
-  (`[CLS] a [SEP] (b [SEP])`, padded to the longest).
-- `golden.safetensors`: the outputs of the PyTorch reference (`tools/reference_bert.py`)
-  for those inputs, in the golden-case format of `test/fixtures/golden/README.md`.
-
-Regenerate (deterministic, same bytes):
-
-    /usr/bin/python3 tools/make_demo.py
-"""
-
-
 def main():
     vocab = build_vocab()
     if os.path.isdir(OUT):
@@ -374,8 +276,6 @@ def main():
         f.write(json.dumps(inputs) + "\n")
     golden = rb.run(rb.model_from_checkpoint(cfg, load_checkpoint(OUT)), inputs)
     save_file(golden, os.path.join(OUT, "golden.safetensors"), order="name")
-    with open(os.path.join(os.path.dirname(OUT), "README.md"), "w") as f:
-        f.write(README.format(vocab=len(vocab)))
     for t, toks in zip(TEXTS, tokens):
         print(json.dumps(t))
         print("   ", " ".join(toks))

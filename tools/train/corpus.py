@@ -32,6 +32,15 @@ PACKAGES = {
     "zh": ["fortunes-zh", "manpages-zh", "debian-reference-zh-cn"],
 }
 EVAL_PERCENT = 2
+# Copyright files that are not machine-readable (no DEP-5 `License:` short names): the licence as
+# read by hand from /usr/share/doc/<package>/copyright.
+LICENCE_BY_HAND = {
+    "dict-gcide": ["GPL-2+"],
+    "fortunes": ["BSD (University of California)"],
+    "fortunes-min": ["BSD (University of California)"],
+    "python3.11-doc": ["PSF-2.0 and others listed in the copyright file"],
+}
+_SHORT_NAME = re.compile(r"^[\w.+-]+( (or|and|with) [\w.+-]+)*$")
 
 
 # ---------------------------------------------------------------- helpers
@@ -65,8 +74,11 @@ def package_info(pkg):
         with open(path, encoding="utf-8", errors="replace") as f:
             for line in f:
                 m = re.match(r"^License:\s*(\S.*)$", line)
-                if m and m.group(1) not in licences:
-                    licences.append(m.group(1).strip())
+                name = m.group(1).strip() if m else ""
+                if _SHORT_NAME.match(name) and name not in licences:
+                    licences.append(name)
+    if pkg in LICENCE_BY_HAND:
+        licences = LICENCE_BY_HAND[pkg]
     return {"package": pkg, "version": version, "licences": licences, "copyright": path}
 
 

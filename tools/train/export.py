@@ -23,6 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
+import make  # noqa: E402
 import reference_bert as rb  # noqa: E402
 from safetensors_io import load_file, save_file  # noqa: E402
 from wordpiece import WordPiece  # noqa: E402
@@ -109,9 +110,67 @@ def loss_svg(log_rows, evals, title):
     return "\n".join(out) + "\n"
 
 
+def recipe_lines(name):
+    return [make.command_line(step) for step in make.RECIPES[name]["steps"]]
+
+
+def flag(step, name, default=None):
+    return step[step.index(name) + 1] if name in step else default
+
+
+def schedule_text(name, a):
+    """The learning-rate schedule and the recipe's changes along the way, in words, from make.py's recipe."""
+    parts, total, vocab, start, stop = [], None, None, 0, 0
+    for step in make.RECIPES[name]["steps"]:
+        if step[0] == "wordpiece.py":
+            new_vocab = int(flag(step, "--size"))
+            if vocab and total:
+                parts.append(f"at step {stop or total:,} the vocabulary grew from {vocab:,} to {new_vocab:,} tokens "
+                             f"(`grow_vocab.py`: new tokens start from the mean of their old pieces)")
+            vocab = new_vocab
+        if step[0] != "pretrain.py":
+            continue
+        steps, stop, mix = int(flag(step, "--steps")), int(flag(step, "--stop-at", 0)), flag(step, "--mix")
+        if total is None:
+            parts.append(f"{steps:,} steps with {a['warmup']} warm-up steps then linear decay to zero")
+        elif steps > total:
+            parts.append(f"continued with `--resume` to step {steps:,}: the learning rate restarts on the longer "
+                         f"schedule (at {a['lr'] * (steps - total) / (steps - a['warmup']):.2g}) and decays to zero")
+        if mix:
+            parts.append(f"from step {start:,} on, documents are drawn with source weights {mix} (`--mix`)")
+        start, total = stop or steps, steps
+    return "; ".join(parts)
+
+
+def check_recipe(name, logged_args, last_eval):
+    """The card prints make.py's recipe: refuse to write it for a run the recipe does not describe."""
+    seg = make.segments(name)
+    for k, v in make.pretrain_args(name).items():
+        if k != "steps" and float(logged_args[k]) != float(v):
+            sys.exit(f"export.py {name}: the run used --{k.replace('_', '-')} {logged_args[k]} but make.py's recipe "
+                     f"says {v}; update RECIPES in tools/train/make.py")
+    if int(logged_args["steps"]) != seg[0] or last_eval["step"] != seg[-1]:
+        sys.exit(f"export.py {name}: the run's first segment has {logged_args['steps']} steps and it ended at step "
+                 f"{last_eval['step']}; make.py's recipe has segments {seg}; update RECIPES in tools/train/make.py")
+    return seg
+
+
+def check_topic_recipe(logged_args):
+    step = make.RECIPES["en-topic"]["steps"][0]
+    for i in range(1, len(step), 2):
+        k = step[i][2:].replace("-", "_")
+        if float(logged_args[k]) != float(step[i + 1]):
+            sys.exit(f"export.py en-topic: the run used --{k} {logged_args[k]} but make.py's recipe says {step[i + 1]}")
+
+
 def read_log(run):
+    """The first line (the first run's arguments), training steps, evaluations. The corpus figures are
+    the latest run's: a resumed run logs them again (after a grown vocabulary they change)."""
     rows = [json.loads(l) for l in open(os.path.join(run, "log.jsonl"))]
-    head = rows[0]
+    head = dict(rows[0])
+    for r in rows[1:]:
+        if "resume" in r:
+            head.update({k: r[k] for k in ("train_tokens", "train_documents", "eval_documents")})
     steps = [r for r in rows[1:] if "loss" in r]
     evals = [r for r in rows[1:] if r.get("eval")]
     return head, steps, evals
@@ -133,6 +192,44 @@ def nsp(model, wp, vocab, a, b):
     enc = batch_inputs(wp, vocab, [[a, b]])
     out = model(torch.tensor(enc["input_ids"]), torch.tensor(enc["attention_mask"]), torch.tensor(enc["token_type_ids"]))
     return float(F.softmax(out["nsp_logits"][0], -1)[0])  # label 0 = IsNext
+
+
+def read_cloze(path):
+    """A cloze set: `sentence with one [MASK]<TAB>answer|answer` per line; `#` lines are comments."""
+    cases = []
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        line = line.rstrip("\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, sep, answers = line.partition("\t")
+        if not sep or text.count(MASK) != 1:
+            sys.exit(f"{path}:{n}: expected `sentence with one {MASK}<TAB>answers`, found {line[:80]!r}")
+        cases.append((text, [w.strip().lower() for w in answers.split("|") if w.strip()]))
+    return cases
+
+
+def cloze(model, wp, vocab, inv, cases, k=5):
+    """Top-1 / top-k accuracy of the MLM head on a cloze set, with each case's predictions."""
+    rows, top1, topk = [], 0, 0
+    for text, answers in cases:
+        preds = fill_mask(model, wp, vocab, inv, text, k)
+        words = [w for w, _ in preds]
+        hit1, hitk = words[0] in answers, any(w in answers for w in words)
+        top1 += hit1
+        topk += hitk
+        rows.append({"text": text, "answers": answers, "predictions": preds, "top1": hit1, "topk": hitk,
+                     "in_vocab": [w for w in answers if w in vocab]})
+    return {"n": len(cases), "top1": top1, "topk": topk, "k": k, "rows": rows}
+
+
+def load_pretrained(folder):
+    """A BertForPreTraining folder (weights/en, build/en/run) -> (model, WordPiece, vocab, id -> token)."""
+    config = json.load(open(os.path.join(folder, "config.json")))
+    tensors = {k: v.to(torch.float32) for k, v in load_file(os.path.join(folder, "model.safetensors")).items()}
+    vocab_list = [l.rstrip("\n") for l in open(os.path.join(folder, "vocab.txt"), encoding="utf-8")]
+    lower = json.load(open(os.path.join(folder, "tokenizer_config.json")))["do_lower_case"]
+    model = rb.model_from_checkpoint(config, tensors)
+    return model, WordPiece(vocab_list, lower=lower), {t: i for i, t in enumerate(vocab_list)}, vocab_list
 
 
 def export(name):
@@ -184,7 +281,9 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               f"- {config['num_hidden_layers']} layers, hidden {config['hidden_size']}, {config['num_attention_heads']} heads, "
               f"intermediate {config['intermediate_size']}, {config['max_position_embeddings']} positions, `{config['hidden_act']}`",
               f"- vocabulary: {config['vocab_size']} WordPiece tokens learned from the corpus "
-              f"(`tools/train/wordpiece.py`; {'lowercased' if wp.lower else 'cased'}); not a copy of any Hugging Face vocabulary",
+              f"(`tools/train/wordpiece.py`; {'lowercased' if wp.lower else 'cased'}"
+              f"{'; grown during training, see below' if any(s[0] == 'grow_vocab.py' for s in make.RECIPES[name]['steps']) else ''}"
+              "); not a copy of any Hugging Face vocabulary",
               f"- {n_params:,} parameters, stored as F16 ({os.path.getsize(os.path.join(dst, 'model.safetensors')) / 1e6:.1f} MB); "
               "the MLM decoder is tied to the word embeddings", ""]
     lines += ["## Data", "", "| package | version | licence | documents | sentences | characters | held out |",
@@ -196,22 +295,11 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               f"documents ({head['eval_documents']:,}, chosen by a hash of their text) is held out for evaluation. "
               "Each package's licence is in `/usr/share/doc/<package>/copyright`; a model trained on GPL-licensed "
               "text is offered here under the same terms as its most restrictive source.", ""]
-    cmd = (f"OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tools/train/pretrain.py {name} --layers {a['layers']} "
-           f"--hidden {a['hidden']} --heads {a['heads']} --intermediate {a['intermediate']} --max-len {a['max_len']} "
-           f"--batch {a['batch']} --dropout {a.get('dropout', 0.1)} "
-           f"--steps {a['steps']} --warmup {a['warmup']} --lr {a['lr']} --seed {a['seed']} --threads {a['threads']}")
-    # A run continued with --resume --steps N (its first log line keeps the first run's arguments).
-    resumed = last["step"] > a["steps"]
-    cont = [cmd.replace(f"--steps {a['steps']}", f"--steps {last['step']}") + " --resume"] if resumed else []
-    schedule = (f"{a['steps']:,} steps with {a['warmup']} warm-up steps then linear decay to zero, then continued "
-                f"with `--resume --steps {last['step']}`: the learning rate restarts on the longer schedule "
-                f"(at {a['lr'] * (last['step'] - a['steps']) / (last['step'] - a['warmup']):.2g}) and decays to zero "
-                f"at step {last['step']:,}") if resumed else f"{a['warmup']} warm-up steps then linear decay"
-    lines += ["## Training", "", "Rebuild from scratch (Debian's `python3-torch`; see `tools/train/README.md`):", "",
-              "```sh", f"/usr/bin/python3 tools/train/corpus.py {name} --install",
-              f"/usr/bin/python3 tools/train/wordpiece.py {name} --size {config['vocab_size']}"
-              + (" --min-char 3" if name == "zh" else ""), cmd, *cont,
-              f"/usr/bin/python3 tools/train/export.py {name}", "```", "",
+    check_recipe(name, a, last)
+    schedule = schedule_text(name, a)
+    lines += ["## Training", "", "Rebuild from scratch with one command (Debian's `python3-torch`; see "
+              "`tools/train/README.md`):", "", "```sh", f"/usr/bin/python3 tools/train/make.py {name}", "```", "",
+              "which runs (setting `OPENBLAS_CORETYPE` for the CPU):", "", "```sh", *recipe_lines(name), "```", "",
               f"- objective: masked LM (15% of tokens; 80% `[MASK]`, 10% random, 10% kept) + next-sentence prediction",
               f"- {last['step']:,} steps of batch {a['batch']}, sequences up to {a['max_len']} tokens, AdamW, "
               f"peak learning rate {a['lr']}, {schedule}; seed {a['seed']}",
@@ -226,6 +314,22 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               f"| MLM top-5 accuracy | {100 * last['mlm_top5']:.1f}% |",
               f"| MLM loss | {last['mlm_loss']:.3f} |",
               f"| NSP accuracy (chance: 50%) | {100 * last['nsp_acc']:.1f}% |", ""]
+    cloze_path = os.path.join(HERE, "eval", f"cloze-{name}.tsv")
+    if os.path.exists(cloze_path):
+        r = cloze(model, wp, vocab, inv, read_cloze(cloze_path))
+        lines += ["## Cloze set: everyday English", "",
+                  f"`tools/train/eval/cloze-{name}.tsv` holds {r['n']} sentences of grammar and everyday knowledge "
+                  "written by hand for this card and never trained on (each with its accepted answers). A case counts "
+                  "when an answer is the head's most likely token (top-1) or among its five most likely (top-5); "
+                  f"`/usr/bin/python3 tools/train/cloze.py weights/{name} -v` prints every case.", "",
+                  "| | cases |", "|---|---:|",
+                  f"| top-1 | {r['top1']} / {r['n']} |", f"| top-5 | {r['topk']} / {r['n']} |", "",
+                  "<details><summary>every case</summary>", ""]
+        for row in r["rows"]:
+            mark = "top-1" if row["top1"] else "top-5" if row["topk"] else "miss"
+            lines.append(f"- {mark}: `{row['text']}` ({'/'.join(row['answers'])}) → "
+                         + ", ".join(f"{w} ({p:.2f})" for w, p in row["predictions"]))
+        lines += ["", "</details>", ""]
     lines += ["## Example predictions", "", "Fill-mask, top 5 (computed by the PyTorch reference from the shipped weights):", ""]
     for t in FILL_MASK[name]:
         preds = fill_mask(model, wp, vocab, inv, t)
@@ -264,10 +368,10 @@ def card_topic(run, dst, config, shipped, wp, vocab):
              "| topic | train | held out |", "|---|---:|---:|"]
     for t in labels:
         lines.append(f"| {t} | {head['train_counts'][t]} | {head['test_counts'][t]} |")
-    lines += ["", "## Training", "", "```sh",
-              f"OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tools/train/finetune_topic.py --epochs {a['epochs']} "
-              f"--batch {a['batch']} --lr {a['lr']} --seed {a['seed']}",
-              "/usr/bin/python3 tools/train/export.py en-topic", "```", "",
+    check_topic_recipe(a)
+    lines += ["", "## Training", "", "Rebuild with one command (it builds `weights/en` first if "
+              "`tools/train/build/en/run` is missing):", "", "```sh", "/usr/bin/python3 tools/train/make.py en-topic",
+              "```", "", "which runs (setting `OPENBLAS_CORETYPE` for the CPU):", "", "```sh", *recipe_lines("en-topic"), "```", "",
               f"{last['step']} steps ({a['epochs']} epochs of batch {a['batch']}), AdamW, peak learning rate {a['lr']}, "
               f"10% warm-up then linear decay; {last['time'] / 60:.0f} min on a shared 2-core machine.", "",
               "## Evaluation (held-out)", "", "| | accuracy |", "|---|---:|",

@@ -1,7 +1,9 @@
 """Pretrain a small BERT with BERT's own objective: masked LM + next-sentence prediction.
 
-    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/train/pretrain.py en \
-        --layers 4 --hidden 256 --heads 4 --intermediate 1024 --steps 6000
+    OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tools/train/pretrain.py en \
+        --layers 4 --hidden 128 --heads 4 --intermediate 512 --max-len 64 --steps 3000
+
+(tools/train/make.py holds the exact commands of each shipped model.)
 
 Reads tools/train/build/{lang}/{train,eval}.jsonl and vocab.txt (corpus.py,
 wordpiece.py); writes tools/train/build/{lang}/run/: log.jsonl (loss per step,
@@ -27,6 +29,7 @@ Everything random comes from --seed.
 """
 import argparse
 import bisect
+import hashlib
 import json
 import math
 import os
@@ -52,29 +55,48 @@ N_SPECIAL = 5
 # ---------------------------------------------------------------- data
 
 def load_docs(path, wp, cache_path):
-    """Documents as lists of sentences, each a list of token ids (cached next to the corpus)."""
-    if os.path.exists(cache_path) and os.path.getmtime(cache_path) > os.path.getmtime(path):
-        return torch.load(cache_path)
-    docs = []
+    """Documents as lists of sentences, each a list of token ids (cached next to the corpus, keyed by
+    the corpus file's time and the vocabulary, so a grown vocabulary re-tokenizes)."""
+    key = [os.path.getmtime(path), len(wp.vocab), hashlib.sha256("\n".join(wp.vocab).encode()).hexdigest()]
+    if os.path.exists(cache_path):
+        cached = torch.load(cache_path)
+        if isinstance(cached, dict) and cached.get("key") == key and "sources" in cached:
+            return cached["docs"], cached["sources"]
+    docs, sources = [], []
     with open(path, encoding="utf-8") as f:
         for line in f:
-            sents = [wp.encode(s) for s in json.loads(line)["sentences"]]
+            doc = json.loads(line)
+            sents = [wp.encode(s) for s in doc["sentences"]]
             sents = [s for s in sents if s]
             if sents:
                 docs.append(sents)
-    torch.save(docs, cache_path)
-    return docs
+                sources.append(doc["source"])
+    torch.save({"key": key, "docs": docs, "sources": sources}, cache_path)
+    return docs, sources
+
+
+def parse_mix(text):
+    """--mix "wordnet-base=1.5,dict-gcide=0.5" -> {"wordnet-base": 1.5, "dict-gcide": 0.5}."""
+    mix = {}
+    for part in filter(None, text.split(",")):
+        name, sep, w = part.partition("=")
+        if not sep or float(w) < 0:
+            sys.exit(f"pretrain.py: --mix expects package=weight,..., found {part!r}")
+        mix[name.strip()] = float(w)
+    return mix
 
 
 class Examples:
-    """Draws NSP pairs from documents; a document is drawn in proportion to its length."""
+    """Draws NSP pairs from documents; a document is drawn in proportion to its length in tokens
+    times its source's weight (1 unless given), so --mix changes how much of each source the model sees."""
 
-    def __init__(self, docs, max_len, rng):
+    def __init__(self, docs, max_len, rng, weights=None):
         self.docs, self.max_len, self.rng = docs, max_len, rng
         self.cum = []
         total = 0
-        for d in docs:
-            total += sum(len(s) for s in d)
+        for i, d in enumerate(docs):
+            n = sum(len(s) for s in d)
+            total += round(n * weights[i] * 100) if weights else n  # integers: the same draws as before --mix
             self.cum.append(total)
         self.total = total
 
@@ -275,6 +297,10 @@ def main():
     ap.add_argument("--eval-every", type=int, default=250)
     ap.add_argument("--eval-batches", type=int, default=16)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--mix", default="", help="source weights, e.g. wordnet-base=1.5,dict-gcide=0.5: a document is "
+                    "drawn in proportion to its length times its source's weight (default 1)")
+    ap.add_argument("--stop-at", type=int, default=0, help="stop after this step (keeping the --steps schedule); "
+                    "a later --resume goes on from there")
     ap.add_argument("--time-probe", type=int, default=0, help="time this many steps and exit")
     a = ap.parse_args()
 
@@ -287,8 +313,12 @@ def main():
     tcfg = json.load(open(os.path.join(d, "tokenizer_config.json")))
     wp = WordPiece(vocab, lower=tcfg["do_lower_case"])
     t0 = time.time()
-    train_docs = load_docs(os.path.join(d, "train.jsonl"), wp, os.path.join(d, "train.ids.pt"))
-    eval_docs = load_docs(os.path.join(d, "eval.jsonl"), wp, os.path.join(d, "eval.ids.pt"))
+    train_docs, train_sources = load_docs(os.path.join(d, "train.jsonl"), wp, os.path.join(d, "train.ids.pt"))
+    eval_docs, _ = load_docs(os.path.join(d, "eval.jsonl"), wp, os.path.join(d, "eval.ids.pt"))
+    mix = parse_mix(a.mix)
+    unknown = set(mix) - set(train_sources)
+    if unknown:
+        sys.exit(f"pretrain.py: --mix names {sorted(unknown)}, not sources of the corpus ({sorted(set(train_sources))})")
     n_tok = sum(len(s) for doc in train_docs for s in doc)
     print(f"corpus: {len(train_docs)} train documents, {n_tok} tokens; {len(eval_docs)} held-out "
           f"documents ({time.time() - t0:.0f} s)", file=sys.stderr)
@@ -313,7 +343,7 @@ def main():
     held = Examples(eval_docs, a.max_len, erng)
     eval_batches = [make_batch(held, a.batch, len(vocab), erng) for _ in range(a.eval_batches)]
     rng = random.Random(a.seed)
-    examples = Examples(train_docs, a.max_len, rng)
+    examples = Examples(train_docs, a.max_len, rng, [mix.get(src, 1.0) for src in train_sources] if mix else None)
     step, elapsed, tokens_seen = 0, 0.0, 0
     log_path = os.path.join(out, "log.jsonl")
     ck_path = os.path.join(out, "checkpoint.pt")
@@ -327,13 +357,15 @@ def main():
         torch.set_rng_state(ck["torch_rng"])
         print(f"resumed at step {step}", file=sys.stderr)
         log = open(log_path, "a")
+        log.write(json.dumps({"resume": step, "args": vars(a), "vocab_size": len(vocab), "train_tokens": n_tok,
+                              "train_documents": len(train_docs), "eval_documents": len(eval_docs)}) + "\n")
     else:
         log = open(log_path, "w")
         log.write(json.dumps({"config": config, "args": vars(a), "train_tokens": n_tok,
                               "train_documents": len(train_docs), "eval_documents": len(eval_docs)}) + "\n")
 
     t_start = time.time() - elapsed
-    while step < a.steps:
+    while step < (min(a.steps, a.stop_at) if a.stop_at else a.steps):
         ids, tt, am, pos, lab, nsp = make_batch(examples, a.batch, len(vocab), rng)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
@@ -356,7 +388,7 @@ def main():
                                   "mlm_loss": round(mlm_loss.item(), 4), "nsp_loss": round(nsp_loss.item(), 4),
                                   "lr": lr_at(step - 1), "tokens_seen": tokens_seen}) + "\n")
             log.flush()
-        if step % a.eval_every == 0 or step == a.steps:
+        if step % a.eval_every == 0 or step == a.steps or step == a.stop_at:
             ev = evaluate(model, eval_batches)
             ev.update({"step": step, "time": round(time.time() - t_start, 1), "tokens_seen": tokens_seen, "eval": True})
             log.write(json.dumps(ev) + "\n")

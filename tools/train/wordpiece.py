@@ -22,7 +22,7 @@ Deterministic: same corpus, same vocabulary.
 The tokenizer half (`WordPiece.encode`) is BERT's greedy longest-match-first,
 used by pretrain.py to turn the corpus into ids. bert-ts's TypeScript tokenizer
 and Hugging Face's `tokenizers` give the same ids on this vocabulary
-(test/trained-vocab.test.ts checks it).
+(test/shipped-models.test.ts checks it).
 """
 import argparse
 import collections

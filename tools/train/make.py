@@ -1,0 +1,135 @@
+"""Rebuild a shipped model from scratch: one command per model.
+
+    /usr/bin/python3 tools/train/make.py en          # weights/en
+    /usr/bin/python3 tools/train/make.py en-topic    # weights/en-topic (builds en first if it is missing)
+    /usr/bin/python3 tools/train/make.py zh          # weights/zh
+    /usr/bin/python3 tools/train/make.py en --dry-run   # print the commands, run nothing
+
+RECIPES below is the exact recipe of each shipped model: the corpus, the
+vocabulary, each pretraining segment (for en: the vocabulary grown from 8,192
+to 16,384 tokens at step 5,000 by grow_vocab.py, and from step 5,250 on a mix
+that draws everyday sources more often), the export. A pretraining run that was
+continued with `--resume --steps N` is written as one more segment, so the
+recipe replays what was run (the learning rate restarts on the longer linear
+schedule at each segment, as it did). export.py writes the model card from the
+same recipe and refuses to if the training log does not match it.
+
+OPENBLAS_CORETYPE is set from the CPU's flags when it is not set already:
+Debian's OpenBLAS does not recognise every CPU, and `SkylakeX` kernels die with
+"Illegal instruction" where there is no AVX-512.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PYTHON = "/usr/bin/python3"
+
+
+def pretrain(lang, steps, resume, extra=(), **kw):
+    args = ["pretrain.py", lang]
+    for k, v in kw.items():
+        args += [f"--{k.replace('_', '-')}", str(v)]
+    args += ["--steps", str(steps)]
+    return args + (["--resume"] if resume else []) + list(extra)
+
+
+EN = dict(layers=4, hidden=128, heads=4, intermediate=512, max_len=64, batch=64, dropout=0.0,
+          warmup=150, lr=0.002, seed=1234, threads=2)
+# From step 5,250 on, the English run draws everyday text more often than rare dictionary words
+# and manuals: WordNet glosses and examples, and fortunes, are closer to common English than
+# GCIDE's 80,000 entries (many for words nobody uses) or the Python documentation.
+EN_MIX = "wordnet-base=1.5,fortunes=2,dict-gcide=0.6,python3.11-doc=0.3"
+ZH = dict(layers=3, hidden=128, heads=4, intermediate=512, max_len=64, batch=64, dropout=0.0,
+          warmup=80, lr=0.002, seed=1234, threads=1)
+
+RECIPES = {
+    "en": {
+        "steps": [["corpus.py", "en", "--install"],
+                  ["wordpiece.py", "en", "--size", "8192"],
+                  pretrain("en", 3000, False, **EN),
+                  pretrain("en", 5000, True, **EN),
+                  ["wordpiece.py", "en", "--size", "16384"],
+                  ["grow_vocab.py", "en"],
+                  pretrain("en", 17000, True, ["--stop-at", "5250"], **EN),
+                  pretrain("en", 17000, True, ["--mix", EN_MIX], **EN),
+                  ["export.py", "en"]],
+    },
+    "en-topic": {
+        "needs": "en",
+        "steps": [["finetune_topic.py", "--epochs", "8", "--batch", "16", "--lr", "0.0003", "--seed", "1234"],
+                  ["export.py", "en-topic"]],
+    },
+    "zh": {
+        "steps": [["corpus.py", "zh", "--install"],
+                  ["wordpiece.py", "zh", "--size", "5000", "--min-char", "3"],
+                  pretrain("zh", 900, False, **ZH),
+                  ["export.py", "zh"]],
+    },
+}
+
+
+def command_line(step):
+    """The shell line a person would type for one step (as the model cards print it)."""
+    return " ".join([PYTHON, f"tools/train/{step[0]}", *step[1:]])
+
+
+def segments(name):
+    """The --steps of each pretraining segment, in order (e.g. [3000, 5000, 20000])."""
+    return [int(s[s.index("--steps") + 1]) for s in RECIPES[name]["steps"] if s[0] == "pretrain.py"]
+
+
+def pretrain_args(name):
+    """The first pretraining segment's arguments as pretrain.py logs them (its log's first line)."""
+    step = next(s for s in RECIPES[name]["steps"] if s[0] == "pretrain.py")
+    out, i = {}, 2
+    while i < len(step):
+        key = step[i][2:].replace("-", "_")
+        if key == "resume":
+            i += 1
+            continue
+        out[key] = step[i + 1]
+        i += 2
+    return out
+
+
+def coretype():
+    """OPENBLAS_CORETYPE for this CPU (Debian's OpenBLAS falls back to slow generic kernels otherwise)."""
+    try:
+        flags = next(l for l in open("/proc/cpuinfo") if l.startswith("flags")).split()
+    except (OSError, StopIteration):
+        return None
+    return "SkylakeX" if "avx512f" in flags else "Haswell" if "avx2" in flags else None
+
+
+def run(name, dry_run, done):
+    recipe = RECIPES[name]
+    need = recipe.get("needs")
+    if need and need not in done and not os.path.exists(os.path.join(HERE, "build", need, "run", "model.safetensors")):
+        run(need, dry_run, done)
+    env = dict(os.environ)
+    if "OPENBLAS_CORETYPE" not in env and coretype():
+        env["OPENBLAS_CORETYPE"] = coretype()
+    for step in recipe["steps"]:
+        line = command_line(step)
+        print(f"$ {line}", file=sys.stderr, flush=True)
+        if dry_run:
+            continue
+        r = subprocess.run([PYTHON, os.path.join(HERE, step[0]), *step[1:]], cwd=ROOT, env=env)
+        if r.returncode != 0:
+            sys.exit(f"make.py {name}: `{line}` failed with exit code {r.returncode}")
+    done.add(name)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("name", choices=sorted(RECIPES))
+    ap.add_argument("--dry-run", action="store_true", help="print the commands without running them")
+    a = ap.parse_args()
+    run(a.name, a.dry_run, set())
+
+
+if __name__ == "__main__":
+    main()
