@@ -45,6 +45,8 @@ NSP_PAIRS = {
            ("The sun rises in the east.", "Python lists can be sorted in place.")],
     "zh": [("我喜欢读书。", "这本书很有意思。"), ("我喜欢读书。", "请输入密码以继续安装。")],
 }
+CORPUS_STYLE = {"en": "dictionary definitions, manuals, fortune cookies",
+                "zh": "Tang poems and classical sayings, fortune cookies, manual pages"}
 CLASSIFY = ["My computer crashed again and I lost all my files.", "The senator voted against the new tax bill.",
             "The chef added too much salt to the soup.", "The team won the championship in overtime."]
 
@@ -120,7 +122,7 @@ def flag(step, name, default=None):
 
 def schedule_text(name, a):
     """The learning-rate schedule and the recipe's changes along the way, in words, from make.py's recipe."""
-    parts, total, vocab, start, stop = [], None, None, 0, 0
+    parts, total, vocab, start, stop, prev_mix = [], None, None, 0, 0, None
     for step in make.RECIPES[name]["steps"]:
         if step[0] == "wordpiece.py":
             new_vocab = int(flag(step, "--size"))
@@ -136,6 +138,12 @@ def schedule_text(name, a):
         elif steps > total:
             parts.append(f"continued with `--resume` to step {steps:,}: the learning rate restarts on the longer "
                          f"schedule (at {a['lr'] * (steps - total) / (steps - a['warmup']):.2g}) and decays to zero")
+        elif steps < total:
+            parts.append(f"at step {start:,} the schedule was shortened to {steps:,} steps (the learning rate steps "
+                         f"down to {a['lr'] * (steps - start) / (steps - a['warmup']):.2g})")
+        if mix and mix == prev_mix:
+            mix = None
+        prev_mix = flag(step, "--mix")
         if mix:
             parts.append(f"from step {start:,} on, documents are drawn with source weights {mix} (`--mix`)")
         start, total = stop or steps, steps
@@ -327,7 +335,8 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
                   "<details><summary>every case</summary>", ""]
         for row in r["rows"]:
             mark = "top-1" if row["top1"] else "top-5" if row["topk"] else "miss"
-            lines.append(f"- {mark}: `{row['text']}` ({'/'.join(row['answers'])}) → "
+            oov = "" if row["in_vocab"] else "; no answer is a single token of the vocabulary"
+            lines.append(f"- {mark}: `{row['text']}` ({'/'.join(row['answers'])}{oov}) → "
                          + ", ".join(f"{w} ({p:.2f})" for w, p in row["predictions"]))
         lines += ["", "</details>", ""]
     lines += ["## Example predictions", "", "Fill-mask, top 5 (computed by the PyTorch reference from the shipped weights):", ""]
@@ -338,8 +347,8 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
     for a_, b_ in NSP_PAIRS[name]:
         lines.append(f"- `{a_}` / `{b_}` → {nsp(model, wp, vocab, a_, b_):.2f}")
     lines += ["", "## What it cannot do", "",
-              "- It is small and undertrained: it guesses frequent words and patterns of its corpus (dictionary "
-              "definitions, manuals, fortune cookies), and fails at facts it saw rarely.",
+              "- It is small and undertrained: it guesses frequent words and patterns of its corpus "
+              f"({CORPUS_STYLE[name]}), and fails at facts it saw rarely.",
               "- Its text is old, technical or jokey: expect the style of those sources, and their biases.",
               f"- It knows nothing beyond {config['max_position_embeddings']} tokens, and was never fine-tuned for a task.",
               "", "## Golden case", "",

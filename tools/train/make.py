@@ -54,7 +54,8 @@ RECIPES = {
                   ["wordpiece.py", "en", "--size", "16384"],
                   ["grow_vocab.py", "en"],
                   pretrain("en", 17000, True, ["--stop-at", "5250"], **EN),
-                  pretrain("en", 17000, True, ["--mix", EN_MIX], **EN),
+                  pretrain("en", 17000, True, ["--mix", EN_MIX, "--stop-at", "7000"], **EN),
+                  pretrain("en", 16000, True, ["--mix", EN_MIX], **EN),
                   ["export.py", "en"]],
     },
     "en-topic": {
@@ -66,6 +67,7 @@ RECIPES = {
         "steps": [["corpus.py", "zh", "--install"],
                   ["wordpiece.py", "zh", "--size", "5000", "--min-char", "3"],
                   pretrain("zh", 900, False, **ZH),
+                  pretrain("zh", 4000, True, **ZH),
                   ["export.py", "zh"]],
     },
 }
