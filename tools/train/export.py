@@ -139,7 +139,8 @@ def schedule_text(name, a):
             parts.append(f"continued with `--resume` to step {steps:,}: the learning rate restarts on the longer "
                          f"schedule (at {a['lr'] * (steps - total) / (steps - a['warmup']):.2g}) and decays to zero")
         elif steps < total:
-            parts.append(f"at step {start:,} the schedule was shortened to {steps:,} steps (the learning rate steps "
+            parts.append(f"at step {start:,} the schedule was shortened to {steps:,} steps to end in the time the "
+                         f"machine had (the learning rate steps "
                          f"down to {a['lr'] * (steps - start) / (steps - a['warmup']):.2g})")
         if mix and mix == prev_mix:
             mix = None
@@ -350,6 +351,9 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               "- It is small and undertrained: it guesses frequent words and patterns of its corpus "
               f"({CORPUS_STYLE[name]}), and fails at facts it saw rarely.",
               "- Its text is old, technical or jokey: expect the style of those sources, and their biases.",
+              *(["- It often answers with a word of the sentence itself (\"Paris is the capital of [MASK].\" → paris): "
+                 "dictionary entries repeat their headword, and a model this small learns that copying often pays."]
+                if name == "en" else []),
               f"- It knows nothing beyond {config['max_position_embeddings']} tokens, and was never fine-tuned for a task.",
               "", "## Golden case", "",
               "`inputs.json` + `golden.safetensors`: the PyTorch reference's outputs for these weights; "

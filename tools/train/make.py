@@ -55,7 +55,8 @@ RECIPES = {
                   ["grow_vocab.py", "en"],
                   pretrain("en", 17000, True, ["--stop-at", "5250"], **EN),
                   pretrain("en", 17000, True, ["--mix", EN_MIX, "--stop-at", "7000"], **EN),
-                  pretrain("en", 16000, True, ["--mix", EN_MIX], **EN),
+                  pretrain("en", 16000, True, ["--mix", EN_MIX, "--stop-at", "10000"], **EN),
+                  pretrain("en", 15000, True, ["--mix", EN_MIX], **EN),
                   ["export.py", "en"]],
     },
     "en-topic": {

@@ -21,11 +21,11 @@ import { printReport } from './golden.ts';
 
 const EN_TOKENS = 'Tokenizers split unbelievably long words into pieces.';
 const EN_FILL = [
-  'Paris is the capital of [MASK].',
-  'The cat sat on the [MASK].',
-  'He [MASK] to the store yesterday.',
-  'I would like a cup of [MASK].',
-  'To sleep is to [MASK] in a state of rest.',
+  'She was born [MASK] 1950.',
+  'They [MASK] married last year.',
+  'He opened the door and [MASK] into the room.',
+  'The capital of France is [MASK].',
+  'Water is made of hydrogen and [MASK].',
 ];
 const EN_NSP: [string, string][] = [
   ['The sun rises in the east.', 'It sets in the west.'],
