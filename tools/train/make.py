@@ -80,7 +80,7 @@ def command_line(step):
 
 
 def segments(name):
-    """The --steps of each pretraining segment, in order (e.g. [3000, 5000, 20000])."""
+    """The --steps of each pretraining segment, in order (for en: 3000, 5000, then the resumed and shortened schedules)."""
     return [int(s[s.index("--steps") + 1]) for s in RECIPES[name]["steps"] if s[0] == "pretrain.py"]
 
 
