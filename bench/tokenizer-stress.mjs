@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { rng } from '../tools/rng.mjs';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
@@ -23,15 +24,6 @@ const SIZES = values.sizes.split(',').map(Number);
 const ROUNDS = Number(values.rounds);
 const MB = 1024 * 1024;
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const WORDS = 'the of and to in is was for that on with as by at from it are this be or an which have not had one but all were their they there been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like over even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three understanding tokenization, hyphen-ated words. (parenthesised) "quoted"'.split(' ');
 
 /** About `bytes` UTF-8 bytes of text of one kind. */

@@ -1,5 +1,5 @@
 // Every kernel against its naive definition, on random and odd shapes.
-import { maxDiff } from './helpers/random.ts';
+import { maxDiff, rng } from './helpers/random.ts';
 import { describe, expect, it } from 'vitest';
 import { erf, activationScalar, applyActivation, activationFor, HIDDEN_ACT, type Activation } from '../src/layers/activations.ts';
 import { layerNorm, addLayerNorm, layerNormNaive } from '../src/layers/layernorm.ts';
@@ -8,15 +8,6 @@ import { embeddingGather, bertEmbeddingSum } from '../src/layers/embedding.ts';
 import { MASK_FILL } from '../src/bert/model.ts';
 import { BertTsError } from '../src/errors.ts';
 
-/** a small deterministic generator (mulberry32) so failures reproduce */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function randn(n: number, rand: () => number, scale = 1): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = (rand() * 2 - 1) * scale;

@@ -150,17 +150,8 @@ export function configureReference(ref: any, o: EncodeOptions, modelMaxLength: n
   }
 }
 
-/** mulberry32: small, seeded, good enough to pick fragments. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (tools/rng.mjs), seeded, picks the fragments of random strings. */
+export { rng } from './helpers/random.ts';
 
 /** Hand-picked hard strings; also the fragments random strings are made of. */
 export const HARD_STRINGS: string[] = [

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { rng } from '../../tools/rng.mjs';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(here, '..', 'package.json'));
@@ -41,15 +42,6 @@ const hf = require('tokenizers');
 const { Tokenizer: JsTokenizer } = await import('@huggingface/tokenizers');
 
 // --- text ----------------------------------------------------------------------
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const WORDS = {
   en: 'the of and to in is was for that on with as by at from his her it are this be or an which have not had one but all were their they there been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three'.split(' '),
   fr: 'été café naïve déjà à où garçon français élève forêt hôtel noël cœur œuvre très après'.split(' '),

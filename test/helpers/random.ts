@@ -1,4 +1,7 @@
-// Shared by the matmul, thread-pool and wasm kernel tests.
+// Shared by the kernel, thread-pool, wasm and tokenizer tests.
+
+/** mulberry32 from tools/rng.mjs (the benches use the same one): seeded numbers in [0, 1). */
+export { rng } from '../../tools/rng.mjs';
 
 /** Fill a with deterministic pseudo-random values in [-1, 1) (a small LCG, so failures reproduce). */
 export function fillRandom(a: Float32Array, seed: number): Float32Array {
