@@ -18,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { model: { type: 'string' }, sizes: { type: 'string', default: '1,10' }, rounds: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'ascii,cjk,huge-word' } } });
 const candidates = [values.model, join(here, '..', '..', 'shared', 'hf', 'bert-base-uncased'), '/work/shared/hf/bert-base-uncased', join(here, '..', 'weights', 'demo')];
 const MODEL = candidates.find((d) => d && existsSync(d));
-const { loadTokenizer } = await import(join(here, '..', 'dist', 'index.js'));
+const { loadTokenizerFolder: loadTokenizer } = await import(join(here, '..', 'dist', 'index.js'));
 const tok = loadTokenizer(MODEL);
 const SIZES = values.sizes.split(',').map(Number);
 const ROUNDS = Number(values.rounds);
