@@ -116,23 +116,20 @@ def recipe_lines(name):
     return [make.command_line(step) for step in make.RECIPES[name]["steps"]]
 
 
-def flag(step, name, default=None):
-    return step[step.index(name) + 1] if name in step else default
-
-
 def schedule_text(name, a):
     """The learning-rate schedule and the recipe's changes along the way, in words, from make.py's recipe."""
     parts, total, vocab, start, stop, prev_mix = [], None, None, 0, 0, None
     for step in make.RECIPES[name]["steps"]:
+        f = make.flags(step)
         if step[0] == "wordpiece.py":
-            new_vocab = int(flag(step, "--size"))
+            new_vocab = int(f["size"])
             if vocab and total:
                 parts.append(f"at step {stop or total:,} the vocabulary grew from {vocab:,} to {new_vocab:,} tokens "
                              f"(`grow_vocab.py`: new tokens start from the mean of their old pieces)")
             vocab = new_vocab
         if step[0] != "pretrain.py":
             continue
-        steps, stop, mix = int(flag(step, "--steps")), int(flag(step, "--stop-at", 0)), flag(step, "--mix")
+        steps, stop, mix = int(f["steps"]), int(f.get("stop_at", 0)), f.get("mix")
         if total is None:
             parts.append(f"{steps:,} steps with {a['warmup']} warm-up steps then linear decay to zero")
         elif steps > total:
@@ -144,7 +141,7 @@ def schedule_text(name, a):
                          f"down to {a['lr'] * (steps - start) / (steps - a['warmup']):.2g})")
         if mix and mix == prev_mix:
             mix = None
-        prev_mix = flag(step, "--mix")
+        prev_mix = f.get("mix")
         if mix:
             parts.append(f"from step {start:,} on, documents are drawn with source weights {mix} (`--mix`)")
         start, total = stop or steps, steps
@@ -155,21 +152,18 @@ def check_recipe(name, logged_args, last_eval):
     """The card prints make.py's recipe: refuse to write it for a run the recipe does not describe."""
     seg = make.segments(name)
     for k, v in make.pretrain_args(name).items():
-        if k != "steps" and float(logged_args[k]) != float(v):
+        if k != "steps" and v is not True and float(logged_args[k]) != float(v):
             sys.exit(f"export.py {name}: the run used --{k.replace('_', '-')} {logged_args[k]} but make.py's recipe "
                      f"says {v}; update RECIPES in tools/train/make.py")
     if int(logged_args["steps"]) != seg[0] or last_eval["step"] != seg[-1]:
         sys.exit(f"export.py {name}: the run's first segment has {logged_args['steps']} steps and it ended at step "
                  f"{last_eval['step']}; make.py's recipe has segments {seg}; update RECIPES in tools/train/make.py")
-    return seg
 
 
 def check_topic_recipe(logged_args):
-    step = make.RECIPES["en-topic"]["steps"][0]
-    for i in range(1, len(step), 2):
-        k = step[i][2:].replace("-", "_")
-        if float(logged_args[k]) != float(step[i + 1]):
-            sys.exit(f"export.py en-topic: the run used --{k} {logged_args[k]} but make.py's recipe says {step[i + 1]}")
+    for k, v in make.flags(make.RECIPES["en-topic"]["steps"][0]).items():
+        if float(logged_args[k]) != float(v):
+            sys.exit(f"export.py en-topic: the run used --{k} {logged_args[k]} but make.py's recipe says {v}")
 
 
 def read_log(run):
@@ -235,10 +229,14 @@ def load_pretrained(folder):
     """A BertForPreTraining folder (weights/en, build/en/run) -> (model, WordPiece, vocab, id -> token)."""
     config = json.load(open(os.path.join(folder, "config.json")))
     tensors = {k: v.to(torch.float32) for k, v in load_file(os.path.join(folder, "model.safetensors")).items()}
+    return (rb.model_from_checkpoint(config, tensors), *read_tokenizer(folder))
+
+
+def read_tokenizer(folder):
+    """vocab.txt + tokenizer_config.json -> (WordPiece, token -> id, id -> token)."""
     vocab_list = [l.rstrip("\n") for l in open(os.path.join(folder, "vocab.txt"), encoding="utf-8")]
     lower = json.load(open(os.path.join(folder, "tokenizer_config.json")))["do_lower_case"]
-    model = rb.model_from_checkpoint(config, tensors)
-    return model, WordPiece(vocab_list, lower=lower), {t: i for i, t in enumerate(vocab_list)}, vocab_list
+    return WordPiece(vocab_list, lower=lower), {t: i for i, t in enumerate(vocab_list)}, vocab_list
 
 
 def export(name):
@@ -252,9 +250,7 @@ def export(name):
     for fn in ("config.json", "vocab.txt", "tokenizer_config.json"):
         with open(os.path.join(run, fn), "rb") as s, open(os.path.join(dst, fn), "wb") as d:
             d.write(s.read())
-    vocab_list = [l.rstrip("\n") for l in open(os.path.join(run, "vocab.txt"), encoding="utf-8")]
-    vocab = {t: i for i, t in enumerate(vocab_list)}
-    wp = WordPiece(vocab_list, lower=json.load(open(os.path.join(run, "tokenizer_config.json")))["do_lower_case"])
+    wp, vocab, vocab_list = read_tokenizer(run)
     shipped = {k: v.to(torch.float32) for k, v in load_file(os.path.join(dst, "model.safetensors")).items()}
     inputs = batch_inputs(wp, vocab, GOLDEN_TEXTS[name])
     with open(os.path.join(dst, "inputs.json"), "w") as f:

@@ -40,20 +40,7 @@ GROWN = ("bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weig
 
 def old_pieces(token, wp):
     """Old-vocabulary ids of a new token: BERT's greedy longest match, continuing a word when token is `##x`."""
-    cont = token.startswith("##")
-    word = token[2:] if cont else token
-    if not cont:
-        return wp.word_ids(word)
-    ids, start = [], 0
-    while start < len(word):
-        end = len(word)
-        while end > start and "##" + word[start:end] not in wp.vocab:
-            end -= 1
-        if end == start:
-            return [wp.unk]
-        ids.append(wp.vocab["##" + word[start:end]])
-        start = end
-    return ids
+    return wp.greedy(token[2:], continuation=True) if token.startswith("##") else wp.word_ids(token)
 
 
 def grow(t, pieces):

@@ -79,23 +79,28 @@ def command_line(step):
     return " ".join([PYTHON, f"tools/train/{step[0]}", *step[1:]])
 
 
+def flags(step):
+    """A step's `--name value` pairs as {"name": "value"}; a bare flag (`--resume`) maps to True."""
+    out, i = {}, 1
+    while i < len(step):
+        if not step[i].startswith("--"):
+            i += 1
+            continue
+        key = step[i][2:].replace("-", "_")
+        bare = i + 1 == len(step) or step[i + 1].startswith("--")
+        out[key] = True if bare else step[i + 1]
+        i += 1 if bare else 2
+    return out
+
+
 def segments(name):
     """The --steps of each pretraining segment, in order (for en: 3000, 5000, then the resumed and shortened schedules)."""
-    return [int(s[s.index("--steps") + 1]) for s in RECIPES[name]["steps"] if s[0] == "pretrain.py"]
+    return [int(flags(s)["steps"]) for s in RECIPES[name]["steps"] if s[0] == "pretrain.py"]
 
 
 def pretrain_args(name):
     """The first pretraining segment's arguments as pretrain.py logs them (its log's first line)."""
-    step = next(s for s in RECIPES[name]["steps"] if s[0] == "pretrain.py")
-    out, i = {}, 2
-    while i < len(step):
-        key = step[i][2:].replace("-", "_")
-        if key == "resume":
-            i += 1
-            continue
-        out[key] = step[i + 1]
-        i += 2
-    return out
+    return flags(next(s for s in RECIPES[name]["steps"] if s[0] == "pretrain.py"))
 
 
 def coretype():

@@ -180,25 +180,27 @@ class WordPiece:
         hit = self.cache.get(word)
         if hit is not None:
             return hit
-        if len(word) > self.max_chars:
-            ids = [self.unk]
-        else:
-            ids, start = [], 0
-            while start < len(word):
-                end, cur = len(word), None
-                while start < end:
-                    piece = word[start:end] if start == 0 else "##" + word[start:end]
-                    if piece in self.vocab:
-                        cur = self.vocab[piece]
-                        break
-                    end -= 1
-                if cur is None:
-                    ids = [self.unk]
-                    break
-                ids.append(cur)
-                start = end
+        ids = [self.unk] if len(word) > self.max_chars else self.greedy(word)
         if len(self.cache) < 2_000_000:
             self.cache[word] = ids
+        return ids
+
+    def greedy(self, word, continuation=False):
+        """Longest match first; pieces after the first carry `##` (the first too when `continuation`,
+        i.e. the text continues a word). A part no piece matches makes the whole word [UNK]."""
+        ids, start = [], 0
+        while start < len(word):
+            end, cur = len(word), None
+            while start < end:
+                piece = word[start:end] if start == 0 and not continuation else "##" + word[start:end]
+                if piece in self.vocab:
+                    cur = self.vocab[piece]
+                    break
+                end -= 1
+            if cur is None:
+                return [self.unk]
+            ids.append(cur)
+            start = end
         return ids
 
     def encode(self, text):
