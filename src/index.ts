@@ -1,4 +1,6 @@
 // bert-ts for Node: the whole library. (src/browser.ts is the subset without node: imports.)
+// first: relaxed SIMD on in Node 20, before any kernel is compiled
+import './runtime/node-relaxed-simd.ts';
 export * from './browser.ts';
 export { readSafetensors, writeSafetensors, openCheckpoint, type ReadOptions, type OpenOptions } from './tensor/safetensors-fs.ts';
 export { loadBertModel, readBertConfig, type LoadOptions } from './bert/load.ts';

@@ -33,7 +33,7 @@ describe('heap allocator', () => {
     x.set([-1, 0, 1, 2]);
     expect(Array.from(heapF32(ptr, 4))).toEqual([-1, 0, 1, 2]);
     if (wasmSimdSupported()) {
-      wasmKernels(heapMemory()).gelu(ptr, 4); // an i32 address with the top bit set
+      wasmKernels(heapMemory(), 'simd128').gelu(ptr, 4); // an i32 address with the top bit set
       expect(x[3]).toBeCloseTo(activationScalar('gelu', 2), 6);
     }
     heapFree(ptr);

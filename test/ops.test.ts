@@ -1,7 +1,10 @@
 // One table-driven test per op: every variant (naive reference, blocked JS on
 // one thread, JS pooled over 3 threads, wasm, wasm pooled, and for linear the
 // wasm packed path for weights outside the heap) against the naive reference
-// on odd shapes. A pooled variant must really take the pool.
+// on odd shapes. A pooled variant must really take the pool. The wasm
+// variants run on both kernel modules: 'simd128' always, 'relaxed' where the
+// runtime has relaxed SIMD (Node 20 with the flag the Node entry sets).
+import '../src/runtime/node-relaxed-simd.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linearFast, linearNaive } from '../src/layers/matmul.ts';
 import { attentionNaive } from '../src/layers/attention.ts';
@@ -9,7 +12,8 @@ import { ACTIVATIONS, activationScalar, type Activation } from '../src/layers/ac
 import { layerNormNaive } from '../src/layers/layernorm.ts';
 import { jsKernels } from '../src/runtime/js-kernels.ts';
 import { wasmKernelTable } from '../src/runtime/wasm-kernels.ts';
-import { wasmSimdSupported } from '../src/wasm/kernels.ts';
+import { relaxedSimdSupported, wasmSimdSupported, type SimdVariant } from '../src/wasm/kernels.ts';
+import { setSimd } from '../src/runtime/simd.ts';
 import { setThreads, threadStats } from '../src/runtime/pool.ts';
 import { Scratch } from '../src/runtime/scratch.ts';
 import type { Kernels } from '../src/runtime/kernels.ts';
@@ -23,22 +27,24 @@ interface Variant {
   threads: number;
   /** operands in the heap (else plain JS arrays: no pool, wasm packs / stages them) */
   heap: boolean;
+  /** the wasm kernel module */
+  simd?: SimdVariant;
 }
 
 const WASM = wasmSimdSupported();
+const SIMD: SimdVariant[] = [...(WASM ? ['simd128' as const] : []), ...(relaxedSimdSupported() ? ['relaxed' as const] : [])];
 const VARIANTS: Variant[] = [
   { name: 'blocked JS, 1 thread', table: jsKernels, threads: 1, heap: false },
   { name: 'JS pooled, 3 threads', table: jsKernels, threads: 3, heap: true },
-  ...(WASM
-    ? [
-      { name: 'wasm, 1 thread', table: wasmKernelTable, threads: 1, heap: true },
-      { name: 'wasm, operands outside the heap', table: wasmKernelTable, threads: 1, heap: false },
-      { name: 'wasm pooled, 3 threads', table: wasmKernelTable, threads: 3, heap: true },
-      { name: 'wasm pooled, weights outside the heap', table: wasmKernelTable, threads: 3, heap: false },
-    ]
-    : []),
+  ...SIMD.flatMap((simd) => [
+    { name: `wasm ${simd}, 1 thread`, table: wasmKernelTable, threads: 1, heap: true, simd },
+    { name: `wasm ${simd}, operands outside the heap`, table: wasmKernelTable, threads: 1, heap: false, simd },
+    { name: `wasm ${simd} pooled, 3 threads`, table: wasmKernelTable, threads: 3, heap: true, simd },
+    { name: `wasm ${simd} pooled, weights outside the heap`, table: wasmKernelTable, threads: 3, heap: false, simd },
+  ]),
 ];
 if (!WASM) console.warn('ops.test: no WebAssembly SIMD in this runtime: the wasm variants are not tested');
+else if (!SIMD.includes('relaxed')) console.warn('ops.test: no relaxed SIMD in this runtime: only the simd128 kernels are tested');
 
 const ws = new Scratch('ops.test');
 afterAll(async () => {
@@ -52,6 +58,7 @@ const output = (v: Variant, n: number): Float32Array => (v.heap ? heapArray(n) :
 /** Run f on v's thread count with every task taken by the pool (minMacs 0); true if the pool ran it. */
 async function on(v: Variant, f: () => void): Promise<boolean> {
   await setThreads(v.threads, { minMacs: 0 });
+  setSimd(v.simd ?? 'auto');
   const before = threadStats().parallelCalls;
   f();
   return threadStats().parallelCalls > before;
@@ -91,7 +98,8 @@ describe('linear: every variant against linearNaive', () => {
 });
 
 describe('attention: every variant against attentionNaive', () => {
-  const shapes = [[1, 1, 1, 1], [2, 5, 3, 4], [3, 9, 2, 7], [1, 33, 4, 16], [2, 17, 4, 8]] as const;
+  // S past the wasm kernel's query block (32 rows), odd and even
+  const shapes = [[1, 1, 1, 1], [2, 5, 3, 4], [3, 9, 2, 7], [1, 33, 4, 16], [2, 17, 4, 8], [2, 71, 2, 5], [1, 96, 2, 8]] as const;
   for (const v of VARIANTS) {
     it(v.name, async () => {
       let pooled = false;
@@ -142,6 +150,7 @@ describe('activation: every variant against the scalar formula', () => {
 describe('layerNorm, add + layerNorm, embedding sum: each table against the formula', () => {
   for (const v of VARIANTS.filter((x) => x.threads === 1)) {
     it(v.name, () => {
+      setSimd(v.simd ?? 'auto');
       for (const [R, H] of [[1, 1], [3, 7], [5, 33]]) {
         const x = random(v, R * H, R), res = random(v, R * H, H), g = random(v, H, 3), b = random(v, H, 4);
         const got = output(v, R * H);

@@ -33,7 +33,7 @@ sim('the kernel module', () => {
   it('links against a shared and against an ordinary memory (the import declares what it is given)', () => {
     for (const shared of [true, false]) {
       const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared } as WebAssembly.MemoryDescriptor);
-      const { gelu } = wasmKernels(memory);
+      const { gelu } = wasmKernels(memory, 'simd128');
       const x = new Float32Array(memory.buffer, 16, 4);
       x.set([-1, 0, 1, 2]);
       gelu(16, 4);

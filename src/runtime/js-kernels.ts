@@ -8,6 +8,7 @@ import { attentionPairs, attentionScratch } from '../layers/attention.ts';
 import { ACTIVATIONS, applyActivationRange } from '../layers/activations.ts';
 import { addLayerNorm, layerNorm } from '../layers/layernorm.ts';
 import { bertEmbeddingSum } from '../layers/embedding.ts';
+import { paddedK, qlinearReference, quantizeRows } from '../layers/quantize.ts';
 import { heapOffset } from './heap.ts';
 import { CHUNKS_PER_THREAD, getThreads, nextTaskNumber, parallelFor } from './pool.ts';
 import { activationTask, attentionTask, linearTask } from './tasks.ts';
@@ -61,6 +62,14 @@ export const jsKernels: Kernels = {
     const chunks = CHUNKS_PER_THREAD * T;
     if (at && parallelFor(activationTask, chunks, { x: at[0], n, act: ACTIVATIONS.indexOf(act), chunks }, 16 * n, ws.local)) return;
     applyActivationRange(act, x, 0, n);
+  },
+
+  qlinear(_ws, outs, x, Ws, M, K) {
+    // the plain reference, one thread: the q8 path is for the wasm backend; this keeps 'js' complete
+    const Mp = 2 * Math.ceil(M / 2);
+    const xq = new Uint8Array(Mp * paddedK(K)), rows = new Float32Array(2 * Mp);
+    quantizeRows(xq, rows, x, M, K);
+    for (let i = 0; i < Ws.length; i++) qlinearReference(outs[i], xq, rows, Ws[i], M);
   },
 
   layerNorm,

@@ -6,10 +6,16 @@
  */
 import type { Activation } from '../layers/activations.ts';
 import type { Scratch } from './scratch.ts';
+import type { QuantizedLinear } from '../layers/quantize.ts';
 
 export interface Kernels {
   /** out [M, N] = x [M, K] · W [N, K]ᵀ + bias [N] */
   linear(ws: Scratch, out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null, M: number, K: number, N: number): void;
+  /**
+   * The q8 product (src/layers/quantize.ts): outs[i] [M, Ws[i].N] = x [M, K] · Wᵢᵀ + bᵢ
+   * for int8 weights that share the input x, which is quantized once.
+   */
+  qlinear(ws: Scratch, outs: Float32Array[], x: Float32Array, Ws: QuantizedLinear[], M: number, K: number): void;
   /** ctx [B, S, A·D] = softmax(q·kᵀ/√D + mask)·v per head; probs [B, A, S, S] when given */
   attention(
     ws: Scratch, ctx: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, maskAdd: Float32Array,

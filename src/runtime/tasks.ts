@@ -17,9 +17,11 @@ import { chunkStart, linearChunk, linearPackDoubles } from '../layers/matmul.ts'
 import { attentionPairs, attentionScratch } from '../layers/attention.ts';
 import { ACTIVATIONS, applyActivationRange } from '../layers/activations.ts';
 import { wasmKernels } from '../wasm/kernels.ts';
+import { simdOf } from './simd.ts';
 import { NR } from '../wasm/panel.ts';
 import { dotGroups } from '../wasm/dot.ts';
 import { attentionHeads } from '../wasm/attention.ts';
+import { qdotGroups } from '../wasm/qdot.ts';
 
 const view = (ptr: number, n: number): Float32Array | null => (ptr < 0 ? null : heapF32(ptr, n));
 
@@ -56,9 +58,9 @@ export const activationTask = defineTask('activation', ['x', 'n', 'act', 'chunks
 /** The packed wasm product: chunks of whole panels of 8 columns. */
 export const panelsTask = defineTask(
   'wasm panels',
-  ['xPtr', 'wPtr', 'panelBytes', 'K', 'oPtr', 'ldo', 'tiles', 'panels', 'chunks'],
+  ['xPtr', 'wPtr', 'panelBytes', 'K', 'oPtr', 'ldo', 'tiles', 'panels', 'chunks', 'simd'],
   (a) => {
-    const { panel } = wasmKernels(heapMemory());
+    const { panel } = wasmKernels(heapMemory(), simdOf(a.simd));
     const panels = a.panels | 0, chunks = a.chunks | 0;
     return (c) => {
       for (let p = chunkStart(c, chunks, panels, 1), p1 = chunkStart(c + 1, chunks, panels, 1); p < p1; p++) {
@@ -69,25 +71,25 @@ export const panelsTask = defineTask(
 );
 
 /** The in-place wasm product (W read where it lies): chunks of whole groups of 4 columns. */
-export const dotTask = defineTask('wasm dot', ['xPtr', 'wPtr', 'bPtr', 'oPtr', 'K', 'N', 'pairs', 'groups', 'chunks'], (a) => {
-  const { dot } = wasmKernels(heapMemory());
+export const dotTask = defineTask('wasm dot', ['xPtr', 'wPtr', 'bPtr', 'oPtr', 'K', 'N', 'pairs', 'groups', 'chunks', 'simd'], (a) => {
+  const { dot } = wasmKernels(heapMemory(), simdOf(a.simd));
   const groups = a.groups | 0, chunks = a.chunks | 0;
   return (c) => dotGroups(dot, a.xPtr, a.wPtr, a.bPtr, a.oPtr, a.K, a.N, a.pairs, chunkStart(c, chunks, groups, 1), chunkStart(c + 1, chunks, groups, 1));
 });
 
 /** wasm attention, one (batch, head) pair per chunk; q and k followed by one row of padding. */
-export const wasmAttentionTask = defineTask('wasm attention', [...ATTENTION_FIELDS, 'scratch', 'stride'], (a, t) => {
-  const { dot } = wasmKernels(heapMemory());
+export const wasmAttentionTask = defineTask('wasm attention', [...ATTENTION_FIELDS, 'scratch', 'stride', 'simd'], (a, t) => {
+  const wk = wasmKernels(heapMemory(), simdOf(a.simd));
   const B = a.B | 0, S = a.S | 0, A = a.A | 0, D = a.D | 0, H = A * D, MH = B * S * H;
   const ctx = heapF32(a.ctx, MH), q = heapF32(a.q, MH + H), k = heapF32(a.k, MH + H), v = heapF32(a.v, MH);
   const mask = heapF32(a.mask, B * S), probs = view(a.probs, B * A * S * S);
   const base = a.scratch + t * a.stride, buf = heapBuffer();
-  return (j) => attentionHeads(dot, buf, ctx, q, k, v, mask, probs, B, S, A, D, j, j + 1, base);
+  return (j) => attentionHeads(wk, buf, ctx, q, k, v, mask, probs, B, S, A, D, j, j + 1, base);
 });
 
 /** Exact GELU on wasm, in place on n floats (a multiple of 4) at x: chunks of whole vectors. */
-export const geluTask = defineTask('wasm gelu', ['x', 'n', 'chunks'], (a) => {
-  const { gelu } = wasmKernels(heapMemory());
+export const geluTask = defineTask('wasm gelu', ['x', 'n', 'chunks', 'simd'], (a) => {
+  const { gelu } = wasmKernels(heapMemory(), simdOf(a.simd));
   const n = a.n, chunks = a.chunks | 0;
   return (c) => {
     const i0 = chunkStart(c, chunks, n, 4), i1 = chunkStart(c + 1, chunks, n, 4);
@@ -95,5 +97,16 @@ export const geluTask = defineTask('wasm gelu', ['x', 'n', 'chunks'], (a) => {
   };
 });
 
+/** The int8 wasm product (src/wasm/qdot.ts): chunks of whole groups of 4 columns of one quantized weight. */
+export const qdotTask = defineTask(
+  'wasm int8 dot',
+  ['xPtr', 'ldx', 'wPtr', 'Kp', 'cPtr', 'rPtr', 'oPtr', 'ldo', 'N', 'pairs', 'groups', 'chunks', 'simd'],
+  (a) => {
+    const { qdot } = wasmKernels(heapMemory(), simdOf(a.simd));
+    const groups = a.groups | 0, chunks = a.chunks | 0;
+    return (c) => qdotGroups(qdot, a.xPtr, a.ldx, a.wPtr, a.Kp, a.cPtr, a.rPtr, a.oPtr, a.ldo, a.N, a.pairs, chunkStart(c, chunks, groups, 1), chunkStart(c + 1, chunks, groups, 1));
+  },
+);
+
 /** Every task, in a fixed order: a worker is told a task by its index here. */
-export const TASKS: readonly Task[] = [linearTask, attentionTask, activationTask, panelsTask, dotTask, wasmAttentionTask, geluTask] as Task[];
+export const TASKS: readonly Task[] = [linearTask, attentionTask, activationTask, panelsTask, dotTask, wasmAttentionTask, geluTask, qdotTask] as Task[];

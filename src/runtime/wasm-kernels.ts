@@ -11,6 +11,7 @@
  * `panel` kernel; the copy is freed with W (FinalizationRegistry) or by
  * releasePacked (BertModel.dispose).
  */
+import { BertTsError } from '../errors.ts';
 import { activationScalar } from '../layers/activations.ts';
 import { wasmKernels, type WasmKernels } from '../wasm/kernels.ts';
 import { MR, NR } from '../wasm/panel.ts';
@@ -18,12 +19,15 @@ import { dotGroups } from '../wasm/dot.ts';
 import { attentionHeads, attentionScratchBytes } from '../wasm/attention.ts';
 import { heapAlloc, heapBuffer, heapF32, heapFree, heapMemory, heapOffset } from './heap.ts';
 import { CHUNKS_PER_THREAD, getThreads, parallelFor } from './pool.ts';
-import { dotTask, geluTask, panelsTask, wasmAttentionTask } from './tasks.ts';
+import { dotTask, geluTask, panelsTask, qdotTask, wasmAttentionTask } from './tasks.ts';
+import { getSimd, simdArg } from './simd.ts';
+import { qdotGroups } from '../wasm/qdot.ts';
+import { paddedK, quantizeRows, quantizedRowsBytes, type QuantizedLinear } from '../layers/quantize.ts';
 import { jsKernels, offsets } from './js-kernels.ts';
 import type { Scratch } from './scratch.ts';
 import type { Kernels } from './kernels.ts';
 
-const kernels = (): WasmKernels => wasmKernels(heapMemory());
+const kernels = (): WasmKernels => wasmKernels(heapMemory(), getSimd());
 
 /** Packed copies of weights that are not in the heap: W → heap offset; freed when W is collected. */
 const packed = new WeakMap<Float32Array, number>();
@@ -78,7 +82,7 @@ function linearDot(ws: Scratch, out: Float32Array, x: Float32Array, wPtr: number
   if (bias) Bv.set(bias.subarray(0, N));
   Bv.fill(0, bias ? N : 0);
   const chunks = Math.min(groups, CHUNKS_PER_THREAD * getThreads());
-  const args = { xPtr, wPtr, bPtr, oPtr, K, N, pairs, groups, chunks };
+  const args = { xPtr, wPtr, bPtr, oPtr, K, N, pairs, groups, chunks, simd: simdArg() };
   if (!parallelFor(dotTask, chunks, args, 2 * pairs * K * N, ws.local)) dotGroups(kernels().dot, xPtr, wPtr, bPtr, oPtr, K, N, pairs, 0, groups);
   const O = heapF32(oPtr, Mp * Np);
   if (Np === N) out.set(O.subarray(0, M * N));
@@ -107,7 +111,7 @@ function linearPacked(ws: Scratch, out: Float32Array, x: Float32Array, W: Float3
   }
   const panelBytes = K * NR * 4, ldo = Np * 4;
   const chunks = Math.min(panels, CHUNKS_PER_THREAD * getThreads());
-  const args = { xPtr, wPtr, panelBytes, K, oPtr, ldo, tiles, panels, chunks };
+  const args = { xPtr, wPtr, panelBytes, K, oPtr, ldo, tiles, panels, chunks, simd: simdArg() };
   if (!parallelFor(panelsTask, chunks, args, tiles * MR * K * panels * NR, ws.local)) {
     const { panel } = kernels();
     for (let p = 0; p < panels; p++) panel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
@@ -146,10 +150,10 @@ export const wasmKernelTable: Kernels = {
     Kw.fill(0, MH);
     const at = T > 1 && pairs >= 2 ? offsets(ctx, v, maskAdd, probs) : null;
     if (at) {
-      const args = { ctx: at[0], q: pQ, k: pK, v: at[1], mask: at[2], probs: at[3], B, S, A, D, scratch: base, stride };
+      const args = { ctx: at[0], q: pQ, k: pK, v: at[1], mask: at[2], probs: at[3], B, S, A, D, scratch: base, stride, simd: simdArg() };
       if (parallelFor(wasmAttentionTask, pairs, args, 4 * B * A * S * S * D, ws.local)) return;
     }
-    attentionHeads(kernels().dot, heapBuffer(), ctx, Qw, Kw, v, maskAdd, probs, B, S, A, D, 0, pairs, base);
+    attentionHeads(kernels(), heapBuffer(), ctx, Qw, Kw, v, maskAdd, probs, B, S, A, D, 0, pairs, base);
   },
 
   activation(ws, act, x, n) {
@@ -159,7 +163,7 @@ export const wasmKernelTable: Kernels = {
     if (xo >= 0) {
       // in place, shared out in chunks of whole vectors
       const chunks = CHUNKS_PER_THREAD * getThreads();
-      if (!parallelFor(geluTask, chunks, { x: xo, n: n4, chunks }, 16 * n, ws.local)) kernels().gelu(xo, n4);
+      if (!parallelFor(geluTask, chunks, { x: xo, n: n4, chunks, simd: simdArg() }, 16 * n, ws.local)) kernels().gelu(xo, n4);
       for (let i = n4; i < n; i++) x[i] = activationScalar('gelu', x[i]);
       return;
     }
@@ -172,6 +176,29 @@ export const wasmKernelTable: Kernels = {
       buf.fill(0, len, len4);
       gelu(ptr, len4);
       x.set(buf.subarray(0, len), i);
+    }
+  },
+
+  qlinear(ws, outs, x, Ws, M, K) {
+    if (M === 0) return;
+    // x quantized once for every weight that reads it (query, key, value share one input)
+    const Kp = paddedK(K), pairs = Math.ceil(M / 2), Mp = 2 * pairs;
+    const Nmax = Math.max(...Ws.map((w) => 4 * Math.ceil(w.N / 4)));
+    const xPtr = ws.stage(quantizedRowsBytes(M, K) + Mp * Nmax * 4), rPtr = xPtr + Mp * Kp, oPtr = rPtr + Mp * 8;
+    quantizeRows(new Uint8Array(heapBuffer(), xPtr, Mp * Kp), heapF32(rPtr, 2 * Mp), x, M, K);
+    const simd = simdArg();
+    for (let i = 0; i < Ws.length; i++) {
+      const w = Ws[i], out = outs[i], N = w.N, groups = Math.ceil(N / 4), Np = 4 * groups;
+      const wPtr = heapOffset(w.q), cPtr = heapOffset(w.cols);
+      if (wPtr < 0 || cPtr < 0) throw new BertTsError('qlinear: int8 weights must lie in the heap', 'quantize them into the model\'s arena (quantizeLinear with arena memory)');
+      const chunks = Math.min(groups, CHUNKS_PER_THREAD * getThreads());
+      const args = { xPtr, ldx: Kp, wPtr, Kp, cPtr, rPtr, oPtr, ldo: Np * 4, N, pairs, groups, chunks, simd };
+      if (!parallelFor(qdotTask, chunks, args, (Mp * Kp * N) / 2, ws.local)) {
+        qdotGroups(kernels().qdot, xPtr, Kp, wPtr, Kp, cPtr, rPtr, oPtr, Np * 4, N, pairs, 0, groups);
+      }
+      const O = heapF32(oPtr, Mp * Np);
+      if (Np === N) out.set(O.subarray(0, M * N));
+      else for (let m = 0; m < M; m++) out.set(O.subarray(m * Np, m * Np + N), m * N);
     }
   },
 

@@ -7,6 +7,7 @@
 
 /** Value types. */
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
 
 /** Unsigned LEB128. */
@@ -74,6 +75,50 @@ export const op = {
   f32x4Div: [0xfd, ...uleb(0xe7)],
   f32x4Min: [0xfd, ...uleb(0xe8)],
   f32x4Max: [0xfd, ...uleb(0xe9)],
+  /** pseudo-min/max (b < a ? b : a): one minps/maxps, no NaN fix-up */
+  f32x4Pmin: [0xfd, ...uleb(0xea)],
+  f32x4Pmax: [0xfd, ...uleb(0xeb)],
+  f32x4Nearest: [0xfd, ...uleb(0x6a)],
+  f32x4Ge: [0xfd, ...uleb(0x46)],
+  v128And: [0xfd, ...uleb(0x4e)],
+  f32x4Splat: [0xfd, ...uleb(0x13)],
+  f32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1f), lane],
+  i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
+  i32x4Shl: [0xfd, ...uleb(0xab)],
+  i32x4Add: [0xfd, ...uleb(0xae)],
+  /** v128.const with four int32 lanes */
+  i32x4Const: (a: number, b = a, c = a, d = a) => [0xfd, ...uleb(0x0c), ...new Uint8Array(Int32Array.of(a, b, c, d).buffer)],
+  i32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1b), lane],
+  f32x4ConvertI32x4S: [0xfd, ...uleb(0xfa)],
+  /** i32x4.dot_i16x8_s: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1] (SIMD128) */
+  i32x4DotI16x8S: [0xfd, ...uleb(0xba)],
+  i16x8ExtendLowI8x16S: [0xfd, ...uleb(0x87)],
+  i16x8ExtendHighI8x16S: [0xfd, ...uleb(0x88)],
+  i16x8ExtendLowI8x16U: [0xfd, ...uleb(0x89)],
+  i16x8ExtendHighI8x16U: [0xfd, ...uleb(0x8a)],
+  f32Add: [0x92],
+  f32Mul: [0x94],
+  f32Div: [0x95],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  i32Load: (offset = 0) => [0x28, 2, ...uleb(offset)],
+  i32Store: (offset = 0) => [0x36, 2, ...uleb(offset)],
+  i32And: [0x71],
+  i32LtU: [0x49],
+  i32GtU: [0x4b],
+  f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
+};
+
+/**
+ * Relaxed SIMD (WebAssembly 2.0's relaxed-simd proposal). A module that uses
+ * any of these fails to compile where they are absent, so they live in a
+ * module of their own (src/wasm/kernels.ts picks the variant).
+ */
+export const relaxed = {
+  /** f32x4.relaxed_madd(a, b, c) = a·b + c, fused where the CPU has FMA */
+  f32x4Madd: [0xfd, ...uleb(0x105)],
+  /** i32x4.relaxed_dot_i8x16_i7x16_add_s(a, b, c): lane i = c[i] + Σ_{j<4} a[4i+j]·b[4i+j], a signed int8, b in [0, 127] */
+  i32x4DotI8x16I7x16AddS: [0xfd, ...uleb(0x113)],
 };
 
 export interface FuncDef {

@@ -13,7 +13,7 @@
  * Sums are float32 (as in PyTorch's GEMM), not float64 like the JS kernels, so
  * results differ from linearNaive by float32 rounding (≈ 1e-6 relative).
  */
-import { I32, V128, op, type FuncDef } from './emit.ts';
+import { I32, V128, op, relaxed, type FuncDef } from './emit.ts';
 
 /** panel(xp, pp, K, op, ldo, tiles): tiles × MR rows of packed x at xp against one packed panel at pp, out at op (row stride ldo bytes). */
 export type PanelFn = (xp: number, pp: number, K: number, op: number, ldo: number, tiles: number) => void;
@@ -23,8 +23,8 @@ export const MR = 6;
 /** columns of W per panel (two f32x4 vectors) */
 export const NR = 8;
 
-/** The kernel `panel(xp, pp, K, op, ldo, tiles)`: tiles × MR rows against one packed panel. */
-export function panelKernel(): FuncDef {
+/** The kernel `panel(xp, pp, K, op, ldo, tiles)`: tiles × MR rows against one packed panel; `fma`: relaxed_madd (relaxed module only). */
+export function panelKernel(fma = false): FuncDef {
   // params
   const XP = 0, PP = 1, K = 2, OP = 3, LDO = 4, TILES = 5;
   // locals
@@ -42,9 +42,11 @@ export function panelKernel(): FuncDef {
   emit(op.localGet(pk), op.v128Load(0), op.localSet(w0));
   emit(op.localGet(pk), op.v128Load(16), op.localSet(w1));
   for (let r = 0; r < MR; r++) {
-    emit(op.localGet(XP), op.v128Load32Splat(4 * r), op.localTee(s));
-    emit(op.localGet(w0), op.f32x4Mul, op.localGet(acc(r, 0)), op.f32x4Add, op.localSet(acc(r, 0)));
-    emit(op.localGet(s), op.localGet(w1), op.f32x4Mul, op.localGet(acc(r, 1)), op.f32x4Add, op.localSet(acc(r, 1)));
+    emit(op.localGet(XP), op.v128Load32Splat(4 * r), op.localSet(s));
+    for (const [w, j] of [[w0, 0], [w1, 1]]) {
+      if (fma) emit(op.localGet(s), op.localGet(w), op.localGet(acc(r, j)), relaxed.f32x4Madd, op.localSet(acc(r, j)));
+      else emit(op.localGet(s), op.localGet(w), op.f32x4Mul, op.localGet(acc(r, j)), op.f32x4Add, op.localSet(acc(r, j)));
+    }
   }
   emit(op.localGet(pk), op.i32Const(4 * NR), op.i32Add, op.localSet(pk));
   emit(op.localGet(XP), op.i32Const(4 * MR), op.i32Add, op.localSet(XP));

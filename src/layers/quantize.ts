@@ -1,0 +1,131 @@
+/**
+ * The q8 path's scheme (dynamic quantization, as XNNPACK's qd8-f32-qc8w and
+ * onnxruntime's MatMulInteger): a linear layer out = x · Wᵀ + b computed as
+ *
+ *   W[n, k] ≈ sw[n] · Wq[n, k]            Wq ∈ [−127, 127], one scale per output
+ *                                          channel, sw[n] = max_k |W[n, k]| / 127
+ *                                          (quantized once, at load)
+ *   x[m, k] ≈ sx[m] · (xq[m, k] − zp[m])  xq ∈ [0, 127], one scale per token row,
+ *                                          sx[m] = (hi − lo) / 127 over the row's
+ *                                          range [lo, hi] ∋ 0, zp[m] = round(−lo / sx)
+ *                                          (quantized per call)
+ *   acc[m, n] = Σ_k xq[m, k] · Wq[n, k]   (exact integers)
+ *   out[m, n] = acc · (sw[n] · sx[m]) − (sw[n] · Σ_k Wq[n, k]) · (sx[m] · zp[m]) + b[n]
+ *
+ * The activations get 7 bits and an offset (not 8 bits signed) so that relaxed
+ * SIMD's int8 dot product, defined only for a 7-bit second operand, is exact on
+ * every engine (src/wasm/qdot.ts). The epilogue is float32 in the order above,
+ * so the JS reference here and every wasm variant give the same bits.
+ */
+
+/** One linear layer's weights in int8 (in the heap when the model's weights are). */
+export interface QuantizedLinear {
+  /** Wq [N, Kp]: int8, each row zero-padded from K to Kp = K rounded up to 16 */
+  q: Int8Array;
+  /** per group of 4 output columns g: [sw ×4 | sw·ΣWq ×4 | bias ×4], [⌈N/4⌉, 12]; zeros past N */
+  cols: Float32Array;
+  N: number;
+  K: number;
+  Kp: number;
+}
+
+/** K rounded up to 16: the int8 kernels take 16 values per step. */
+export const paddedK = (K: number): number => Math.ceil(K / 16) * 16;
+
+/** Bytes of activation rows and row parameters quantizeRows writes for M rows (M rounded up to 2). */
+export const quantizedRowsBytes = (M: number, K: number): number => {
+  const Mp = 2 * Math.ceil(M / 2);
+  return Mp * paddedK(K) + Mp * 8;
+};
+
+/**
+ * Quantize W [N, K] (and its bias) once. `alloc(bytes)` gives the memory the
+ * results live in (the model's heap arena, or plain memory).
+ */
+export function quantizeLinear(
+  W: Float32Array, bias: Float32Array | null, N: number, K: number,
+  alloc: (bytes: number) => ArrayBuffer | { buffer: ArrayBufferLike; byteOffset: number } = (b) => new ArrayBuffer(b),
+): QuantizedLinear {
+  const Kp = paddedK(K), G = Math.ceil(N / 4);
+  const view = <T>(make: (buf: ArrayBufferLike, off: number, n: number) => T, bytes: number, n: number): T => {
+    const m = alloc(bytes);
+    return m instanceof ArrayBuffer ? make(m, 0, n) : make(m.buffer, m.byteOffset, n);
+  };
+  const q = view((b, o, n) => new Int8Array(b, o, n), N * Kp, N * Kp).fill(0);
+  const cols = view((b, o, n) => new Float32Array(b, o, n), G * 48, G * 12).fill(0);
+  for (let n = 0; n < N; n++) {
+    let amax = 0;
+    for (let k = 0; k < K; k++) amax = Math.max(amax, Math.abs(W[n * K + k]));
+    const sw = Math.fround(amax > 0 ? amax / 127 : 1);
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const v = Math.max(-127, Math.min(127, Math.round(W[n * K + k] / sw)));
+      q[n * Kp + k] = v;
+      sum += v;
+    }
+    const g = n >> 2, j = n & 3;
+    cols[g * 12 + j] = sw;
+    cols[g * 12 + 4 + j] = sw * sum;
+    cols[g * 12 + 8 + j] = bias ? bias[n] : 0;
+  }
+  return { q, cols, N, K, Kp };
+}
+
+/**
+ * Quantize rows of x [M, K] for the int8 product: xq [M', Kp] (uint8 in
+ * [0, 127], row stride Kp, zero-padded; M' = M rounded up to 2, the padding row
+ * all zero) and per row [sx, sx·zp] as float32 into rows [M', 2].
+ */
+export function quantizeRows(xq: Uint8Array, rows: Float32Array, x: Float32Array, M: number, K: number): void {
+  const Kp = paddedK(K);
+  for (let m = 0; m < M; m++) {
+    let lo = 0, hi = 0;
+    const o = m * K;
+    for (let k = 0; k < K; k++) {
+      const v = x[o + k];
+      if (v < lo) lo = v;
+      else if (v > hi) hi = v;
+    }
+    const sx = Math.fround(hi > lo ? (hi - lo) / 127 : 1);
+    const zp = Math.min(127, Math.max(0, Math.round(-lo / sx)));
+    const inv = 1 / sx, d = m * Kp;
+    for (let k = 0; k < K; k++) xq[d + k] = Math.min(127, Math.max(0, Math.round(x[o + k] * inv) + zp));
+    xq.fill(0, d + K, d + Kp);
+    rows[2 * m] = sx;
+    rows[2 * m + 1] = sx * zp;
+  }
+  if (M & 1) {
+    xq.fill(0, M * Kp, (M + 1) * Kp);
+    rows[2 * M] = 0;
+    rows[2 * M + 1] = 0;
+  }
+}
+
+/** The plain-JS reference of the int8 product and its epilogue (qdot.ts's contract), out [M, N]. */
+export function qlinearReference(out: Float32Array, xq: Uint8Array, rows: Float32Array, w: QuantizedLinear, M: number): void {
+  const { q, cols, N, Kp } = w;
+  const f = Math.fround;
+  for (let m = 0; m < M; m++) {
+    const sx = rows[2 * m], sxz = rows[2 * m + 1];
+    for (let n = 0; n < N; n++) {
+      let acc = 0;
+      for (let k = 0; k < Kp; k++) acc += xq[m * Kp + k] * q[n * Kp + k];
+      const c = (n >> 2) * 12 + (n & 3);
+      out[m * N + n] = f(f(f(acc) * f(cols[c] * sx)) - f(cols[c + 4] * sxz)) + cols[c + 8];
+    }
+  }
+}
+
+/** The int32 sums alone (for tests: every variant's integers are exact), [M, N]. */
+export function qdotIntegers(xq: Uint8Array, w: QuantizedLinear, M: number): Int32Array {
+  const { q, N, Kp } = w;
+  const acc = new Int32Array(M * N);
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let s = 0;
+      for (let k = 0; k < Kp; k++) s += xq[m * Kp + k] * q[n * Kp + k];
+      acc[m * N + n] = s;
+    }
+  }
+  return acc;
+}

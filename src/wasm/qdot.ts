@@ -1,0 +1,133 @@
+/**
+ * The int8 product of the q8 path (src/layers/quantize.ts has the scheme and
+ * the plain-JS reference): out = x · Wᵀ + b with
+ *
+ *   W[n, k] ≈ sw[n] · Wq[n, k]                Wq int8, one scale per output channel
+ *   x[m, k] ≈ sx[m] · (xq[m, k] − zp[m])      xq in [0, 127], one scale per row
+ *
+ *   acc[m, n] = Σ_k xq[m, k] · Wq[n, k]       (int32, exact)
+ *   out[m, n] = acc · (sw[n] · sx[m]) − (sw[n] · Σ_k Wq[n, k]) · (sx[m] · zp[m]) + b[n]
+ *
+ * The epilogue is float32 in that order, so every variant (and the JS
+ * reference) gives the same bits. The activation operand is kept in [0, 127]
+ * because relaxed SIMD's i32x4.relaxed_dot_i8x16_i7x16_add_s defines its result
+ * only for a second operand of 7 bits (XNNPACK offsets its activations the same
+ * way): then it is exact on every engine.
+ *
+ * Like dot.ts, one call computes a 2×4 tile of the output for each of `pairs`
+ * pairs of x rows against 4 rows of Wq, K innermost, 16 values per step:
+ * - 'relaxed': acc += relaxed_dot(W, x), 16 multiply-adds in one instruction;
+ * - 'simd128': both operands widened to int16 (x unsigned, W signed) and
+ *   i32x4.dot_i16x8_s on each half, then added.
+ * Lane l of an accumulator sums the k ≡ 4l…4l+3 (mod 16) (relaxed) or
+ * k ≡ 2l, 2l+1 (mod 8) (simd128) terms; the 4 lanes are summed at the end, so
+ * both give the one exact integer.
+ */
+import { I32, V128, op, relaxed, type FuncDef } from './emit.ts';
+
+/**
+ * qdot(xp, w0, w1, w2, w3, k16, op, ldo, pairs, ldx, cp, rp): xq rows at xp (row
+ * stride ldx bytes, 2·pairs rows), the 4 Wq rows at w0..w3, K = 16·k16 (rows
+ * zero-padded to it), output 2 rows × 4 floats per pair at op (row stride ldo
+ * bytes); cp: the 4 columns' [sw ×4 | sw·ΣWq ×4 | bias ×4] floats; rp: per row
+ * [sx, sx·zp] floats, 2 rows per pair.
+ */
+export type QdotFn = (
+  xp: number, w0: number, w1: number, w2: number, w3: number, k16: number,
+  op: number, ldo: number, pairs: number, ldx: number, cp: number, rp: number,
+) => void;
+
+export function qdotKernel(useRelaxed = false): FuncDef {
+  // params
+  const XP = 0, W = [1, 2, 3, 4], K16 = 5, OP = 6, LDO = 7, PAIRS = 8, LDX = 9, CP = 10, RP = 11;
+  // locals
+  const k = 12, xa = 13, xb = 14, P = [15, 16, 17, 18];
+  const acc = (r: number, j: number) => 19 + 4 * r + j;
+  const XL = [27, 28], XH = [29, 30], WV = 31, WH = 32, T0 = 33, T1 = 34;
+  const body: number[] = [];
+  const emit = (...ins: (number[] | number)[]) => {
+    for (const i of ins) typeof i === 'number' ? body.push(i) : body.push(...i);
+  };
+
+  emit(op.block, op.loop); // for each pair of x rows
+  emit(op.localGet(PAIRS), op.i32Eqz, op.brIf(1));
+  for (let r = 0; r < 2; r++) for (let j = 0; j < 4; j++) emit(op.v128Zero, op.localSet(acc(r, j)));
+  emit(op.localGet(XP), op.localTee(xa), op.localGet(LDX), op.i32Add, op.localSet(xb));
+  for (let j = 0; j < 4; j++) emit(op.localGet(W[j]), op.localSet(P[j]));
+  emit(op.localGet(K16), op.localSet(k));
+  emit(op.block, op.loop);
+  emit(op.localGet(k), op.i32Eqz, op.brIf(1));
+  for (const [r, p] of [[0, xa], [1, xb]]) {
+    emit(op.localGet(p), op.v128Load(0), op.localSet(XL[r]));
+    if (!useRelaxed) {
+      emit(op.localGet(XL[r]), op.i16x8ExtendHighI8x16U, op.localSet(XH[r]));
+      emit(op.localGet(XL[r]), op.i16x8ExtendLowI8x16U, op.localSet(XL[r]));
+    }
+  }
+  for (let j = 0; j < 4; j++) {
+    emit(op.localGet(P[j]), op.v128Load(0), op.localSet(WV));
+    if (!useRelaxed) {
+      emit(op.localGet(WV), op.i16x8ExtendHighI8x16S, op.localSet(WH));
+      emit(op.localGet(WV), op.i16x8ExtendLowI8x16S, op.localSet(WV));
+    }
+    for (let r = 0; r < 2; r++) {
+      const a = acc(r, j);
+      if (useRelaxed) emit(op.localGet(WV), op.localGet(XL[r]), op.localGet(a), relaxed.i32x4DotI8x16I7x16AddS, op.localSet(a));
+      else {
+        emit(op.localGet(XL[r]), op.localGet(WV), op.i32x4DotI16x8S, op.localGet(a), op.i32x4Add);
+        emit(op.localGet(XH[r]), op.localGet(WH), op.i32x4DotI16x8S, op.i32x4Add, op.localSet(a));
+      }
+    }
+  }
+  for (const p of [xa, xb, ...P]) emit(op.localGet(p), op.i32Const(16), op.i32Add, op.localSet(p));
+  emit(op.localGet(k), op.i32Const(1), op.i32Sub, op.localSet(k));
+  emit(op.br(0), op.end, op.end);
+  for (let r = 0; r < 2; r++) {
+    // horizontal sums of the row's 4 accumulators (as dot.ts), then the epilogue
+    emit(op.localGet(acc(r, 0)), op.localGet(acc(r, 1)), op.f32x4Shuffle(0, 1, 4, 5));
+    emit(op.localGet(acc(r, 0)), op.localGet(acc(r, 1)), op.f32x4Shuffle(2, 3, 6, 7), op.i32x4Add, op.localSet(T0));
+    emit(op.localGet(acc(r, 2)), op.localGet(acc(r, 3)), op.f32x4Shuffle(0, 1, 4, 5));
+    emit(op.localGet(acc(r, 2)), op.localGet(acc(r, 3)), op.f32x4Shuffle(2, 3, 6, 7), op.i32x4Add, op.localSet(T1));
+    emit(op.localGet(OP));
+    if (r === 1) emit(op.localGet(LDO), op.i32Add);
+    emit(op.localGet(T0), op.localGet(T1), op.f32x4Shuffle(0, 2, 4, 6));
+    emit(op.localGet(T0), op.localGet(T1), op.f32x4Shuffle(1, 3, 5, 7), op.i32x4Add, op.f32x4ConvertI32x4S);
+    // · (sw · sx) − (sw·ΣWq) · (sx·zp) + bias
+    emit(op.localGet(CP), op.v128Load(0), op.localGet(RP), op.v128Load32Splat(8 * r), op.f32x4Mul, op.f32x4Mul);
+    emit(op.localGet(CP), op.v128Load(16), op.localGet(RP), op.v128Load32Splat(8 * r + 4), op.f32x4Mul, op.f32x4Sub);
+    emit(op.localGet(CP), op.v128Load(32), op.f32x4Add);
+    emit(op.v128Store(0));
+  }
+  // next pair: xp += 2·ldx, op += 2·ldo, rp += 2 rows of 2 floats
+  emit(op.localGet(XP), op.localGet(LDX), op.i32Add, op.localGet(LDX), op.i32Add, op.localSet(XP));
+  emit(op.localGet(OP), op.localGet(LDO), op.i32Add, op.localGet(LDO), op.i32Add, op.localSet(OP));
+  emit(op.localGet(RP), op.i32Const(16), op.i32Add, op.localSet(RP));
+  emit(op.localGet(PAIRS), op.i32Const(1), op.i32Sub, op.localSet(PAIRS));
+  emit(op.br(0), op.end, op.end);
+  return {
+    name: 'qdot',
+    params: new Array<number>(12).fill(I32),
+    results: [],
+    locals: [[7, I32], [16, V128]],
+    body,
+  };
+}
+
+/**
+ * Output columns [4·g0, 4·g1) of the int8 product for 2·pairs quantized rows at
+ * xPtr (row stride ldx bytes) and Wq [N, Kp] at wPtr, with the column groups'
+ * parameters at cPtr ([⌈N/4⌉, 12] floats) and the rows' at rPtr; out at oPtr,
+ * row stride ldo bytes, padded to whole groups. Columns past N read Wq's last
+ * row again; their outputs lie in the padding.
+ */
+export function qdotGroups(
+  qdot: QdotFn, xPtr: number, ldx: number, wPtr: number, Kp: number, cPtr: number, rPtr: number, oPtr: number, ldo: number,
+  N: number, pairs: number, g0: number, g1: number,
+): void {
+  const row = (n: number) => wPtr + Math.min(n, N - 1) * Kp;
+  const k16 = Kp >> 4;
+  for (let g = g0; g < g1; g++) {
+    const n = 4 * g;
+    qdot(xPtr, row(n), row(n + 1), row(n + 2), row(n + 3), k16, oPtr + 4 * n, ldo, pairs, ldx, cPtr + 48 * g, rPtr);
+  }
+}
