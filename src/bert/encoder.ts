@@ -12,7 +12,7 @@
 import { kernels } from '../runtime/backend.ts';
 import type { BertConfig } from './config.ts';
 import type { RunState } from './run-state.ts';
-import type { LayerWeights } from './weights.ts';
+import type { LayerWeights, Linear } from './weights.ts';
 import type { Probe } from './probe.ts';
 
 export function encoderLayerForward(st: RunState, w: LayerWeights, c: BertConfig, probs: Float32Array | null, probe?: Probe): void {
@@ -24,23 +24,25 @@ export function encoderLayerForward(st: RunState, w: LayerWeights, c: BertConfig
   const K = kernels();
   if (probe && !probs) probs = st.buffer('probs', B * A * S * S);
 
-  K.linear(ws, st.q, st.hidden, self.query.weight, self.query.bias, M, H, H);
+  // out = x·Wᵀ + b, in float32 or (dtype 'q8') int8; q, k and v share their input, quantized once
+  const linear = (out: Float32Array, x: Float32Array, l: Linear, Kin: number, N: number) =>
+    l.q8 ? K.qlinear(ws, [out], x, [l.q8], M, Kin) : K.linear(ws, out, x, l.weight, l.bias, M, Kin, N);
+  if (self.query.q8 && self.key.q8 && self.value.q8) K.qlinear(ws, [st.q, st.k, st.v], st.hidden, [self.query.q8, self.key.q8, self.value.q8], M, H);
+  else for (const [out, l] of [[st.q, self.query], [st.k, self.key], [st.v, self.value]] as const) linear(out, st.hidden, l, H, H);
   probe?.('attention.self.query', st.q, [B, S, H]);
-  K.linear(ws, st.k, st.hidden, self.key.weight, self.key.bias, M, H, H);
   probe?.('attention.self.key', st.k, [B, S, H]);
-  K.linear(ws, st.v, st.hidden, self.value.weight, self.value.bias, M, H, H);
   probe?.('attention.self.value', st.v, [B, S, H]);
   K.attention(ws, st.ctx, st.q, st.k, st.v, st.maskAdd, probs, B, S, A, D);
   probe?.('attention.self.probs', probs!, [B, A, S, S]);
   probe?.('attention.self.context', st.ctx, [B, S, H]);
-  K.linear(ws, st.tmp, st.ctx, out.dense.weight, out.dense.bias, M, H, H);
+  linear(st.tmp, st.ctx, out.dense, H, H);
   K.addLayerNorm(st.attnOut, st.tmp, st.hidden, out.LayerNorm.weight, out.LayerNorm.bias, M, H, eps);
   probe?.('attention.output', st.attnOut, [B, S, H]);
 
-  K.linear(ws, st.inter, st.attnOut, w.intermediate.dense.weight, w.intermediate.dense.bias, M, H, I);
+  linear(st.inter, st.attnOut, w.intermediate.dense, H, I);
   K.activation(ws, c.activation, st.inter, M * I);
   probe?.('intermediate', st.inter, [B, S, I]);
-  K.linear(ws, st.tmp, st.inter, w.output.dense.weight, w.output.dense.bias, M, I, H);
+  linear(st.tmp, st.inter, w.output.dense, I, H);
   K.addLayerNorm(st.hidden, st.tmp, st.attnOut, w.output.LayerNorm.weight, w.output.LayerNorm.bias, M, H, eps);
   probe?.('output', st.hidden, [B, S, H]);
 }

@@ -9,6 +9,7 @@ import { openCheckpoint } from '../tensor/safetensors-fs.ts';
 import { Arena, heapShared } from '../runtime/heap.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
+import { checkDType, type DType } from './quantize-weights.ts';
 
 export function readBertConfig(dir: string): BertConfig {
   const file = join(dir, 'config.json');
@@ -23,6 +24,8 @@ export interface LoadOptions {
   architecture?: string;
   /** called once per checkpoint tensor the model does not use (as transformers warns) */
   onUnusedTensors?: (names: string[]) => void;
+  /** 'f32' (default, exact) or 'q8' (the encoder's matrices in int8, quantized at load) */
+  dtype?: DType;
 }
 
 /**
@@ -30,14 +33,19 @@ export interface LoadOptions {
  * read straight into a heap arena of the model's, where every thread and the
  * wasm kernels read them in place, on either backend; model.dispose() frees it.
  * Elsewhere they stay in JS memory (the wasm backend then packs a copy of each
- * linear weight into the heap).
+ * linear weight into the heap). dtype 'q8' quantizes the encoder's matrices
+ * to int8 at load (src/bert/quantize-weights.ts).
  */
 export function loadBertModel(dir: string, options: LoadOptions = {}): BertModel {
+  const dtype = checkDType(options.dtype, `loadBertModel(${dir})`);
   const config = readBertConfig(dir);
   const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;
   let model: BertModel;
   try {
-    model = BertModel.fromTensors(config, openCheckpoint(dir, { memory: arena?.tensorMemory() }), { arena: arena ?? undefined, architecture: options.architecture });
+    // q8 reads the file into JS memory, quantizes into the arena, and lets the
+    // float32 copy go: the heap (which never shrinks) never holds it
+    const memory = dtype === 'q8' ? undefined : arena?.tensorMemory();
+    model = BertModel.fromTensors(config, openCheckpoint(dir, { memory }), { arena: arena ?? undefined, architecture: options.architecture, dtype });
   } catch (e) {
     arena?.dispose();
     throw e;

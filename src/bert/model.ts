@@ -17,6 +17,7 @@ import { probeFor, type ProbeFn } from './probe.ts';
 import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
 import { releasePacked } from '../runtime/wasm-kernels.ts';
 import type { BertWeights } from './weights.ts';
+import { checkDType, quantizeEncoder, type DType } from './quantize-weights.ts';
 
 /** Batched integer inputs, [B][S]: rows of equal length. */
 export type IdRows = ArrayLike<ArrayLike<number>>;
@@ -75,6 +76,8 @@ export class BertModel {
   /** num_labels, id2label, problem_type (meaningful for the classification heads) */
   readonly labels: LabelConfig;
   private state: RunState | null = null;
+  /** 'f32' (exact) or 'q8' (the encoder's matrices in int8: src/bert/quantize-weights.ts) */
+  dtype: DType = 'f32';
   /** the heap region of the weights, freed by dispose(); null when they live in JS memory */
   private readonly arena: Arena | null;
   private disposed = false;
@@ -102,9 +105,15 @@ export class BertModel {
    */
   static fromTensors(config: BertConfig | unknown, source: TensorSource, options: { arena?: Arena } & ModelOptions = {}): BertModel {
     const c = isParsed(config) ? config : parseBertConfig(config);
-    const { weights, unused, architecture, labels } = loadBertWeights(c, source, { architecture: options.architecture });
+    const dtype = checkDType(options.dtype, 'BertModel.fromTensors');
+    const loaded = loadBertWeights(c, source, { architecture: options.architecture });
+    const { unused, architecture, labels } = loaded;
     const arena = options.arena ?? (heapShared() ? new Arena('this BertModel') : null);
-    return new BertModel(c, arena ? placeInHeap(weights, arena) : weights, unused, arena, { architecture, labels });
+    // q8: the encoder's matrices go into the arena as int8 (their float32 copies are dropped)
+    const weights = dtype === 'q8' ? quantizeEncoder(loaded.weights, arena?.tensorMemory()) : loaded.weights;
+    const model = new BertModel(c, arena ? placeInHeap(weights, arena) : weights, unused, arena, { architecture, labels });
+    model.dtype = dtype;
+    return model;
   }
 
   /** The task head the model carries (null: none beyond MLM / NSP). */
@@ -241,6 +250,8 @@ function forEachArray(tree: unknown, f: (a: Float32Array) => void): void {
 export interface ModelOptions {
   /** the head to load instead of config.architectures' (e.g. 'BertModel' for the encoder alone) */
   architecture?: string;
+  /** 'f32' (default, exact) or 'q8': the encoder's matrices quantized to int8 at load (faster, approximate; docs/performance.md) */
+  dtype?: DType;
 }
 
 function isParsed(c: unknown): c is BertConfig {

@@ -6,10 +6,14 @@
  * file's alignment allows they are views into the loaded file.
  */
 
+import type { QuantizedLinear } from '../layers/quantize.ts';
+
 /** nn.Linear: y = x · weightᵀ + bias */
 export interface Linear {
-  weight: Float32Array; // [out, in]
+  weight: Float32Array; // [out, in]; empty when q8 holds the layer
   bias: Float32Array; // [out]
+  /** dtype 'q8': the int8 weights (and bias) that replace `weight` (src/layers/quantize.ts) */
+  q8?: QuantizedLinear;
 }
 
 export interface LayerNormWeights {

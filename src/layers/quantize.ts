@@ -18,6 +18,8 @@
  * so the JS reference here and every wasm variant give the same bits.
  */
 
+import type { TensorMemory } from '../tensor/alloc.ts';
+
 /** One linear layer's weights in int8 (in the heap when the model's weights are). */
 export interface QuantizedLinear {
   /** Wq [N, Kp]: int8, each row zero-padded from K to Kp = K rounded up to 16 */
@@ -39,20 +41,15 @@ export const quantizedRowsBytes = (M: number, K: number): number => {
 };
 
 /**
- * Quantize W [N, K] (and its bias) once. `alloc(bytes)` gives the memory the
- * results live in (the model's heap arena, or plain memory).
+ * Quantize W [N, K] (and its bias) once, into `memory` (the model's heap
+ * arena, where the wasm kernels read it) or plain memory.
  */
-export function quantizeLinear(
-  W: Float32Array, bias: Float32Array | null, N: number, K: number,
-  alloc: (bytes: number) => ArrayBuffer | { buffer: ArrayBufferLike; byteOffset: number } = (b) => new ArrayBuffer(b),
-): QuantizedLinear {
+export function quantizeLinear(W: Float32Array, bias: Float32Array | null, N: number, K: number, memory?: TensorMemory): QuantizedLinear {
   const Kp = paddedK(K), G = Math.ceil(N / 4);
-  const view = <T>(make: (buf: ArrayBufferLike, off: number, n: number) => T, bytes: number, n: number): T => {
-    const m = alloc(bytes);
-    return m instanceof ArrayBuffer ? make(m, 0, n) : make(m.buffer, m.byteOffset, n);
-  };
-  const q = view((b, o, n) => new Int8Array(b, o, n), N * Kp, N * Kp).fill(0);
-  const cols = view((b, o, n) => new Float32Array(b, o, n), G * 48, G * 12).fill(0);
+  const bytes = (n: number): Uint8Array => (memory ? memory.bytes(n) : new Uint8Array(n));
+  const qb = bytes(N * Kp), cb = bytes(G * 48);
+  const q = new Int8Array(qb.buffer, qb.byteOffset, N * Kp).fill(0);
+  const cols = new Float32Array(cb.buffer, cb.byteOffset, G * 12).fill(0);
   for (let n = 0; n < N; n++) {
     let amax = 0;
     for (let k = 0; k < K; k++) amax = Math.max(amax, Math.abs(W[n * K + k]));

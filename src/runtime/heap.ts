@@ -272,7 +272,7 @@ export function attachHeap(memory: WebAssembly.Memory): void {
  */
 export function placeInHeap<T>(tree: T, arena: Arena, copies = new Map<Float32Array, Float32Array>()): T {
   if (tree instanceof Float32Array) {
-    if (heapOffset(tree) >= 0) return tree;
+    if (tree.length === 0 || heapOffset(tree) >= 0) return tree;
     let copy = copies.get(tree); // one array in two places (a tied decoder) stays one
     if (!copy) {
       copy = arena.float32(tree.length);

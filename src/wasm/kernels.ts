@@ -8,8 +8,8 @@
  * Two variants, chosen by feature detection (src/runtime/backend.ts):
  * - 'simd128': fixed-width SIMD (WebAssembly 2.0), everywhere SIMD is;
  * - 'relaxed': the same kernels with relaxed-SIMD instructions where they pay
- *   (f32x4.relaxed_madd in the products, i32x4.relaxed_dot_i8x16_i7x16_add_s
- *   in the int8 product). A module holding any relaxed opcode fails to compile
+ *   (f32x4.relaxed_madd in the products, i16x8.relaxed_dot_i8x16_i7x16_s in
+ *   the int8 product). A module holding any relaxed opcode fails to compile
  *   where relaxed SIMD is absent, so it is a module of its own, and a tiny
  *   probe module of the exact opcodes decides (WebAssembly.validate).
  *
@@ -66,7 +66,7 @@ export function wasmSimdSupported(): boolean {
 export function relaxedSimdSupported(): boolean {
   relaxedOk ??= wasmSimdSupported() &&
     validates(probe([op.v128Zero, op.v128Zero, op.v128Zero, relaxed.f32x4Madd])) &&
-    validates(probe([op.v128Zero, op.v128Zero, op.v128Zero, relaxed.i32x4DotI8x16I7x16AddS]));
+    validates(probe([op.v128Zero, op.v128Zero, relaxed.i16x8DotI8x16I7x16S]));
   return relaxedOk;
 }
 

@@ -72,7 +72,7 @@ export function qdotKernel(useRelaxed = false): FuncDef {
     }
     for (let r = 0; r < 2; r++) {
       const a = acc(r, j);
-      if (useRelaxed) emit(op.localGet(WV), op.localGet(XL[r]), op.localGet(a), relaxed.i32x4DotI8x16I7x16AddS, op.localSet(a));
+      if (useRelaxed) emit(op.localGet(a), op.localGet(WV), op.localGet(XL[r]), relaxed.i16x8DotI8x16I7x16S, op.i32x4ExtaddPairwiseI16x8S, op.i32x4Add, op.localSet(a));
       else {
         emit(op.localGet(XL[r]), op.localGet(WV), op.i32x4DotI16x8S, op.localGet(a), op.i32x4Add);
         emit(op.localGet(XH[r]), op.localGet(WH), op.i32x4DotI16x8S, op.i32x4Add, op.localSet(a));
