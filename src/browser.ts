@@ -16,6 +16,9 @@ export { erf, applyActivation, activationScalar, HIDDEN_ACT, type Activation } f
 export { linearNaive } from './layers/matmul.ts';
 export { linear, attention } from './runtime/ops.ts';
 export { setBackend, getBackend, type Backend } from './runtime/backend.ts';
+export { setSimd, getSimd, type SimdVariant } from './runtime/simd.ts';
+export { wasmSimdSupported, relaxedSimdSupported } from './wasm/kernels.ts';
+export type { DType } from './bert/quantize-weights.ts';
 export { getThreads, threadsSupported, threadStats, type PoolOptions } from './runtime/pool.ts';
 export { setThreads } from './browser/threads.ts';
 export { heapStats } from './runtime/heap.ts';

@@ -8,7 +8,7 @@
  *   x[m, k] ≈ sx[m] · (xq[m, k] − zp[m])  xq ∈ [0, 127], one scale per token row,
  *                                          sx[m] = (hi − lo) / 127 over the row's
  *                                          range [lo, hi] ∋ 0, zp[m] = round(−lo / sx)
- *                                          (quantized per call)
+ *                                          (quantized per call; src/wasm/quantize.ts)
  *   acc[m, n] = Σ_k xq[m, k] · Wq[n, k]   (exact integers)
  *   out[m, n] = acc · (sw[n] · sx[m]) − (sw[n] · Σ_k Wq[n, k]) · (sx[m] · zp[m]) + b[n]
  *
@@ -68,13 +68,21 @@ export function quantizeLinear(W: Float32Array, bias: Float32Array | null, N: nu
   return { q, cols, N, K, Kp };
 }
 
+/** Round half to even, as WebAssembly's f32.nearest (Math.round rounds half up). */
+export function roundEven(v: number): number {
+  const fl = Math.floor(v), d = v - fl;
+  return d > 0.5 ? fl + 1 : d < 0.5 ? fl : fl % 2 === 0 ? fl : fl + 1;
+}
+
 /**
  * Quantize rows of x [M, K] for the int8 product: xq [M', Kp] (uint8 in
  * [0, 127], row stride Kp, zero-padded; M' = M rounded up to 2, the padding row
- * all zero) and per row [sx, sx·zp] as float32 into rows [M', 2].
+ * all zero) and per row [sx, sx·zp] as float32 into rows [M', 2]. Float32
+ * arithmetic with half-to-even rounding, as src/wasm/quantize.ts: the two
+ * agree bit for bit.
  */
 export function quantizeRows(xq: Uint8Array, rows: Float32Array, x: Float32Array, M: number, K: number): void {
-  const Kp = paddedK(K);
+  const Kp = paddedK(K), f = Math.fround;
   for (let m = 0; m < M; m++) {
     let lo = 0, hi = 0;
     const o = m * K;
@@ -83,10 +91,10 @@ export function quantizeRows(xq: Uint8Array, rows: Float32Array, x: Float32Array
       if (v < lo) lo = v;
       else if (v > hi) hi = v;
     }
-    const sx = Math.fround(hi > lo ? (hi - lo) / 127 : 1);
-    const zp = Math.min(127, Math.max(0, Math.round(-lo / sx)));
-    const inv = 1 / sx, d = m * Kp;
-    for (let k = 0; k < K; k++) xq[d + k] = Math.min(127, Math.max(0, Math.round(x[o + k] * inv) + zp));
+    const sx = hi > lo ? f(f(hi - lo) / 127) : 1;
+    const zp = Math.min(127, Math.max(0, roundEven(f(-lo / sx))));
+    const inv = f(1 / sx), d = m * Kp;
+    for (let k = 0; k < K; k++) xq[d + k] = Math.min(127, Math.max(0, roundEven(f(x[o + k] * inv)) + zp));
     xq.fill(0, d + K, d + Kp);
     rows[2 * m] = sx;
     rows[2 * m + 1] = sx * zp;

@@ -22,7 +22,7 @@ import { CHUNKS_PER_THREAD, getThreads, parallelFor } from './pool.ts';
 import { dotTask, geluTask, panelsTask, qdotTask, wasmAttentionTask } from './tasks.ts';
 import { getSimd, simdArg } from './simd.ts';
 import { qdotGroups } from '../wasm/qdot.ts';
-import { paddedK, quantizeRows, quantizedRowsBytes, type QuantizedLinear } from '../layers/quantize.ts';
+import { paddedK, quantizedRowsBytes } from '../layers/quantize.ts';
 import { jsKernels, offsets } from './js-kernels.ts';
 import type { Scratch } from './scratch.ts';
 import type { Kernels } from './kernels.ts';
@@ -184,8 +184,25 @@ export const wasmKernelTable: Kernels = {
     // x quantized once for every weight that reads it (query, key, value share one input)
     const Kp = paddedK(K), pairs = Math.ceil(M / 2), Mp = 2 * pairs;
     const Nmax = Math.max(...Ws.map((w) => 4 * Math.ceil(w.N / 4)));
-    const xPtr = ws.stage(quantizedRowsBytes(M, K) + Mp * Nmax * 4), rPtr = xPtr + Mp * Kp, oPtr = rPtr + Mp * 8;
-    quantizeRows(new Uint8Array(heapBuffer(), xPtr, Mp * Kp), heapF32(rPtr, 2 * Mp), x, M, K);
+    // x's rows must lie in the heap with K a multiple of 16 (else a zero-padded copy): the quantizer reads whole rows of 16
+    const xo = Kp === K ? heapOffset(x) : -1;
+    const xPtr = ws.stage(quantizedRowsBytes(M, K) + Mp * Nmax * 4 + (xo < 0 ? Mp * Kp * 4 : 0));
+    const rPtr = xPtr + Mp * Kp, oPtr = rPtr + Mp * 8, cpy = oPtr + Mp * Nmax * 4;
+    let src = xo;
+    if (xo < 0) {
+      const X = heapF32(cpy, M * Kp);
+      for (let m = 0; m < M; m++) {
+        X.set(x.subarray(m * K, m * K + K), m * Kp);
+        X.fill(0, m * Kp + K, (m + 1) * Kp);
+      }
+      src = cpy;
+    }
+    const wk = kernels();
+    wk.quantize(src, Kp * 4, Kp >> 4, xPtr, Kp, rPtr, M);
+    if (M & 1) {
+      new Uint8Array(heapBuffer(), xPtr + M * Kp, Kp).fill(0); // the padding row of the last pair: all zero
+      heapF32(rPtr + M * 8, 2).fill(0);
+    }
     const simd = simdArg();
     for (let i = 0; i < Ws.length; i++) {
       const w = Ws[i], out = outs[i], N = w.N, groups = Math.ceil(N / 4), Np = 4 * groups;
@@ -194,7 +211,7 @@ export const wasmKernelTable: Kernels = {
       const chunks = Math.min(groups, CHUNKS_PER_THREAD * getThreads());
       const args = { xPtr, ldx: Kp, wPtr, Kp, cPtr, rPtr, oPtr, ldo: Np * 4, N, pairs, groups, chunks, simd };
       if (!parallelFor(qdotTask, chunks, args, (Mp * Kp * N) / 2, ws.local)) {
-        qdotGroups(kernels().qdot, xPtr, Kp, wPtr, Kp, cPtr, rPtr, oPtr, Np * 4, N, pairs, 0, groups);
+        qdotGroups(wk.qdot, xPtr, Kp, wPtr, Kp, cPtr, rPtr, oPtr, Np * 4, N, pairs, 0, groups);
       }
       const O = heapF32(oPtr, Mp * Np);
       if (Np === N) out.set(O.subarray(0, M * N));
