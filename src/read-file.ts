@@ -84,14 +84,14 @@ export function openRegularFile(path: string, what = 'file'): { fd: number; size
   return { fd, size: st.size };
 }
 
-/** Read `bytes.length` bytes from the start of fd (a regular file) into bytes. */
-export function readFully(fd: number, bytes: Uint8Array, path: string): Uint8Array {
+/** Read `bytes.length` bytes of fd (a regular file) from byte `position` (default: its start) into bytes. */
+export function readFully(fd: number, bytes: Uint8Array, path: string, position = 0): Uint8Array {
   const CHUNK = 1 << 30; // Linux caps a single read(2) a little below 2 GiB
   let at = 0;
   while (at < bytes.length) {
     let n: number;
     try {
-      n = readSync(fd, bytes, at, Math.min(CHUNK, bytes.length - at), at);
+      n = readSync(fd, bytes, at, Math.min(CHUNK, bytes.length - at), position + at);
     } catch (e) {
       throw systemError(path, e, 'read');
     }

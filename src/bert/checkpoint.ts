@@ -36,6 +36,11 @@ export interface LoadedWeights {
 export interface WeightOptions {
   /** load this head instead of the one config.architectures names (e.g. 'BertModel' for the encoder alone) */
   architecture?: string;
+  /**
+   * applied to each encoder matrix as soon as it is read (dtype 'q8' quantizes
+   * it there, so the float32 matrices never all exist at once)
+   */
+  encoderLinear?: (l: Linear) => Linear;
 }
 
 const IGNORED = /(^|\.)position_ids$|(^|\.)num_batches_tracked$/;
@@ -107,19 +112,24 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
   }
   throwIfMissing('the embeddings');
   const layer: LayerWeights[] = [];
+  const encoderLinear = options.encoderLinear ?? ((l: Linear) => l);
+  const matrix = (name: string, out: number, inp: number): Linear => {
+    const l = linear(name, out, inp);
+    return l.weight.length > 0 && l.bias.length > 0 ? encoderLinear(l) : l; // a missing tensor is reported below
+  };
   for (let l = 0; l < config.numHiddenLayers; l++) {
     const n = `${p}encoder.layer.${l}`;
     layer.push({
       attention: {
         self: {
-          query: linear(`${n}.attention.self.query`, H, H),
-          key: linear(`${n}.attention.self.key`, H, H),
-          value: linear(`${n}.attention.self.value`, H, H),
+          query: matrix(`${n}.attention.self.query`, H, H),
+          key: matrix(`${n}.attention.self.key`, H, H),
+          value: matrix(`${n}.attention.self.value`, H, H),
         },
-        output: { dense: linear(`${n}.attention.output.dense`, H, H), LayerNorm: layerNorm(`${n}.attention.output.LayerNorm`) },
+        output: { dense: matrix(`${n}.attention.output.dense`, H, H), LayerNorm: layerNorm(`${n}.attention.output.LayerNorm`) },
       },
-      intermediate: { dense: linear(`${n}.intermediate.dense`, I, H) },
-      output: { dense: linear(`${n}.output.dense`, H, I), LayerNorm: layerNorm(`${n}.output.LayerNorm`) },
+      intermediate: { dense: matrix(`${n}.intermediate.dense`, I, H) },
+      output: { dense: matrix(`${n}.output.dense`, H, I), LayerNorm: layerNorm(`${n}.output.LayerNorm`) },
     });
     throwIfMissing(`layer ${l}`); // stop at the first incomplete layer
   }

@@ -40,7 +40,8 @@ export function mlmForward(out: Float32Array, st: RunState, rows: Int32Array, w:
   K.layerNorm(t, t, w.transform.LayerNorm.weight, w.transform.LayerNorm.bias, N, H, c.layerNormEps);
   // into the RunState's buffer (where the pool can address it), then out
   const logits = st.buffer('mlm.logits', N * V);
-  K.linear(ws, logits, t, w.decoder.weight, w.decoder.bias, N, H, V);
+  if (w.decoder.q8) K.qlinear(ws, [logits], t, [w.decoder.q8], N, H);
+  else K.linear(ws, logits, t, w.decoder.weight, w.decoder.bias, N, H, V);
   out.set(logits);
 }
 

@@ -10,6 +10,7 @@ import { Arena, heapShared } from '../runtime/heap.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
 import { checkDType, type DType } from './quantize-weights.ts';
+import { collectGarbage } from '../runtime/node-gc.ts';
 
 export function readBertConfig(dir: string): BertConfig {
   const file = join(dir, 'config.json');
@@ -42,14 +43,15 @@ export function loadBertModel(dir: string, options: LoadOptions = {}): BertModel
   const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;
   let model: BertModel;
   try {
-    // q8 reads the file into JS memory, quantizes into the arena, and lets the
-    // float32 copy go: the heap (which never shrinks) never holds it
-    const memory = dtype === 'q8' ? undefined : arena?.tensorMemory();
-    model = BertModel.fromTensors(config, openCheckpoint(dir, { memory }), { arena: arena ?? undefined, architecture: options.architecture, dtype });
+    // q8 reads one tensor at a time and quantizes it into the arena: neither
+    // the heap (which never shrinks) nor JS memory ever holds the float32 file
+    const source = dtype === 'q8' ? openCheckpoint(dir, { onDemand: true }) : openCheckpoint(dir, { memory: arena?.tensorMemory() });
+    model = BertModel.fromTensors(config, source, { arena: arena ?? undefined, architecture: options.architecture, dtype });
   } catch (e) {
     arena?.dispose();
     throw e;
   }
+  if (dtype === 'q8') collectGarbage(); // the float32 tensors read and dropped: see node-gc.ts
   if (model.unusedTensors.length > 0) options.onUnusedTensors?.(model.unusedTensors);
   return model;
 }

@@ -17,7 +17,7 @@ import { probeFor, type ProbeFn } from './probe.ts';
 import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
 import { releasePacked } from '../runtime/wasm-kernels.ts';
 import type { BertWeights } from './weights.ts';
-import { checkDType, quantizeEncoder, type DType } from './quantize-weights.ts';
+import { checkDType, q8Embeddings, q8Linear, type DType } from './quantize-weights.ts';
 
 /** Batched integer inputs, [B][S]: rows of equal length. */
 export type IdRows = ArrayLike<ArrayLike<number>>;
@@ -106,11 +106,12 @@ export class BertModel {
   static fromTensors(config: BertConfig | unknown, source: TensorSource, options: { arena?: Arena } & ModelOptions = {}): BertModel {
     const c = isParsed(config) ? config : parseBertConfig(config);
     const dtype = checkDType(options.dtype, 'BertModel.fromTensors');
-    const loaded = loadBertWeights(c, source, { architecture: options.architecture });
-    const { unused, architecture, labels } = loaded;
     const arena = options.arena ?? (heapShared() ? new Arena('this BertModel') : null);
-    // q8: the encoder's matrices go into the arena as int8 (their float32 copies are dropped)
-    const weights = dtype === 'q8' ? quantizeEncoder(loaded.weights, arena?.tensorMemory()) : loaded.weights;
+    // q8: each encoder matrix goes into the arena as int8 as soon as it is read (its float32 copy is dropped)
+    const memory = arena?.tensorMemory();
+    const loaded = loadBertWeights(c, source, { architecture: options.architecture, encoderLinear: dtype === 'q8' ? q8Linear(memory) : undefined });
+    const { unused, architecture, labels } = loaded;
+    const weights = dtype === 'q8' ? q8Embeddings(loaded.weights, memory) : loaded.weights;
     const model = new BertModel(c, arena ? placeInHeap(weights, arena) : weights, unused, arena, { architecture, labels });
     model.dtype = dtype;
     return model;

@@ -2,11 +2,13 @@
  * dtype 'q8': the encoder's six matrices per layer (query, key, value,
  * attention.output.dense, intermediate.dense, output.dense) quantized to int8
  * once, at load (src/layers/quantize.ts has the scheme). Their float32 weights
- * are dropped, so a q8 model holds a quarter of those bytes. Everything else
- * (embeddings, LayerNorm, pooler, heads, attention's QKᵀ and P·V) stays float32.
+ * are dropped, so a q8 model holds a quarter of those bytes; the word-embedding
+ * table is kept as float16, and a tied masked-LM decoder in int8. Everything
+ * else (position and token-type embeddings, LayerNorm, pooler, heads,
+ * attention's QKᵀ and P·V) stays float32.
  */
 import { BertTsError } from '../errors.ts';
-import { quantizeLinear } from '../layers/quantize.ts';
+import { quantizeLinear, quantizeTable } from '../layers/quantize.ts';
 import type { TensorMemory } from '../tensor/alloc.ts';
 import type { BertWeights, Linear } from './weights.ts';
 
@@ -23,25 +25,29 @@ export function checkDType(dtype: unknown, where: string): DType {
 
 const EMPTY = new Float32Array(0);
 
-/** A linear layer with its weight quantized into `memory` (bias kept). */
-function quantized(l: Linear, memory?: TensorMemory): Linear {
-  const N = l.bias.length, K = l.weight.length / N;
-  return { weight: EMPTY, bias: l.bias, q8: quantizeLinear(l.weight, l.bias, N, K, memory) };
+/** The hook that quantizes each encoder matrix into `memory` as it is read (WeightOptions.encoderLinear). */
+export function q8Linear(memory?: TensorMemory): (l: Linear) => Linear {
+  return (l) => {
+    const N = l.bias.length, K = l.weight.length / N;
+    return { weight: EMPTY, bias: l.bias, q8: quantizeLinear(l.weight, l.bias, N, K, memory) };
+  };
 }
 
-/** The weights with every encoder matrix quantized (a new tree; the float32 matrices are no longer referenced). */
-export function quantizeEncoder(w: BertWeights, memory?: TensorMemory): BertWeights {
+/**
+ * The rest of q8, once the weights are read: the word-embedding table in int8
+ * with one scale per column (quantizeTable), which serves both the gather (a
+ * row widened as it is read) and a tied masked-LM decoder (an int8 product like
+ * the encoder's, the scales folded into its input, with the decoder's bias).
+ */
+export function q8Embeddings(w: BertWeights, memory?: TensorMemory): BertWeights {
+  const table = w.embeddings.word_embeddings, H = w.embeddings.LayerNorm.weight.length, V = table.length / H;
+  const p = w.cls.predictions;
+  const tied = p !== null && p.tied;
+  const q8 = quantizeTable(table, tied ? p.decoder.bias : null, V, H, memory);
+  const decoder = p && (tied ? { weight: EMPTY, bias: p.decoder.bias, q8 } : p.decoder.weight.length > 0 ? q8Linear(memory)(p.decoder) : p.decoder);
   return {
     ...w,
-    encoder: {
-      layer: w.encoder.layer.map((l) => ({
-        attention: {
-          self: { query: quantized(l.attention.self.query, memory), key: quantized(l.attention.self.key, memory), value: quantized(l.attention.self.value, memory) },
-          output: { dense: quantized(l.attention.output.dense, memory), LayerNorm: l.attention.output.LayerNorm },
-        },
-        intermediate: { dense: quantized(l.intermediate.dense, memory) },
-        output: { dense: quantized(l.output.dense, memory), LayerNorm: l.output.LayerNorm },
-      })),
-    },
+    embeddings: { ...w.embeddings, word_embeddings: EMPTY, word_embeddings_q8: q8 },
+    cls: { ...w.cls, predictions: p && decoder ? { ...p, decoder } : p },
   };
 }

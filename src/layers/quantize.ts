@@ -29,6 +29,28 @@ export interface QuantizedLinear {
   N: number;
   K: number;
   Kp: number;
+  /**
+   * quantizeTable's per-column scales [K], when W's scale is per input column
+   * instead of per output row: W[n, k] ≈ c[k] · Wq[n, k], folded into the input
+   * (x[m, k] · c[k] is quantized; sw = 1)
+   */
+  inputScale?: Float32Array;
+}
+
+/**
+ * An embedding table E [V, H] in int8 with one scale per column h (hidden
+ * dimension): c[h] = max_v |E[v, h]| / 127, E[v, h] ≈ c[h] · q[v, h]. BERT's
+ * tables have a few outlier dimensions that would take most of a per-row
+ * scale's range; a per-column scale gives every dimension its own. Serves the
+ * gather (src/layers/embedding.ts widens one row) and, as a QuantizedLinear
+ * with inputScale, a tied masked-LM decoder (logits = (t ⊙ c) · qᵀ + bias).
+ */
+export function quantizeTable(E: Float32Array, bias: Float32Array | null, V: number, H: number, memory?: TensorMemory): QuantizedLinear {
+  const c = new Float32Array(H);
+  for (let v = 0; v < V; v++) for (let h = 0; h < H; h++) c[h] = Math.max(c[h], Math.abs(E[v * H + h]));
+  for (let h = 0; h < H; h++) c[h] = c[h] > 0 ? c[h] / 127 : 1;
+  const w = quantizeLinear(E, bias, V, H, memory, c);
+  return { ...w, inputScale: c };
 }
 
 /** K rounded up to 16: the int8 kernels take 16 values per step. */
@@ -44,7 +66,9 @@ export const quantizedRowsBytes = (M: number, K: number): number => {
  * Quantize W [N, K] (and its bias) once, into `memory` (the model's heap
  * arena, where the wasm kernels read it) or plain memory.
  */
-export function quantizeLinear(W: Float32Array, bias: Float32Array | null, N: number, K: number, memory?: TensorMemory): QuantizedLinear {
+export function quantizeLinear(
+  W: Float32Array, bias: Float32Array | null, N: number, K: number, memory?: TensorMemory, columnScale?: Float32Array,
+): QuantizedLinear {
   const Kp = paddedK(K), G = Math.ceil(N / 4);
   const bytes = (n: number): Uint8Array => (memory ? memory.bytes(n) : new Uint8Array(n));
   const qb = bytes(N * Kp), cb = bytes(G * 48);
@@ -53,10 +77,11 @@ export function quantizeLinear(W: Float32Array, bias: Float32Array | null, N: nu
   for (let n = 0; n < N; n++) {
     let amax = 0;
     for (let k = 0; k < K; k++) amax = Math.max(amax, Math.abs(W[n * K + k]));
-    const sw = Math.fround(amax > 0 ? amax / 127 : 1);
+    // one scale per row, or (columnScale) per column with the row's scale 1
+    const sw = columnScale ? 1 : Math.fround(amax > 0 ? amax / 127 : 1);
     let sum = 0;
     for (let k = 0; k < K; k++) {
-      const v = Math.max(-127, Math.min(127, Math.round(W[n * K + k] / sw)));
+      const v = Math.max(-127, Math.min(127, Math.round(W[n * K + k] / (columnScale ? columnScale[k] : sw))));
       q[n * Kp + k] = v;
       sum += v;
     }
@@ -104,6 +129,19 @@ export function quantizeRows(xq: Uint8Array, rows: Float32Array, x: Float32Array
     rows[2 * M] = 0;
     rows[2 * M + 1] = 0;
   }
+}
+
+/**
+ * x with the weights' inputScale folded in (x[m, k] · c[k]), or x itself when
+ * they have none. Weights that share one quantized input must share it too.
+ */
+export function scaledInput(x: Float32Array, Ws: readonly QuantizedLinear[], M: number, K: number): Float32Array {
+  const c = Ws[0].inputScale;
+  if (Ws.some((w) => w.inputScale !== c)) throw new Error('qlinear: weights sharing one input must share its inputScale');
+  if (!c) return x;
+  const out = new Float32Array(M * K);
+  for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) out[m * K + k] = x[m * K + k] * c[k];
+  return out;
 }
 
 /** The plain-JS reference of the int8 product and its epilogue (qdot.ts's contract), out [M, N]. */

@@ -8,7 +8,7 @@ import { attentionPairs, attentionScratch } from '../layers/attention.ts';
 import { ACTIVATIONS, applyActivationRange } from '../layers/activations.ts';
 import { addLayerNorm, layerNorm } from '../layers/layernorm.ts';
 import { bertEmbeddingSum } from '../layers/embedding.ts';
-import { paddedK, qlinearReference, quantizeRows } from '../layers/quantize.ts';
+import { paddedK, qlinearReference, quantizeRows, scaledInput } from '../layers/quantize.ts';
 import { heapOffset } from './heap.ts';
 import { CHUNKS_PER_THREAD, getThreads, nextTaskNumber, parallelFor } from './pool.ts';
 import { activationTask, attentionTask, linearTask } from './tasks.ts';
@@ -68,7 +68,7 @@ export const jsKernels: Kernels = {
     // the plain reference, one thread: the q8 path is for the wasm backend; this keeps 'js' complete
     const Mp = 2 * Math.ceil(M / 2);
     const xq = new Uint8Array(Mp * paddedK(K)), rows = new Float32Array(2 * Mp);
-    quantizeRows(xq, rows, x, M, K);
+    quantizeRows(xq, rows, scaledInput(x, Ws, M, K), M, K);
     for (let i = 0; i < Ws.length; i++) qlinearReference(outs[i], xq, rows, Ws[i], M);
   },
 

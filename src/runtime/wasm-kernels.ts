@@ -185,14 +185,17 @@ export const wasmKernelTable: Kernels = {
     const Kp = paddedK(K), pairs = Math.ceil(M / 2), Mp = 2 * pairs;
     const Nmax = Math.max(...Ws.map((w) => 4 * Math.ceil(w.N / 4)));
     // x's rows must lie in the heap with K a multiple of 16 (else a zero-padded copy): the quantizer reads whole rows of 16
-    const xo = Kp === K ? heapOffset(x) : -1;
+    const c = Ws[0].inputScale; // a per-column weight scale, folded into x as it is copied
+    if (Ws.some((w) => w.inputScale !== c)) throw new BertTsError('qlinear: weights sharing one input must share its inputScale');
+    const xo = Kp === K && !c ? heapOffset(x) : -1;
     const xPtr = ws.stage(quantizedRowsBytes(M, K) + Mp * Nmax * 4 + (xo < 0 ? Mp * Kp * 4 : 0));
     const rPtr = xPtr + Mp * Kp, oPtr = rPtr + Mp * 8, cpy = oPtr + Mp * Nmax * 4;
     let src = xo;
     if (xo < 0) {
       const X = heapF32(cpy, M * Kp);
       for (let m = 0; m < M; m++) {
-        X.set(x.subarray(m * K, m * K + K), m * Kp);
+        if (c) for (let k = 0; k < K; k++) X[m * Kp + k] = x[m * K + k] * c[k];
+        else X.set(x.subarray(m * K, m * K + K), m * Kp);
         X.fill(0, m * Kp + K, (m + 1) * Kp);
       }
       src = cpy;

@@ -15,6 +15,7 @@ import {
   ShardedSafetensors,
   type F32TensorToWrite,
   type SafetensorsHeader,
+  type TensorInfo,
   type TensorSource,
 } from './safetensors.ts';
 
@@ -37,6 +38,24 @@ export interface ReadOptions {
    * usual and each tensor is converted into it.
    */
   memory?: TensorMemory;
+  /**
+   * Read only the header now, and each tensor from disk when it is asked for
+   * (into fresh memory): the file is never in memory whole. For a loader that
+   * converts every tensor and keeps none of the originals (dtype 'q8').
+   */
+  onDemand?: boolean;
+}
+
+/** A safetensors file whose tensors are read from disk one at a time, when asked for (ReadOptions.onDemand). */
+class OnDemandSafetensorsFile extends SafetensorsFile {
+  protected override tensorBytes(t: TensorInfo): Uint8Array {
+    const { fd } = openFile(this.file);
+    try {
+      return readFully(fd, new Uint8Array(t.end - t.begin), this.file, t.begin);
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 /** The most read(2) moves at once; Linux caps a single read a little below 2 GiB. */
@@ -51,6 +70,10 @@ export function readSafetensors(path: string, options: ReadOptions = {}): Safete
   const shared = options.shared ?? true;
   const { fd, size } = openFile(path);
   try {
+    if (options.onDemand) {
+      const h = readHeader(fd, size, path);
+      return new OnDemandSafetensorsFile(path, new Uint8Array(0), h.metadata, h.dataStart, h.tensors, options.memory);
+    }
     // With a memory: parse the header first, then read the whole file into that
     // memory when every float tensor is F32 and 4-byte aligned (its tensors are
     // then views there); otherwise read as usual and convert each tensor into it.
@@ -133,6 +156,8 @@ export const INDEX_FILE = 'model.safetensors.index.json';
 export interface OpenOptions {
   /** where to place the float tensors: see ReadOptions.memory */
   memory?: TensorMemory;
+  /** read each tensor from disk when asked for: see ReadOptions.onDemand */
+  onDemand?: boolean;
 }
 
 /**
@@ -140,7 +165,7 @@ export interface OpenOptions {
  * listed in `model.safetensors.index.json`, merged into one TensorSource.
  */
 export function openCheckpoint(dir: string, options: OpenOptions = {}): TensorSource {
-  const read = { memory: options.memory };
+  const read = { memory: options.memory, onDemand: options.onDemand };
   if (pathKind(dir) !== 'folder') {
     throw new BertTsError(`${dir}: no such folder`, `expected a model folder containing ${SINGLE_FILE} (or ${INDEX_FILE} and its shards)`);
   }

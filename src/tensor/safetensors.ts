@@ -91,13 +91,17 @@ export class SafetensorsFile implements TensorSource {
 
   /** The tensor's raw bytes, as a view of the file buffer. */
   raw(name: string): Uint8Array {
-    const t = this.require(name);
+    return this.tensorBytes(this.require(name));
+  }
+
+  /** Where a tensor's bytes come from: the file buffer (a subclass may read them from disk on demand). */
+  protected tensorBytes(t: TensorInfo): Uint8Array {
     return this.bytes.subarray(t.begin, t.end);
   }
 
   float32(name: string): Float32Array {
     const t = this.require(name);
-    return decodeFloat32(t.dtype, this.bytes.subarray(t.begin, t.end), this.memory);
+    return decodeFloat32(t.dtype, this.tensorBytes(t), this.memory);
   }
 
   ints(name: string): number[] {
@@ -105,7 +109,7 @@ export class SafetensorsFile implements TensorSource {
     if (!isIntegerDType(t.dtype)) {
       throw new BertTsError(`${this.file}: tensor ${quote(name)} has dtype ${t.dtype}, expected an integer dtype`);
     }
-    return decodeInts(t.dtype, this.bytes.subarray(t.begin, t.end), `${this.file}: tensor ${quote(name)}`);
+    return decodeInts(t.dtype, this.tensorBytes(t), `${this.file}: tensor ${quote(name)}`);
   }
 
   private require(name: string): TensorInfo {

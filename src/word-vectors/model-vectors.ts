@@ -7,6 +7,7 @@
 import type { BertModel } from '../bert/model.ts';
 import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 import { WordVectors } from './word-vectors.ts';
+import type { QuantizedLinear } from '../layers/quantize.ts';
 
 /** [CLS], [PAD], [unused12] …: bracketed tokens are no words; neighbour lists skip them. */
 export function isBracketToken(token: string): boolean {
@@ -17,6 +18,15 @@ export function inputEmbeddingVectors(model: BertModel, tokenizer: BertTokenizer
   const V = model.config.vocabSize;
   const words: string[] = [];
   for (let id = 0; id < V; id++) words.push(tokenizer.idToToken(id) ?? `[id ${id}]`);
-  // a view, no copy: [V, H]
-  return new WordVectors(words, model.weights.embeddings.word_embeddings.subarray(0, V * model.config.hiddenSize), model.config.hiddenSize);
+  const H = model.config.hiddenSize, e = model.weights.embeddings;
+  // a view, no copy: [V, H] (a q8 model's int8 table is widened)
+  const table = e.word_embeddings_q8 ? widen(e.word_embeddings_q8, V, H) : e.word_embeddings.subarray(0, V * H);
+  return new WordVectors(words, table, H);
+}
+
+/** An int8 table [V, H] with a scale per column (quantizeTable), widened to float32. */
+function widen(w: QuantizedLinear, V: number, H: number): Float32Array {
+  const out = new Float32Array(V * H), c = w.inputScale!;
+  for (let v = 0; v < V; v++) for (let h = 0; h < H; h++) out[v * H + h] = c[h] * w.q[v * w.Kp + h];
+  return out;
 }
