@@ -1,11 +1,13 @@
 /**
  * Options and steps shared by the commands, so every command says the same
- * thing the same way: --model/-m, --json, --jsonl, --threads, --backend.
+ * thing the same way: --model/-m, --json, --jsonl, --threads, --backend, --simd, --dtype.
  */
 import { createInterface } from 'node:readline';
 import { BertTsError } from '../errors.ts';
 import { setBackend, type Backend } from '../runtime/backend.ts';
-import { wasmSimdSupported } from '../wasm/kernels.ts';
+import { relaxedSimdSupported, wasmSimdSupported, type SimdVariant } from '../wasm/kernels.ts';
+import { getSimd, setSimd } from '../runtime/simd.ts';
+import { DTYPES, type DType } from '../bert/quantize-weights.ts';
 import { setThreads } from '../runtime/pool.ts';
 import { ARCHITECTURES } from '../bert/architecture.ts';
 import { int, oneOf, str, type Io, type OptionSpec, type Parsed } from './command.ts';
@@ -19,7 +21,11 @@ export const ARCHITECTURE: Record<string, OptionSpec> = {
 export const COMPUTE: Record<string, OptionSpec> = {
   threads: { type: 'string', value: 'N', help: 'threads for the matrix products and attention (default 1)' },
   backend: { type: 'string', value: 'B', help: 'js | wasm | auto: the kernels (default auto: WebAssembly SIMD where the runtime has it)' },
+  simd: { type: 'string', value: 'V', help: 'relaxed | simd128 | auto: the wasm kernels\' instruction set (default auto: relaxed SIMD where the runtime has it; env BERT_TS_SIMD)' },
+  dtype: { type: 'string', value: 'T', help: "f32 | q8: f32 is exact (default); q8 runs the encoder's matrices in int8, faster and approximate (docs/performance.md)" },
 };
+/** COMPUTE without --dtype: for commands whose point is the exact float32 result (golden). */
+export const COMPUTE_EXACT: Record<string, OptionSpec> = { threads: COMPUTE.threads, backend: COMPUTE.backend, simd: COMPUTE.simd };
 export const JSON_OUT: Record<string, OptionSpec> = {
   json: { type: 'boolean', help: "print exactly the library's result as JSON" },
 };
@@ -37,6 +43,8 @@ export function modelDir(command: string, p: Parsed): string {
 export interface Compute {
   threads: number;
   backend: 'js' | 'wasm' | 'auto';
+  simd: SimdVariant | 'auto';
+  dtype: DType;
 }
 
 /** --threads above this is refused (one worker per thread; more than the cores never helps). */
@@ -48,14 +56,23 @@ export function computeOptions(command: string, p: Parsed): Compute {
   if (threads > MAX_THREADS) throw new BertTsError(`${command}: --threads ${threads} is more than ${MAX_THREADS}`, 'one thread per core is the most that helps');
   const backend = oneOf(command, p, 'backend', ['js', 'wasm', 'auto'] as const, 'auto');
   if (backend === 'wasm' && !wasmSimdSupported()) throw new BertTsError(`${command}: --backend wasm: this runtime has no WebAssembly SIMD`, 'use --backend js');
-  return { threads, backend };
+  const simd = oneOf(command, p, 'simd', ['relaxed', 'simd128', 'auto'] as const, 'auto');
+  if (simd === 'relaxed' && !relaxedSimdSupported()) throw new BertTsError(`${command}: --simd relaxed: this runtime has no relaxed SIMD`, 'use --simd simd128 or auto');
+  const dtype = oneOf(command, p, 'dtype', DTYPES, 'f32');
+  return { threads, backend, simd, dtype };
 }
 
 /** Apply them: call before loading the model (weights go where the backend reads them). */
 export async function applyCompute(c: Compute): Promise<Backend> {
   const b = setBackend(c.backend);
+  if (b === 'wasm' && (c.simd !== 'auto' || process.env.BERT_TS_SIMD === undefined)) setSimd(c.simd);
   if (c.threads > 1) await setThreads(c.threads);
   return b;
+}
+
+/** The kernels that run, as a person reads it: 'js', 'wasm relaxed-SIMD' or 'wasm SIMD128'. */
+export function kernelsLabel(backend: Backend): string {
+  return backend === 'js' ? 'js' : `wasm ${getSimd() === 'relaxed' ? 'relaxed-SIMD' : 'SIMD128'}`;
 }
 
 /** Release the worker threads, so the process can exit. */

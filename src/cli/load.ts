@@ -7,6 +7,7 @@ import { loadPipeline } from '../pipelines/load.ts';
 import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
 import { resolveModelFolder, type ModelParts } from '../hub/resolve.ts';
 import type { Io } from './command.ts';
+import type { DType } from '../bert/quantize-weights.ts';
 import { progressReporter } from './progress-bar.ts';
 
 /** --model NAME_OR_PATH → a local folder (the files `parts` needs: 'model', 'tokenizer' or 'all'). */
@@ -21,11 +22,13 @@ export async function modelFolderForCli(modelArg: string, parts: ModelParts = 'a
 
 export interface CliLoadOptions {
   architecture?: string;
+  /** --dtype (default f32) */
+  dtype?: DType;
   io: Io;
 }
 
 export async function loadForCli(modelArg: string, options: CliLoadOptions): Promise<BertPipeline> {
-  const nlp = loadPipeline(await modelFolderForCli(modelArg), { architecture: options.architecture });
+  const nlp = loadPipeline(await modelFolderForCli(modelArg), { architecture: options.architecture, dtype: options.dtype });
   const unused = nlp.model.unusedTensors;
   if (unused.length > 0) {
     options.io.stderr.write(

@@ -54,7 +54,7 @@ export function pipelineCommand<I, R, O>(spec: PipelineCommandSpec<I, R, O>): Co
       }
       await applyCompute(compute);
       try {
-        const nlp = await loadForCli(dir, { architecture: str(p, 'architecture'), io });
+        const nlp = await loadForCli(dir, { architecture: str(p, 'architecture'), dtype: compute.dtype, io });
         const results = inputs.length > 0 ? spec.compute(nlp, inputs, o) : [];
         if (p.values.jsonl) results.forEach((r) => printJson(io, r));
         else if (p.values.json) printJson(io, results.length === 1 ? results[0] : results);

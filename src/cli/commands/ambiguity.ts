@@ -53,7 +53,7 @@ three river and three money context sentences.`,
     const compute = computeOptions('ambiguity', p);
     await applyCompute(compute);
     try {
-      return ambiguityDemo(loadBertModel(dir), loadTokenizer(dir), { ...demo, k, layer, centered: p.values.raw !== true });
+      return ambiguityDemo(loadBertModel(dir, { dtype: compute.dtype }), loadTokenizer(dir), { ...demo, k, layer, centered: p.values.raw !== true });
     } finally {
       await releaseCompute(compute);
     }

@@ -37,7 +37,7 @@ attention head looks at) → the pooler → the masked-LM predictions at each
     const compute = computeOptions('explain', p);
     await applyCompute(compute);
     try {
-      const result = explain(loadBertModel(dir), loadTokenizer(dir), p.positionals[0], { pair: str(p, 'pair'), layer, token, top });
+      const result = explain(loadBertModel(dir, { dtype: compute.dtype }), loadTokenizer(dir), p.positionals[0], { pair: str(p, 'pair'), layer, token, top });
       return { model: dir, ...result };
     } finally {
       await releaseCompute(compute);

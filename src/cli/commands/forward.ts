@@ -66,7 +66,7 @@ export const forwardCommand: Command = {
     const backend = await applyCompute(compute);
     try {
       const t0 = performance.now();
-      const { model, tokenizer } = await loadForCli(dir, { architecture: str(p, 'architecture'), io });
+      const { model, tokenizer } = await loadForCli(dir, { architecture: str(p, 'architecture'), dtype: compute.dtype, io });
       const loadMs = performance.now() - t0;
       let input: BertInput;
       if (text !== undefined) {

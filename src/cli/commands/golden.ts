@@ -10,7 +10,7 @@ import { recordGolden } from '../../golden/record.ts';
 import { readGoldenInputs } from '../../golden/golden-case.ts';
 import { DEFAULT_TOLERANCE } from '../../golden/compare.ts';
 import { num, str, type Command, type Io } from '../command.ts';
-import { ARCHITECTURE, COMPUTE, JSON_OUT, MODEL, applyCompute, computeOptions, printJson, releaseCompute } from '../common.ts';
+import { ARCHITECTURE, COMPUTE_EXACT, JSON_OUT, MODEL, applyCompute, computeOptions, kernelsLabel, printJson, releaseCompute } from '../common.ts';
 
 export const goldenVerifyCommand: Command = {
   name: 'golden verify',
@@ -27,7 +27,7 @@ export const goldenVerifyCommand: Command = {
     'allow-missing': { type: 'boolean', help: 'accept a case without some tensor the model produces (default: that tensor is NOT OK)' },
     'allow-empty': { type: 'boolean', help: 'accept a tensor with no element compared, e.g. an all-zero mask (default: NOT OK)' },
     ...JSON_OUT,
-    ...COMPUTE,
+    ...COMPUTE_EXACT,
   },
   examples: ['bert-ts golden verify test/fixtures/golden/seqcls-single', 'bert-ts golden verify ../shared/golden/bf16-h24 --json'],
   async run(p, io) {
@@ -40,7 +40,7 @@ export const goldenVerifyCommand: Command = {
       const report = verifyGoldenCase(p.positionals[0], tolerance, undefined, { allowMissing: p.values['allow-missing'] === true, allowEmpty: p.values['allow-empty'] === true });
       if (p.values.json) printJson(io, { ...report, backend });
       else {
-        io.stdout.write(`${backend} kernels\n`);
+        io.stdout.write(`${kernelsLabel(backend)} kernels\n`);
         printReport(report, io);
       }
       return report.ok ? 0 : 1;
@@ -73,7 +73,7 @@ export const goldenRecordCommand: Command = {
     out: { type: 'string', value: 'FILE', help: 'the golden.safetensors to write' },
     ...JSON_OUT,
     ...ARCHITECTURE,
-    ...COMPUTE,
+    ...COMPUTE_EXACT,
   },
   examples: ['bert-ts golden record -m weights/demo --inputs weights/demo/inputs.json --out /tmp/golden.safetensors'],
   async run(p, io) {

@@ -7,13 +7,21 @@ import { inspectModelFolder, type ModelInfo } from '../../hub/model-info.ts';
 import type { ProgressCallback } from '../../hub/progress.ts';
 import { shapeString } from '../../tensor/tensor.ts';
 import type { Command } from '../command.ts';
-import { JSON_OUT, MODEL, printJson } from '../common.ts';
+import { JSON_OUT, MODEL, kernelsLabel, printJson } from '../common.ts';
+import { getBackend } from '../../runtime/backend.ts';
+import { getSimd } from '../../runtime/simd.ts';
 import { formatBytes, progressReporter } from '../progress-bar.ts';
 import { HUB, hubCommandOptions, type HubCommandOptions } from './download.ts';
 
 export async function inspect(o: HubCommandOptions, onProgress?: ProgressCallback): Promise<ModelInfo> {
   const dir = await resolveModelFolder(o.name, { revision: o.revision, cacheDir: o.cacheDir, token: o.token, onProgress, parts: 'all' });
   return inspectModelFolder(dir);
+}
+
+/** The kernels a model would run on here, by default: backend and wasm variant. */
+function runtimeKernels(): { backend: string; simd: string | null; label: string } {
+  const backend = getBackend();
+  return { backend, simd: backend === 'wasm' ? getSimd() : null, label: kernelsLabel(backend) };
 }
 
 export function formatInspect(info: ModelInfo): string {
@@ -34,6 +42,7 @@ export function formatInspect(info: ModelInfo): string {
     const mode = p ? Object.entries(p).filter(([k, v]) => k.startsWith('pooling_mode') && v === true).map(([k]) => k.replace('pooling_mode_', '')).join(', ') : '?';
     lines.push(`sentence-transformers  ${info.sentenceTransformers.modules.join(' → ')}; pooling ${mode}`);
   }
+  lines.push(`kernels    ${runtimeKernels().label} here (--backend, --simd or BERT_TS_SIMD choose; --dtype q8 for int8 matrices)`);
   lines.push(`tensors    ${info.tensors.length}`);
   const width = Math.max(...info.tensors.map((t) => t.name.length));
   for (const t of info.tensors) lines.push(`  ${t.name.padEnd(width)}  ${t.dtype.padEnd(4)}  ${shapeString(t.shape)}`);
@@ -56,7 +65,7 @@ export const inspectCommand: Command = {
     } finally {
       bar.stop();
     }
-    if (p.values.json) printJson(io, info);
+    if (p.values.json) printJson(io, { ...info, kernels: runtimeKernels() });
     else io.stdout.write(formatInspect(info) + '\n');
     return 0;
   },
