@@ -1,6 +1,8 @@
 // Golden outputs: every committed fixture (made by tools/make_golden.py from the
 // PyTorch reference) and every public case in ../shared/golden must match, on
-// each backend.
+// each backend, and on wasm with each kernel module (SIMD128 always, relaxed
+// SIMD where the runtime has it).
+import '../src/runtime/node-relaxed-simd.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,7 +11,8 @@ import { readBertConfig } from '../src/bert/load.ts';
 import { BertModel } from '../src/bert/model.ts';
 import { openCheckpoint } from '../src/tensor/safetensors-fs.ts';
 import { setBackend, type Backend } from '../src/runtime/backend.ts';
-import { wasmSimdSupported } from '../src/wasm/kernels.ts';
+import { relaxedSimdSupported, wasmSimdSupported, type SimdVariant } from '../src/wasm/kernels.ts';
+import { setSimd } from '../src/runtime/simd.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const FIXTURES = join(root, 'test', 'fixtures', 'golden');
@@ -31,8 +34,13 @@ const sharedCases = cases(SHARED);
 
 // Every case on both backends: the TypeScript kernels (the reference, float64
 // sums) and WebAssembly SIMD (float32 sums, as PyTorch's) must meet the same bar.
-const BACKENDS: Backend[] = wasmSimdSupported() ? ['js', 'wasm'] : ['js'];
-if (BACKENDS.length === 1) console.warn('golden.test: no WebAssembly SIMD in this runtime: the wasm backend is not tested');
+const BACKENDS: [Backend, SimdVariant?][] = [
+  ['js'],
+  ...(wasmSimdSupported() ? [['wasm', 'simd128'] as [Backend, SimdVariant]] : []),
+  ...(relaxedSimdSupported() ? [['wasm', 'relaxed'] as [Backend, SimdVariant]] : []),
+];
+if (!wasmSimdSupported()) console.warn('golden.test: no WebAssembly SIMD in this runtime: the wasm backend is not tested');
+else if (!relaxedSimdSupported()) console.warn('golden.test: no relaxed SIMD in this runtime: only the SIMD128 kernels are tested');
 
 function expectMatches(dir: string): void {
   const report = verifyGoldenCase(dir);
@@ -42,13 +50,15 @@ function expectMatches(dir: string): void {
   for (const t of report.tensors) expect(t.maxRel).toBeLessThanOrEqual(1e-4);
 }
 
-for (const backend of BACKENDS) {
-  describe(`golden cases on the ${backend} backend`, () => {
+for (const [backend, simd] of BACKENDS) {
+  describe(`golden cases on the ${backend}${simd ? ` ${simd}` : ''} backend`, () => {
     beforeAll(() => {
       setBackend(backend);
+      if (simd) setSimd(simd);
     });
     afterAll(() => {
       setBackend('auto');
+      setSimd('auto');
     });
     it('has fixtures', () => {
       expect(fixtureCases.length).toBeGreaterThan(0);
