@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // bert-ts benchmark suite: `npm run bench` (builds dist/ first), or
 //
-//   node bench/run.mjs [--only versus,matmul,e2e,ops,load,tokenizer] [--quick]
+//   node bench/run.mjs [--only versus,throughput,matmul,e2e,ops,load,tokenizer] [--quick]
 //                      [--no-peers] [--threads 2] [--models bench/models]
 //                      [--model minilm-l6|bert-base] [--verbose] [--report-only]
 //
 // Sections:
 //   versus     bert-ts f32 / q8 against onnxruntime-node and -web, 1×8 … 8×128, 1 and T threads
+//   throughput sentences/s embedding 1,000 mixed-length sentences: length-sorted batches vs onnxruntime-node's padded 32
 //   matmul     GFLOP/s of the reference, fast and threaded kernels and the peers
 //   e2e        forward latency of MiniLM-L6 and bert-base shapes, ours and peers
 //   ops        per-op breakdown of one bert-base forward
@@ -35,6 +36,7 @@ const bench = dirname(fileURLToPath(import.meta.url));
 /** The sections, in the order they run: name → run(bt, opts, results) → that section's results. */
 const SECTIONS = {
   versus: async (bt, opts) => ({ ...(await (await import('./sections/versus.mjs')).benchVersus(bt, opts)), machine: machine(), quick: opts.quick }),
+  throughput: async (bt, opts) => ({ ...(await (await import('./sections/throughput.mjs')).benchThroughput(bt, opts)), machine: machine(), quick: opts.quick }),
   matmul: async (bt, opts) => ({ ...(await (await import('./sections/matmul.mjs')).benchMatmul(bt, opts)), machine: machine(), quick: opts.quick }),
   e2e: async (bt, opts, results) => {
     const e2e = { ...(await (await import('./sections/e2e.mjs')).benchEndToEnd(bt, opts)), machine: machine(), quick: opts.quick };

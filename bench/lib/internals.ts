@@ -5,14 +5,29 @@
  * bench/lib/build.mjs bundles this file (and the pool's worker) into
  * bench/results/tmp/, so the benchmark runs the same source as dist/.
  */
+import '../../src/runtime/node-relaxed-simd.ts';
 import { linearFast, linearNaive } from '../../src/layers/matmul.ts';
 import type { BertModel } from '../../src/bert/model.ts';
+import { Arena } from '../../src/runtime/heap.ts';
 
 export { linearFast, linearNaive };
 export { allocFloat32 } from '../../src/tensor/alloc.ts';
 export { linear } from '../../src/runtime/ops.ts';
 export { setBackend, getBackend } from '../../src/runtime/backend.ts';
-export { wasmSimdSupported } from '../../src/wasm/kernels.ts';
+export { wasmSimdSupported, relaxedSimdSupported } from '../../src/wasm/kernels.ts';
+export { setSimd, getSimd } from '../../src/runtime/simd.ts';
+export { quantizeLinear } from '../../src/layers/quantize.ts';
+export { wasmKernelTable } from '../../src/runtime/wasm-kernels.ts';
+export { Scratch } from '../../src/runtime/scratch.ts';
+export { ceilingGops, CEILING_KINDS } from './ceiling.ts';
+
+const arena = new Arena('bench arrays');
+/** n zeros in the heap (where the model keeps its weights and activations). */
+export function heapFloat32(n: number): Float32Array {
+  return arena.float32(n);
+}
+/** bytes in the heap, as a model's arena gives them (quantizeLinear's memory). */
+export const heapMemory = () => arena.tensorMemory();
 export { heapStats } from '../../src/runtime/heap.ts';
 export { setThreads, getThreads, threadStats } from '../../src/runtime/pool.ts';
 export { loadBertModel } from '../../src/bert/load.ts';

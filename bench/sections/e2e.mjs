@@ -81,7 +81,11 @@ export async function benchEndToEnd(bt, opts) {
     const ortNode = onnx ? await loadOrtNode() : null;
     if (ortNode) {
       for (const t of [1, T]) {
-        const s = await ortNode.InferenceSession.create(onnx, { intraOpNumThreads: t, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+        const s = await ortNode.InferenceSession.create(onnx, {
+          intraOpNumThreads: t, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+          // idle threads that spin steal the cores bert-ts runs on between rounds
+          extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+        });
         const feedCache = new Map();
         peers.push({
           name: `onnxruntime-node (${t} thread${t > 1 ? 's' : ''})`, threads: t, session: s,

@@ -71,21 +71,34 @@ export async function benchMatmul(bt, { quick, peers, threads }) {
     if (threaded) engines.push({ name: `bert-ts threaded (${T} threads)`, before: js, run: () => bt.linear(o2, x, W, null, M, K, N) });
     if (bt.wasmSimdSupported()) {
       // As the model runs it: W read in place from the heap (where a model
-      // keeps its weights) by the dot kernel.
+      // keeps its weights) by the dot kernel; and the q8 product (W in int8,
+      // quantized once, x per call), on each kernel module.
       bt.setBackend('wasm');
       const Wm = bt.heapFloat32(N * K);
       Wm.set(W);
-      for (const t of [1, T]) {
-        const name = `bert-ts wasm (${t} thread${t > 1 ? 's' : ''})`;
-        const before = async () => {
-          bt.setBackend('wasm');
-          await bt.setThreads(T, { minMacs: t === 1 ? Infinity : 2 ** 20 });
-        };
-        await before();
-        bt.linear(o2, x, Wm, null, M, K, N);
-        check(name, o2);
-        engines.push({ name, before, run: () => bt.linear(o2, x, Wm, null, M, K, N) });
+      const Wq = bt.quantizeLinear(W, null, N, K, bt.heapMemory());
+      const ws = new bt.Scratch('bench matmul');
+      const variants = bt.relaxedSimdSupported() ? ['simd128', 'relaxed'] : ['simd128'];
+      for (const simd of variants) {
+        for (const t of [1, T]) {
+          const th = `${t} thread${t > 1 ? 's' : ''}`;
+          const before = async () => {
+            bt.setBackend('wasm');
+            bt.setSimd(simd);
+            await bt.setThreads(T, { minMacs: t === 1 ? Infinity : 2 ** 20 });
+          };
+          await before();
+          const name = `bert-ts wasm f32 ${simd} (${th})`;
+          bt.linear(o2, x, Wm, null, M, K, N);
+          check(name, o2);
+          engines.push({ name, before, run: () => bt.linear(o2, x, Wm, null, M, K, N) });
+          const qname = `bert-ts wasm q8 ${simd} (${th})`;
+          bt.wasmKernelTable.qlinear(ws, [o2], x, [Wq], M, K);
+          outs[qname] = maxDiff(o2, ref); // approximate by design: reported, not checked against 1e-3
+          engines.push({ name: qname, before, run: () => bt.wasmKernelTable.qlinear(ws, [o2], x, [Wq], M, K) });
+        }
       }
+      bt.setSimd('auto');
       await js();
     }
 
@@ -94,6 +107,8 @@ export async function benchMatmul(bt, { quick, peers, threads }) {
       for (const t of [1, T]) {
         const s = await ortNode.InferenceSession.create(gemmModel(M, K, N, W), {
           intraOpNumThreads: t, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+          // idle threads that spin steal the cores bert-ts runs on between rounds
+          extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
         });
         sessions.push(s);
         const feeds = { x: new ortNode.Tensor('float32', new Float32Array(x), [M, K]) }; // peers get plain (unshared) copies
@@ -152,5 +167,8 @@ export async function benchMatmul(bt, { quick, peers, threads }) {
     for (const t of tfTensors) t.dispose();
   }
   bt.setBackend('js');
-  return { rows, threads: T, reps };
+  // what each wasm kernel variant could reach here with free loads
+  const ceilings = Object.fromEntries(bt.CEILING_KINDS.filter((k) => bt.relaxedSimdSupported() || !k.endsWith('relaxed')).map((k) => [k, bt.ceilingGops(k)]));
+  for (const [k, g] of Object.entries(ceilings)) console.log(`  ceiling ${k.padEnd(14)} ${g.toFixed(1)} G(FL)OP/s (one core, multiply-add chains in registers)`);
+  return { rows, threads: T, reps, ceilings };
 }

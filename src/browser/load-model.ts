@@ -24,6 +24,7 @@ import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 import { tokenizerFromFiles } from '../tokenizer/from-files.ts';
 import { modelFiles, readJson, readText, type LoadProgress, type ModelFiles, type SourceOptions } from './model-files.ts';
 import { streamSafetensors } from './stream-safetensors.ts';
+import type { DType } from '../bert/quantize-weights.ts';
 
 export interface LoadModelOptions extends SourceOptions {
   /** the head to load instead of config.architectures' ('BertModel': the encoder alone), as loadBertModel's */
@@ -32,6 +33,8 @@ export interface LoadModelOptions extends SourceOptions {
   onProgress?: (p: LoadProgress) => void;
   /** called once with the checkpoint tensors the model does not use */
   onUnusedTensors?: (names: string[]) => void;
+  /** 'f32' (default, exact) or 'q8' (the encoder's matrices in int8), as loadBertModel's */
+  dtype?: DType;
 }
 
 export interface LoadedModel {
@@ -56,9 +59,11 @@ export async function loadModel(source: ModelSource | ModelFiles, options: LoadM
   let model: BertModel;
   let tokenizer: BertTokenizer;
   try {
-    const [tok, weights] = await Promise.all([readTokenizer(files, configJson, progress), readWeights(files, arena?.tensorMemory(), progress)]);
+    // q8 quantizes from JS memory into the arena, so the heap (which never shrinks) never holds the float32 weights
+    const memory = options.dtype === 'q8' ? undefined : arena?.tensorMemory();
+    const [tok, weights] = await Promise.all([readTokenizer(files, configJson, progress), readWeights(files, memory, progress)]);
     tokenizer = tok;
-    model = BertModel.fromTensors(config, weights, { arena: arena ?? undefined, architecture: options.architecture });
+    model = BertModel.fromTensors(config, weights, { arena: arena ?? undefined, architecture: options.architecture, dtype: options.dtype });
   } catch (e) {
     arena?.dispose();
     throw e;
