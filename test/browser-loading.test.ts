@@ -108,6 +108,42 @@ describe('model sources', () => {
   });
 });
 
+describe('a hostile server (browser reader)', () => {
+  /** A fetch answering every URL with `total` bytes of spaces, announcing `announced` (or nothing); counts the bytes pulled. */
+  function endless(total: number, announced: number | null) {
+    const pulled = { bytes: 0 };
+    const fetchFn = (async () => {
+      const chunk = new Uint8Array(64 * 1024).fill(32);
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (pulled.bytes >= total) return c.close();
+          pulled.bytes += chunk.length;
+          c.enqueue(chunk);
+        },
+      }, { highWaterMark: 0 });
+      return new Response(body, { status: 200, headers: announced === null ? {} : { 'content-length': String(announced) } });
+    }) as typeof fetch;
+    return { fetch: fetchFn, pulled };
+  }
+  it('stops one chunk past the announced size', async () => {
+    const f = endless(200 * 1024 * 1024, 472);
+    await expect(readBytes(urlFiles('https://m.test/', { fetch: f.fetch }), 'config.json')).rejects.toThrow(/more bytes arrived than the 472 announced/);
+    expect(f.pulled.bytes).toBeLessThanOrEqual(2 * 64 * 1024);
+  });
+  it('caps a text file at 50 MB, announced or not', async () => {
+    const unsized = endless(300 * 1024 * 1024, null);
+    await expect(loadModel('https://m.test/', { fetch: unsized.fetch })).rejects.toThrow(/more than the 52428800-byte limit for a text file/);
+    expect(unsized.pulled.bytes).toBeLessThanOrEqual(50 * 1024 * 1024 + 2 * 64 * 1024);
+    const big = endless(300 * 1024 * 1024, 300 * 1024 * 1024);
+    await expect(loadModel('https://m.test/', { fetch: big.fetch })).rejects.toThrow(/314572800 bytes is more than the 52428800-byte limit/);
+    expect(big.pulled.bytes).toBeLessThanOrEqual(2 * 64 * 1024);
+  });
+  it('a body shorter than announced says how much arrived', async () => {
+    const f = endless(64 * 1024, 100 * 1024);
+    await expect(readBytes(urlFiles('https://m.test/', { fetch: f.fetch }), 'vocab.txt')).rejects.toThrow(/the server sent 65536 of 102400 bytes/);
+  });
+});
+
 describe('loadModel', () => {
   it('loads from a URL in small chunks, with progress, to the same model as loadBertModel', async () => {
     const f = fakeFetch('https://m.test/demo/', demoFiles, { chunk: 613 });

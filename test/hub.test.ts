@@ -1,7 +1,7 @@
 // Loading by model id through the Hugging Face cache and a loopback Hub (no network):
 // the protocol, the cache layout huggingface_hub writes and reads, resume, locks,
 // checksums, offline mode and the one-line errors.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,22 @@ import { defaultCacheDir, hubSettings } from '../src/hub/settings.ts';
 import { RepoCache, repoFolderName, isRepoId } from '../src/hub/cache-layout.ts';
 import { isStale, withFileLock } from '../src/hub/file-lock.ts';
 import type { ProgressEvent } from '../src/hub/progress.ts';
+
+// fs/promises' open, with a switch that makes writes to a download fail as on a full disk
+const diskFull = vi.hoisted(() => ({ file: undefined as string | undefined }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fsp = await importOriginal<typeof import('node:fs/promises')>();
+  const open: typeof fsp.open = async (path, ...rest) => {
+    const fh = await fsp.open(path, ...rest);
+    if (diskFull.file !== undefined && String(path).endsWith(diskFull.file)) {
+      fh.write = (async () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+      }) as never;
+    }
+    return fh;
+  };
+  return { ...fsp, open, default: { ...fsp, open } };
+});
 
 const FIX = resolve(import.meta.dirname, 'fixtures', 'golden');
 const read = (dir: string, files: string[]) => Object.fromEntries(files.map((f) => [f, new Uint8Array(readFileSync(join(FIX, dir, f)))]));
@@ -300,12 +316,14 @@ describe('download from the Hub into the cache', () => {
     await expectHubError(loadModel('org/other', { cacheDir, endpoint: dead }), 'Network', /cannot reach http:\/\/127\.0\.0\.1:9/);
   });
 
-  it.skipIf(!existsSync('/dev/full'))('a full disk is one line, and keeps nothing broken', async () => {
+  it('a full disk is one line, and keeps nothing broken', async () => {
     freshCache();
-    const blobs = join(repoDir('org/tiny-bert'), 'blobs');
-    mkdirSync(blobs, { recursive: true });
-    symlinkSync('/dev/full', join(blobs, `${ST_SHA}.incomplete`)); // every write fails with ENOSPC
-    await expectHubError(loadModel('org/tiny-bert', opts()), 'DiskFull', /the disk is full: cannot write 'model\.safetensors'/);
+    diskFull.file = `${ST_SHA}.incomplete`; // every write to the weights' download fails with ENOSPC
+    try {
+      await expectHubError(loadModel('org/tiny-bert', opts()), 'DiskFull', /the disk is full: cannot write 'model\.safetensors'/);
+    } finally {
+      diskFull.file = undefined;
+    }
     expect(existsSync(join(repoDir('org/tiny-bert'), 'snapshots', C_MAIN, 'model.safetensors'))).toBe(false);
   });
 });
@@ -393,5 +411,153 @@ describe('the lock file', () => {
     new RepoCache(dir, 'a/b').writeRef('main', 'f'.repeat(40));
     copyFileSync(join(dir, 'models--a--b', 'refs', 'main'), join(dir, 'ref-copy'));
     expect(readFileSync(join(dir, 'ref-copy'), 'utf8')).toBe('f'.repeat(40));
+  });
+});
+
+describe('a hostile Hub or CDN', () => {
+  afterEach(() => {
+    hub.intercept = undefined;
+  });
+  const cdnPort = () => new URL(hub.cdnOrigin).port;
+  const hubPort = () => new URL(hub.endpoint).port;
+  const isFile = (req: { url?: string }, file: string) => new RegExp(`/resolve/[^/]+/${file.replace('.', '\\.')}$`).test(req.url ?? '');
+
+  it('a protocol-relative redirect to another host never gets the token (HEAD or GET)', async () => {
+    freshCache();
+    // the LFS answer points at //localhost:CDN/… (another origin: another host and port)
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || !isFile(req, 'model.safetensors')) return false;
+      res.writeHead(302, { location: `//localhost:${cdnPort()}/lfs/${ST_SHA}`, 'x-repo-commit': C_MAIN, 'x-linked-etag': `"${ST_SHA}"`, 'x-linked-size': String(ST['model.safetensors'].byteLength) }).end();
+      return true;
+    };
+    const model = await loadModel('org/private-bert', opts({ token: 'hf_secret' }));
+    expect(model.config.hiddenSize).toBe(32);
+    expect(hub.requests('cdn').length).toBeGreaterThan(0);
+    for (const r of hub.requests('cdn')) expect(r.authorization, `${r.method} ${r.path}`).toBeUndefined();
+    expect(hub.requests('hub').every((r) => r.authorization === 'Bearer hf_secret')).toBe(true);
+  });
+
+  it('a redirect of the GET itself to another origin drops the token; one within the origin keeps it', async () => {
+    freshCache();
+    const config = ST['config.json'];
+    hub.intercept = (server, req, res) => {
+      if (server === 'hub' && req.method === 'GET' && isFile(req, 'config.json')) {
+        res.writeHead(307, { location: `//localhost:${cdnPort()}/elsewhere/config.json` }).end();
+        return true;
+      }
+      if (server === 'cdn' && req.url === '/elsewhere/config.json') {
+        res.writeHead(307, { location: `http://127.0.0.1:${hubPort()}/same-origin/config.json` }).end(); // back to the Hub's origin
+        return true;
+      }
+      if (server === 'hub' && req.url === '/same-origin/config.json') {
+        res.writeHead(200, { 'content-length': String(config.byteLength) }).end(config);
+        return true;
+      }
+      return false;
+    };
+    await loadModel('org/private-bert', opts({ token: 'hf_secret' }));
+    expect(hub.requests('cdn').find((r) => r.path === '/elsewhere/config.json')?.authorization).toBeUndefined();
+    // the token stays dropped once it left: a later hop back is not given it again
+    expect(hub.requests('hub').find((r) => r.path === '/same-origin/config.json')?.authorization).toBeUndefined();
+  });
+
+  it('a planted blobs/<etag>.incomplete symlink is refused: nothing outside the cache is written', async () => {
+    freshCache();
+    const victim = join(scratch, `victim-${n}.txt`);
+    writeFileSync(victim, 'keep me');
+    const blobs = join(repoDir('org/tiny-bert'), 'blobs');
+    mkdirSync(blobs, { recursive: true });
+    symlinkSync(victim, join(blobs, `${ST_SHA}.incomplete`));
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'Checksum', /refusing .*\.incomplete: it is a symlink/);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(hub.requests('cdn')).toEqual([]);
+  });
+
+  it('a planted blobs/<etag> symlink is refused, not linked into the snapshot', async () => {
+    freshCache();
+    const victim = join(scratch, `victim-blob-${n}.txt`);
+    writeFileSync(victim, 'not a model');
+    const blobs = join(repoDir('org/tiny-bert'), 'blobs');
+    mkdirSync(blobs, { recursive: true });
+    symlinkSync(victim, join(blobs, ST_SHA));
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'Checksum', /refusing .*blobs\/[0-9a-f]{64}: it is a symlink/);
+    expect(existsSync(join(repoDir('org/tiny-bert'), 'snapshots', C_MAIN, 'model.safetensors'))).toBe(false);
+  });
+
+  it('a body longer than promised stops one byte past the promise; nothing is kept', async () => {
+    freshCache();
+    let sent = 0;
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || req.method !== 'GET' || !isFile(req, 'config.json')) return false;
+      // the HEAD promised config.json's real size; the GET streams 64 MB with no length
+      res.writeHead(200, { etag: `"${gitBlobSha1(ST['config.json'])}"`, 'x-repo-commit': C_MAIN });
+      const chunk = new Uint8Array(64 * 1024).fill(32);
+      const pump = () => {
+        while (sent < 64 * 1024 * 1024) {
+          sent += chunk.byteLength;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => undefined);
+      pump();
+      return true;
+    };
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'TooLarge', new RegExp(`'config\\.json' is longer than the ${ST['config.json'].byteLength} bytes promised`));
+    const blobs = join(repoDir('org/tiny-bert'), 'blobs');
+    expect(existsSync(blobs) ? readdirSync(blobs) : []).toEqual([]);
+    expect(sent).toBeLessThan(64 * 1024 * 1024); // the client hung up early
+  });
+
+  it('a text file with no size announced is capped at 50 MB; one announced above it is not fetched', async () => {
+    freshCache();
+    let gets = 0;
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || !isFile(req, 'tokenizer_config.json')) return false;
+      const headers = { etag: `"${'c'.repeat(40)}"`, 'x-repo-commit': C_MAIN };
+      if (req.method === 'HEAD') return res.writeHead(200, { ...headers, 'transfer-encoding': 'chunked' }).end(), true; // no Content-Length
+      gets++;
+      res.writeHead(200, headers);
+      const chunk = new Uint8Array(1024 * 1024).fill(32);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 60) {
+          sent++;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+      return true;
+    };
+    await expectHubError(resolveModelFolder('org/tiny-bert', opts({ parts: 'tokenizer' })), 'TooLarge', /'tokenizer_config\.json' is more than the 52428800-byte limit for a text file/);
+    expect(gets).toBe(1);
+    expect(readdirSync(join(repoDir('org/tiny-bert'), 'blobs')).some((f) => f.startsWith('c'.repeat(40)))).toBe(false);
+
+    freshCache();
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || !isFile(req, 'config.json')) return false;
+      if (req.method === 'GET') gets++;
+      res.writeHead(200, { etag: `"${'d'.repeat(40)}"`, 'x-repo-commit': C_MAIN, 'content-length': String(300 * 1024 * 1024) }).end();
+      return true;
+    };
+    gets = 0;
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'TooLarge', /'config\.json' is more than the 52428800-byte limit for a text file \(the Hub announces 314572800 bytes\)/);
+    expect(gets).toBe(0);
+  });
+
+  it('a body shorter than promised: one retry, then "the server sent N of M bytes"', async () => {
+    freshCache();
+    const config = ST['config.json'];
+    const half = config.subarray(0, config.byteLength >> 1);
+    let gets = 0;
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || req.method !== 'GET' || !isFile(req, 'config.json')) return false;
+      gets++;
+      res.writeHead(200, { etag: `"${gitBlobSha1(config)}"`, 'x-repo-commit': C_MAIN, 'content-length': String(half.byteLength) }).end(half);
+      return true;
+    };
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'Network', new RegExp(`'config\\.json': the server sent ${half.byteLength} of ${config.byteLength} bytes`));
+    expect(gets).toBe(2);
   });
 });

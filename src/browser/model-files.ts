@@ -11,6 +11,7 @@
  * `/`, `./` or `../`; anything else is a Hub id. No cache beyond the browser's.
  */
 import { BertTsError } from '../errors.ts';
+import { MAX_TEXT_FILE_BYTES } from '../text-limit.ts';
 
 /** One file being read: its bytes arrive on `body`; size is null when the server does not say. */
 export interface FileStream {
@@ -125,13 +126,13 @@ export function pickedFiles(files: File[]): ModelFiles {
   };
 }
 
-/** The whole file as text; undefined when absent. */
+/** The whole file as text (at most MAX_TEXT_FILE_BYTES); undefined when absent. */
 export async function readText(files: ModelFiles, name: string, onProgress?: (p: LoadProgress) => void): Promise<string | undefined> {
-  const bytes = await readBytes(files, name, onProgress);
+  const bytes = await readBytes(files, name, onProgress, MAX_TEXT_FILE_BYTES);
   return bytes && new TextDecoder().decode(bytes);
 }
 
-/** The whole file as JSON; undefined when absent. */
+/** The whole file as JSON (at most MAX_TEXT_FILE_BYTES); undefined when absent. */
 export async function readJson(files: ModelFiles, name: string, onProgress?: (p: LoadProgress) => void): Promise<unknown> {
   const text = await readText(files, name, onProgress);
   if (text === undefined) return undefined;
@@ -150,17 +151,33 @@ export interface LoadProgress {
   done: boolean;
 }
 
-/** The whole file, into one buffer; undefined when absent. */
-export async function readBytes(files: ModelFiles, name: string, onProgress?: (p: LoadProgress) => void): Promise<Uint8Array | undefined> {
+/**
+ * The whole file, into one buffer; undefined when absent. Reading stops one
+ * byte past the size the server announced, or past `limit`: a server cannot
+ * make the page hold more than it promised.
+ */
+export async function readBytes(files: ModelFiles, name: string, onProgress?: (p: LoadProgress) => void, limit = Number.POSITIVE_INFINITY): Promise<Uint8Array | undefined> {
   const f = await files.open(name);
   if (!f) return undefined;
+  if (f.size !== null && f.size > limit) {
+    await f.body.cancel().catch(() => {});
+    throw new BertTsError(`${f.where}: ${f.size} bytes is more than the ${limit}-byte limit for a text file`, 'this is not a model file bert-ts reads; check the address');
+  }
+  const most = Math.min(f.size ?? limit, limit);
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   await drain(f, (chunk) => {
+    if (loaded + chunk.length > most) {
+      throw new BertTsError(
+        f.size !== null && f.size <= limit ? `${f.where}: more bytes arrived than the ${f.size} announced` : `${f.where}: more than the ${limit}-byte limit for a text file`,
+        'the server is misbehaving; nothing was kept',
+      );
+    }
     chunks.push(chunk);
     loaded += chunk.length;
     onProgress?.({ file: name, loaded, total: f.size, done: false });
   });
+  if (f.size !== null && loaded < f.size) throw new BertTsError(`${f.where}: the server sent ${loaded} of ${f.size} bytes`, 'the download was cut short; try again');
   const bytes = new Uint8Array(loaded);
   let at = 0;
   for (const c of chunks) {
@@ -181,6 +198,7 @@ export async function drain(f: FileStream, take: (chunk: Uint8Array) => void): P
       if (value && value.length > 0) take(value);
     }
   } catch (e) {
+    await reader.cancel().catch(() => {}); // stop the transfer: nothing more is read
     if (e instanceof BertTsError) throw e;
     throw new BertTsError(`${f.where}: the download failed (${(e as Error).message})`, 'try again; check the connection');
   } finally {

@@ -5,7 +5,7 @@
 import { BertTsError } from '../errors.ts';
 
 /** X-Error-Code values the Hub sends. */
-export type HubErrorCode = 'RepoNotFound' | 'RevisionNotFound' | 'EntryNotFound' | 'GatedRepo' | 'HttpError' | 'Network' | 'NotCached' | 'Checksum' | 'DiskFull';
+export type HubErrorCode = 'RepoNotFound' | 'RevisionNotFound' | 'EntryNotFound' | 'GatedRepo' | 'HttpError' | 'Network' | 'NotCached' | 'Checksum' | 'DiskFull' | 'TooLarge';
 
 export class HubError extends BertTsError {
   constructor(

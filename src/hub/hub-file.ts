@@ -13,10 +13,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RepoCache, isCommitHash } from './cache-layout.ts';
-import { downloadBlob } from './download.ts';
+import { blobKind, downloadBlob } from './download.ts';
 import { withFileLock } from './file-lock.ts';
 import { HubError } from './hub-errors.ts';
-import { fileMetadata, hubHeaders, resolveUrl, type FileMetadata } from './hub-http.ts';
+import { fileMetadata, hubHeaders, resolveUrl, sameOrigin, type FileMetadata } from './hub-http.ts';
 import type { HubSettings } from './settings.ts';
 import type { ProgressCallback } from './progress.ts';
 
@@ -73,13 +73,11 @@ export async function hubFile(req: FileRequest): Promise<string | null> {
     req.onProgress?.({ status: 'cached', repo, file, path: pointer });
     return pointer;
   }
-  if (!existsSync(blob)) {
+  if (blobKind(blob, ctx) === 'missing') {
     const headers = hubHeaders(s.token);
-    if (meta.location !== resolveUrl(s.endpoint, repo, revision, file) && new URL(meta.location).host !== new URL(s.endpoint).host) {
-      delete headers.authorization; // the bytes live elsewhere (LFS storage): the token stays with the Hub
-    }
+    if (!sameOrigin(meta.location, s.endpoint)) delete headers.authorization; // the bytes live elsewhere (LFS storage): the token stays with the Hub
     await withFileLock(cache.lockPath(meta.etag), async () => {
-      if (existsSync(blob)) return; // another process finished it while we waited
+      if (blobKind(blob, ctx) === 'file') return; // another process finished it while we waited
       req.onProgress?.({ status: 'initiate', repo, file, loaded: 0, total: meta.size });
       let last = 0;
       await downloadBlob({
