@@ -75,6 +75,8 @@ export class BertModel {
   /** num_labels, id2label, problem_type (meaningful for the classification heads) */
   readonly labels: LabelConfig;
   private state: RunState | null = null;
+  /** the run states a forward of this model is writing right now (a probe callback runs inside one) */
+  private readonly busy = new Set<RunState>();
   /** the heap region of the weights, freed by dispose(); null when they live in JS memory */
   private readonly arena: Arena | null;
   private disposed = false;
@@ -155,7 +157,28 @@ export class BertModel {
     const w = this.weights;
     // every input and option is checked here, before the first kernel (validate-input.ts)
     const { B, S, mlmRows } = validateForward(input, options, c, this, this.state);
+    // a forward from inside a probe callback would overwrite (or, for another shape,
+    // free) the buffers the outer forward is still reading
+    const wanted = options.state ?? this.state;
+    if (wanted && this.busy.has(wanted)) {
+      throw new BertTsError(
+        'forward: called from inside a probe callback while this model is still running a forward on the same buffers',
+        'copy what the probe needs (tensor.data.slice()) and run the second forward after the first returns, or pass it its own state: new RunState(model.config, B, S)',
+      );
+    }
     const st = options.state ?? this.runState(B, S);
+    this.busy.add(st);
+    try {
+      return this.run(st, input, options, B, S, mlmRows);
+    } finally {
+      this.busy.delete(st);
+    }
+  }
+
+  /** The forward pass proper, on buffers no one else is using. */
+  private run(st: RunState, input: BertInput, options: ForwardOptions, B: number, S: number, mlmRows: Int32Array | null): BertOutput {
+    const c = this.config;
+    const w = this.weights;
     fillInputs(st, input);
     const { numHiddenLayers: L, hiddenSize: H, numAttentionHeads: A } = c;
     const M = B * S;
