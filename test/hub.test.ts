@@ -6,7 +6,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LoopbackHub, gitBlobSha1, sha256 } from './helpers/loopback-hub.ts';
-import { loadModel, loadTokenizer } from '../src/hub/load.ts';
+import { loadModel, loadTokenizer } from '../src/load/node.ts';
 import { resolveModelFolder } from '../src/hub/resolve.ts';
 import { HubError } from '../src/hub/hub-errors.ts';
 import { defaultCacheDir, hubSettings } from '../src/hub/settings.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadBertModel } from '../src/bert/load.ts';
 import { RunState } from '../src/bert/run-state.ts';
-import { loadPipeline } from '../src/pipelines/load.ts';
+import { loadPipelineFolder as loadPipeline } from '../src/pipelines/load.ts';
 import { writeSafetensors } from '../src/tensor/safetensors-fs.ts';
 import { serializeSafetensors } from '../src/tensor/safetensors.ts';
 import { expectError } from './helpers/expect-error.ts';

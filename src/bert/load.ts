@@ -9,6 +9,7 @@ import { openCheckpoint } from '../tensor/safetensors-fs.ts';
 import { Arena, heapShared } from '../runtime/heap.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
+import type { ModelOptions } from '../load/options.ts';
 
 export function readBertConfig(dir: string): BertConfig {
   const file = join(dir, 'config.json');
@@ -18,12 +19,8 @@ export function readBertConfig(dir: string): BertConfig {
   return parseBertConfig(readJsonFile(file, 'model config'), file);
 }
 
-export interface LoadOptions {
-  /** the head to load instead of config.architectures' ('BertModel': the encoder alone; see ARCHITECTURES) */
-  architecture?: string;
-  /** called once per checkpoint tensor the model does not use (as transformers warns) */
-  onUnusedTensors?: (names: string[]) => void;
-}
+/** the head to load, and a callback for checkpoint tensors the model does not use (load/options.ts) */
+export type LoadOptions = ModelOptions;
 
 /**
  * Where the heap is shared (Node; cross-origin isolated pages) the weights are

@@ -3,7 +3,7 @@
  * resolved through the Hugging Face cache (downloading what is missing, with a
  * progress bar on stderr when it is a terminal), then loaded from that folder.
  */
-import { loadPipeline } from '../pipelines/load.ts';
+import { loadPipelineFolder } from '../pipelines/load.ts';
 import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
 import { resolveModelFolder, type ModelParts } from '../hub/resolve.ts';
 import type { Io } from './command.ts';
@@ -25,7 +25,7 @@ export interface CliLoadOptions {
 }
 
 export async function loadForCli(modelArg: string, options: CliLoadOptions): Promise<BertPipeline> {
-  const nlp = loadPipeline(await modelFolderForCli(modelArg), { architecture: options.architecture });
+  const nlp = loadPipelineFolder(await modelFolderForCli(modelArg), { architecture: options.architecture, name: modelArg });
   const unused = nlp.model.unusedTensors;
   if (unused.length > 0) {
     options.io.stderr.write(

@@ -1,17 +1,21 @@
 /**
- * Where a model's files come from in a browser: a base URL, a Hugging Face Hub
- * model id (its CORS-enabled `resolve` URLs), or File objects the user picked.
+ * The one seam every loader reads a model through: a ModelFiles opens a file
+ * by name and streams its bytes, wherever they are.
  *
- *   'https://example.org/models/demo/'  →  https://example.org/models/demo/config.json, …
- *   './weights/demo', '/weights/demo'   →  the same, relative to the page
- *   'org/name', 'name'                  →  {endpoint}/org/name/resolve/{revision}/config.json
- *   [File, File, …] or a FileList       →  matched by file name (a picked folder works)
+ *   urlFiles('https://example.org/models/demo/')  →  …/models/demo/config.json, …
+ *   urlFiles('./weights/demo'), ('/weights/demo')  →  the same, relative to the page
+ *   hubFiles('org/name')                           →  {endpoint}/org/name/resolve/{revision}/config.json
+ *   pickedFiles([File, File, …])                   →  matched by file name (a picked folder works)
+ *   folderFiles(dir)   (Node: load/folder-files.ts) →  files on disk, read in place
  *
- * A string is a URL when it has a scheme (`https:`, `blob:`, …) or starts with
- * `/`, `./` or `../`; anything else is a Hub id. No cache beyond the browser's.
+ * modelFiles(source) picks one (load/browser.ts, load/node.ts). Everything a
+ * loader reads as text or JSON is capped at MAX_TEXT_FILE_BYTES, and no file is
+ * read past the size its server announced.
  */
 import { BertTsError } from '../errors.ts';
 import { MAX_TEXT_FILE_BYTES } from '../text-limit.ts';
+import type { ProgressCallback } from '../hub/progress.ts';
+import type { HubOptions } from './options.ts';
 
 /** One file being read: its bytes arrive on `body`; size is null when the server does not say. */
 export interface FileStream {
@@ -23,37 +27,17 @@ export interface FileStream {
 }
 
 export interface ModelFiles {
-  /** the model, for messages: a URL, a Hub id, or "picked files" */
+  /** the model, for messages: a URL, a Hub id, a folder, or "picked files" */
   where: string;
   /** the model's folder name (the last path part): the tokenizer's "-cased" rule reads it */
   folder: string;
+  /** Node: the folder on disk holding the files, so the loaders read them in place (synchronously) */
+  dir?: string;
   /** Open `name`; undefined when the model has no such file. */
   open(name: string): Promise<FileStream | undefined>;
 }
 
-export interface HubOptions {
-  /** default 'https://huggingface.co' */
-  endpoint?: string;
-  /** a branch, tag or commit; default 'main' */
-  revision?: string;
-}
-
-export interface SourceOptions extends HubOptions {
-  /** the fetch to use (default globalThis.fetch): e.g. one that adds headers */
-  fetch?: typeof fetch;
-}
-
 export const HUB_ENDPOINT = 'https://huggingface.co';
-
-/** A model's files from a URL, a Hub id or picked files (see the top of this file). */
-export function modelFiles(source: string | URL | ArrayLike<File>, options: SourceOptions = {}): ModelFiles {
-  if (typeof source === 'string' || source instanceof URL) {
-    const s = String(source);
-    if (isUrl(s)) return urlFiles(s, options);
-    return hubFiles(s, options);
-  }
-  return pickedFiles(Array.from(source));
-}
 
 /** Whether a model source string is a URL (else a Hub id). */
 export function isUrl(s: string): boolean {
@@ -61,7 +45,7 @@ export function isUrl(s: string): boolean {
 }
 
 /** Files under a base URL (relative to the page's, or the worker's, location). */
-export function urlFiles(base: string, options: SourceOptions = {}): ModelFiles {
+export function urlFiles(base: string, options: HubOptions = {}): ModelFiles {
   const here = (globalThis as { location?: { href: string } }).location?.href;
   const dir = new URL(base.endsWith('/') ? base : `${base}/`, here);
   const parts = dir.pathname.split('/').filter(Boolean);
@@ -69,16 +53,18 @@ export function urlFiles(base: string, options: SourceOptions = {}): ModelFiles 
 }
 
 /** A Hub model id: `org/name` or `name`, at {endpoint}/{id}/resolve/{revision}/{file}. */
-export function hubFiles(id: string, options: SourceOptions = {}): ModelFiles {
+export function hubFiles(id: string, options: HubOptions = {}): ModelFiles {
   if (!/^([\w.-]+\/)?[\w.-]+$/.test(id) || id.includes('..')) {
-    throw new BertTsError(`${JSON.stringify(id)}: not a model URL nor a Hub model id`, "give a URL ('https://…', '/models/x', './x') or a Hub id such as 'org/name'");
+    throw new BertTsError(`${JSON.stringify(id)} is not a URL and not a model id`, "give a URL ('https://…', '/models/x', './x') or a Hub id such as 'org/name'");
   }
   const endpoint = (options.endpoint ?? HUB_ENDPOINT).replace(/\/+$/, '');
   const revision = encodeURIComponent(options.revision ?? 'main');
-  return fetchedFiles(id, id.split('/').at(-1)!, (name) => `${endpoint}/${id}/resolve/${revision}/${name}`, options);
+  // the token goes to the Hub only; fetch drops it on a redirect to another origin (the Fetch standard)
+  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  return fetchedFiles(id, id.split('/').at(-1)!, (name) => `${endpoint}/${id}/resolve/${revision}/${name.split('/').map(encodeURIComponent).join('/')}`, options, headers);
 }
 
-function fetchedFiles(where: string, folder: string, urlOf: (name: string) => string, options: SourceOptions): ModelFiles {
+function fetchedFiles(where: string, folder: string, urlOf: (name: string) => string, options: HubOptions, headers: Record<string, string> = {}): ModelFiles {
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   return {
     where,
@@ -87,14 +73,14 @@ function fetchedFiles(where: string, folder: string, urlOf: (name: string) => st
       const url = urlOf(name);
       let response: Response;
       try {
-        response = await fetchFn(url);
+        response = await fetchFn(url, { headers });
       } catch (e) {
         throw new BertTsError(`${url}: cannot fetch (${(e as Error).message})`, 'check the address; a model on another site must allow CORS');
       }
       if (response.status === 404) return undefined;
       if (!response.ok) {
         const code = response.headers.get('x-error-code');
-        throw new BertTsError(`${url}: HTTP ${response.status}${code ? ` (${code})` : ''}`, code === 'GatedRepo' ? 'this model is gated: accept its terms on the Hub and pass a fetch that sends your token' : 'check the address and the revision');
+        throw new BertTsError(`${url}: HTTP ${response.status}${code ? ` (${code})` : ''}`, code === 'GatedRepo' ? 'this model is gated: accept its terms on the Hub and pass your token (token option)' : 'check the address and the revision');
       }
       if (!response.body) throw new BertTsError(`${url}: the response has no body`);
       // Content-Length is the size on the wire: only trust it when nothing was compressed
@@ -127,13 +113,13 @@ export function pickedFiles(files: File[]): ModelFiles {
 }
 
 /** The whole file as text (at most MAX_TEXT_FILE_BYTES); undefined when absent. */
-export async function readText(files: ModelFiles, name: string, onProgress?: (p: LoadProgress) => void): Promise<string | undefined> {
+export async function readText(files: ModelFiles, name: string, onProgress?: ProgressCallback): Promise<string | undefined> {
   const bytes = await readBytes(files, name, onProgress, MAX_TEXT_FILE_BYTES);
   return bytes && new TextDecoder().decode(bytes);
 }
 
 /** The whole file as JSON (at most MAX_TEXT_FILE_BYTES); undefined when absent. */
-export async function readJson(files: ModelFiles, name: string, onProgress?: (p: LoadProgress) => void): Promise<unknown> {
+export async function readJson(files: ModelFiles, name: string, onProgress?: ProgressCallback): Promise<unknown> {
   const text = await readText(files, name, onProgress);
   if (text === undefined) return undefined;
   try {
@@ -143,20 +129,12 @@ export async function readJson(files: ModelFiles, name: string, onProgress?: (p:
   }
 }
 
-/** A progress event: `loaded` of `total` bytes of `file` (total null when unknown). */
-export interface LoadProgress {
-  file: string;
-  loaded: number;
-  total: number | null;
-  done: boolean;
-}
-
 /**
  * The whole file, into one buffer; undefined when absent. Reading stops one
  * byte past the size the server announced, or past `limit`: a server cannot
  * make the page hold more than it promised.
  */
-export async function readBytes(files: ModelFiles, name: string, onProgress?: (p: LoadProgress) => void, limit = Number.POSITIVE_INFINITY): Promise<Uint8Array | undefined> {
+export async function readBytes(files: ModelFiles, name: string, onProgress?: ProgressCallback, limit = Number.POSITIVE_INFINITY): Promise<Uint8Array | undefined> {
   const f = await files.open(name);
   if (!f) return undefined;
   if (f.size !== null && f.size > limit) {
@@ -175,7 +153,7 @@ export async function readBytes(files: ModelFiles, name: string, onProgress?: (p
     }
     chunks.push(chunk);
     loaded += chunk.length;
-    onProgress?.({ file: name, loaded, total: f.size, done: false });
+    onProgress?.({ status: 'progress', repo: files.where, file: name, loaded, total: f.size ?? undefined });
   });
   if (f.size !== null && loaded < f.size) throw new BertTsError(`${f.where}: the server sent ${loaded} of ${f.size} bytes`, 'the download was cut short; try again');
   const bytes = new Uint8Array(loaded);
@@ -184,7 +162,7 @@ export async function readBytes(files: ModelFiles, name: string, onProgress?: (p
     bytes.set(c, at);
     at += c.length;
   }
-  onProgress?.({ file: name, loaded, total: f.size ?? loaded, done: true });
+  onProgress?.({ status: 'done', repo: files.where, file: name, loaded, total: loaded });
   return bytes;
 }
 

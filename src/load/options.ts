@@ -1,0 +1,42 @@
+/**
+ * The options of every loader, Node and browser alike (loadModel, loadTokenizer,
+ * loadPipeline, modelFiles): where the Hub is and how to ask it, and what the
+ * loaded model should be. Defined here once.
+ */
+import type { ProgressCallback } from '../hub/progress.ts';
+
+export interface HubOptions {
+  /** branch, tag or commit (default "main") */
+  revision?: string;
+  /** the Hub's address (default: HF_ENDPOINT in Node, then https://huggingface.co) */
+  endpoint?: string;
+  /**
+   * a Hugging Face access token (Node default: HF_TOKEN, then the token file `hf auth login` writes).
+   * It is sent to the endpoint's origin only, never to a server a redirect names.
+   */
+  token?: string;
+  /** Node: the cache folder (default: HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub) */
+  cacheDir?: string;
+  /** Node: never make a request, use the cache only (HF_HUB_OFFLINE=1 forces this) */
+  localFilesOnly?: boolean;
+  /** the fetch to use for URLs and, in a browser, the Hub (default globalThis.fetch) */
+  fetch?: typeof fetch;
+  /** typed events as files are found, downloaded and read */
+  onProgress?: ProgressCallback;
+  /** a warning that does not stop the load (default: console.warn) */
+  onWarning?: (message: string) => void;
+}
+
+export interface ModelOptions {
+  /** the head to load instead of config.architectures' ('BertModel': the encoder alone; see ARCHITECTURES) */
+  architecture?: string;
+  /** called once with the checkpoint tensors the model does not use (as transformers warns) */
+  onUnusedTensors?: (names: string[]) => void;
+}
+
+export type LoadModelOptions = HubOptions & ModelOptions;
+
+export function warn(options: HubOptions, message: string): void {
+  if (options.onWarning) options.onWarning(message);
+  else console.warn(`bert-ts: warning: ${message}`);
+}
