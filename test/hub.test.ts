@@ -6,7 +6,10 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LoopbackHub, gitBlobSha1, sha256 } from './helpers/loopback-hub.ts';
-import { loadModel, loadTokenizer } from '../src/load/node.ts';
+import { loadModel, loadPipeline, loadTokenizer, modelFiles } from '../src/load/node.ts';
+import { BertPipeline } from '../src/pipelines/bert-pipeline.ts';
+import { BertModel } from '../src/bert/model.ts';
+import { BertTsError } from '../src/errors.ts';
 import { resolveModelFolder } from '../src/hub/resolve.ts';
 import { HubError } from '../src/hub/hub-errors.ts';
 import { defaultCacheDir, hubSettings } from '../src/hub/settings.ts';
@@ -373,6 +376,58 @@ describe('a cache written by huggingface_hub (built by hand, byte for byte its l
     });
   }
 
+  it('no network: `await loadPipeline(id)` uses the complete cached snapshot, with one warning for unchecked files', async () => {
+    pythonCache(false);
+    process.env.HF_HUB_CACHE = cacheDir;
+    process.env.HF_ENDPOINT = 'http://127.0.0.1:9'; // nothing listens: connection refused
+    const warnings: string[] = [];
+    try {
+      const nlp = await loadPipeline('google-bert/bert-tiny', { onWarning: (m) => warnings.push(m) });
+      expect(nlp).toBeInstanceOf(BertPipeline);
+      expect(nlp.embed('a b').length).toBe(32);
+      expect(nlp.embedDefaults).toBeUndefined();
+    } finally {
+      delete process.env.HF_HUB_CACHE;
+      delete process.env.HF_ENDPOINT;
+    }
+    expect(warnings.length).toBe(1);
+    expect(warnings[0]).toMatch(/^google-bert\/bert-tiny: using the cached snapshot c{40}: the Hub cannot be reached \(cannot reach http:\/\/127\.0\.0\.1:9 .*\); not in the cache and so taken as absent: modules\.json$/);
+  });
+
+  it('HF_HUB_OFFLINE=1 only skips the attempt: the same load, no request, the same warning', async () => {
+    pythonCache(false);
+    process.env.HF_HUB_OFFLINE = '1';
+    process.env.HF_HUB_CACHE = cacheDir;
+    const warnings: string[] = [];
+    try {
+      const nlp = await loadPipeline('google-bert/bert-tiny', { endpoint: hub.endpoint, onWarning: (m) => warnings.push(m) });
+      expect(nlp.model.config.hiddenSize).toBe(32);
+    } finally {
+      delete process.env.HF_HUB_CACHE;
+    }
+    expect(hub.log).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/offline mode \(HF_HUB_OFFLINE=1 or localFilesOnly\); not in the cache and so taken as absent: modules\.json$/)]);
+  });
+
+  it('a Hub that answers 503: one request, then the cache without asking again', async () => {
+    pythonCache(false);
+    hub.intercept = (_server, _req, res) => (res.writeHead(503).end(), true);
+    const warnings: string[] = [];
+    try {
+      await loadPipeline('google-bert/bert-tiny', opts({ onWarning: (m: string) => warnings.push(m) }));
+    } finally {
+      hub.intercept = undefined;
+    }
+    expect(hub.requests().map((r) => r.path)).toEqual(['/google-bert/bert-tiny/resolve/main/config.json']);
+    expect(warnings.length).toBe(1);
+  });
+
+  it('an incomplete cached snapshot with no network: one line naming the missing weights', async () => {
+    pythonCache(false);
+    rmSync(join(cacheDir, 'models--google-bert--bert-tiny', 'snapshots', 'c'.repeat(40), 'model.safetensors'));
+    await expectHubError(loadModel('google-bert/bert-tiny', { cacheDir, endpoint: 'http://127.0.0.1:9' }), 'NotCached', /model\.safetensors is not in the cache .*, and the Hub cannot be reached/);
+  });
+
   it('online, a cached branch costs HEADs only (the revision, files not yet known), no download', async () => {
     pythonCache(false);
     hub.addRepo('google-bert/bert-tiny', { commits: { ['c'.repeat(40)]: ST }, refs: { main: 'c'.repeat(40) } });
@@ -559,5 +614,68 @@ describe('a hostile Hub or CDN', () => {
     };
     await expectHubError(loadModel('org/tiny-bert', opts()), 'Network', new RegExp(`'config\\.json': the server sent ${half.byteLength} of ${config.byteLength} bytes`));
     expect(gets).toBe(2);
+  });
+});
+
+describe('one way to load: loadModel / loadTokenizer / loadPipeline / modelFiles', () => {
+  const demo = resolve(import.meta.dirname, '..', 'weights', 'demo');
+
+  it('a source that is neither a folder nor a well-formed id: one line, no request', async () => {
+    freshCache();
+    process.env.HF_ENDPOINT = hub.endpoint;
+    try {
+      for (const bad of ['./weights/nope', '/no/such/model', 'a/b/c', 'has space', 'org/../x', 'weights/nope/']) {
+        for (const load of [loadModel, loadTokenizer, loadPipeline, modelFiles]) {
+          const e = await (load as (s: string, o: object) => Promise<unknown>)(bad, { cacheDir }).then(() => undefined, (err: unknown) => err);
+          expect(e, `${load.name}(${bad})`).toBeInstanceOf(BertTsError);
+          expect((e as Error).message).toBe(`${bad} is not a folder and not a model id`);
+        }
+      }
+    } finally {
+      delete process.env.HF_ENDPOINT;
+    }
+    expect(hub.log).toEqual([]);
+  });
+
+  it("a well-formed id the Hub does not have: the Hub's answer, and that no such folder exists either", async () => {
+    freshCache();
+    const e = await expectHubError(loadPipeline('weights/nope', opts()), 'RepoNotFound', /^weights\/nope: repository not found/);
+    expect(e.hint).toMatch(/there is no folder weights\/nope here$/);
+    expect(hub.requests().length).toBe(1);
+  });
+
+  it('loadModel gives a BertModel and loadPipeline a BertPipeline, from the Node and the browser entry alike', async () => {
+    const browser = await import('../src/load/browser.ts');
+    const files = Object.fromEntries(readdirSync(demo).map((f) => [f, new Uint8Array(readFileSync(join(demo, f)))]));
+    const fetchFn = (async (url: RequestInfo | URL) => {
+      const name = String(url).replace('https://m.test/demo/', '');
+      return files[name] ? new Response(files[name], { headers: { 'content-length': String(files[name].length) } }) : new Response('no', { status: 404 });
+    }) as typeof fetch;
+    const fromFolder = await loadModel(demo);
+    const fromUrlInNode = await loadModel('https://m.test/demo/', { fetch: fetchFn });
+    const fromBrowser = await browser.loadModel('https://m.test/demo/', { fetch: fetchFn });
+    const ids = { inputIds: [[2, 10, 11, 3]] };
+    const out = fromFolder.forward(ids).lastHiddenState.data.slice();
+    for (const m of [fromUrlInNode, fromBrowser]) {
+      expect(m).toBeInstanceOf(BertModel);
+      expect(Array.from(m.forward(ids).lastHiddenState.data)).toEqual(Array.from(out));
+    }
+    const pipelines = [await loadPipeline(demo), await browser.loadPipeline('https://m.test/demo/', { fetch: fetchFn })];
+    for (const p of pipelines) {
+      expect(p).toBeInstanceOf(BertPipeline);
+      expect(p.tokenizer.encode('the capital of france').inputIds).toEqual(pipelines[0].tokenizer.encode('the capital of france').inputIds);
+    }
+    // a folder's files are read in place: the seam says where they are
+    expect((await modelFiles(demo)).dir).toBe(demo);
+  });
+
+  it('a Hub id, online: loadPipeline brings the sentence-transformers settings along', async () => {
+    freshCache();
+    const nlp = await loadPipeline('sentence-transformers/tiny-st', opts());
+    expect(nlp.embedDefaults).toMatchObject({ pooling: 'mean', normalize: true, maxSeqLength: 64 });
+    const v = nlp.embed('a b c');
+    expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+    const tokenizer = await loadTokenizer('sentence-transformers/tiny-st', opts());
+    expect(tokenizer.encode('a b').inputIds).toEqual(nlp.tokenizer.encode('a b').inputIds);
   });
 });

@@ -26,6 +26,8 @@ export interface FileRequest {
   revision: string;
   settings: HubSettings;
   onProgress?: ProgressCallback;
+  /** the Hub could not be asked and the cached copy was used instead (the error it gave) */
+  onFallback?: (e: HubError) => void;
 }
 
 /** The cached path of `file`, downloading it if needed; null when the repository has no such file. */
@@ -61,7 +63,10 @@ export async function hubFile(req: FileRequest): Promise<string | null> {
     if (e.code === 'RevisionNotFound') throw e;
     // the Hub could not be asked: the cached copy of this revision will do
     const hit = cached();
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      req.onFallback?.(e);
+      return hit;
+    }
     throw e;
   }
 
@@ -115,7 +120,7 @@ export async function hubFileExists(req: FileRequest): Promise<boolean> {
 }
 
 function notCached(req: FileRequest): HubError {
-  const why = req.settings.offline ? 'offline mode (HF_HUB_OFFLINE=1 or localFilesOnly)' : 'no network';
+  const why = req.settings.offlineReason ?? (req.settings.offline ? 'offline mode (HF_HUB_OFFLINE=1 or localFilesOnly)' : 'no network');
   return new HubError(
     'NotCached',
     `${req.repo}@${req.revision}: '${req.file}' is not in the cache ${req.settings.cacheDir} and ${why} forbids downloading it`,

@@ -20,6 +20,8 @@ export interface HubSettings {
   endpoint: string;
   cacheDir: string;
   offline: boolean;
+  /** why no request is made, when not HF_HUB_OFFLINE / localFilesOnly (the Hub did not answer earlier) */
+  offlineReason?: string;
   token: string | undefined;
   revision: string;
 }
