@@ -27,9 +27,9 @@ export { checkGolden, outputTensors, type VerifyReport } from './golden/check.ts
 export { compareTensors, DEFAULT_TOLERANCE, type Tolerance, type TensorComparison } from './golden/compare.ts';
 // loading: source → files → model (the same four functions in the Node entry, which adds folders and the cache)
 export { loadModel, loadTokenizer, loadPipeline, modelFiles, type ModelSource } from './load/browser.ts';
-export type { HubOptions, ModelOptions, LoadModelOptions } from './load/options.ts';
+export type { HubOptions, ModelOptions, LoadModelOptions } from './load-options.ts';
 export { HUB_ENDPOINT, type ModelFiles, type FileStream } from './load/model-files.ts';
-export type { ProgressEvent, ProgressCallback } from './hub/progress.ts';
+export type { ProgressEvent, ProgressCallback } from './load-options.ts';
 export { MAX_TEXT_FILE_BYTES } from './text-limit.ts';
 export { streamSafetensors } from './load/stream-safetensors.ts';
 export { checkGoldenCase, type GoldenCheckReport } from './browser/golden.ts';

@@ -11,7 +11,7 @@ import { serializeSafetensors } from '../src/tensor/safetensors.ts';
 import { loadModel, loadPipeline, modelFiles } from '../src/load/browser.ts';
 import { hubFiles, isUrl, pickedFiles, readBytes, urlFiles } from '../src/load/model-files.ts';
 import { streamSafetensors } from '../src/load/stream-safetensors.ts';
-import type { ProgressEvent } from '../src/hub/progress.ts';
+import type { ProgressEvent } from '../src/load-options.ts';
 import { checkGoldenCase } from '../src/browser/golden.ts';
 import { readGoldenInputs } from '../src/golden/golden-case.ts';
 import type { TensorMemory } from '../src/tensor/alloc.ts';

@@ -15,7 +15,7 @@ import { HubError } from '../src/hub/hub-errors.ts';
 import { defaultCacheDir, hubSettings } from '../src/hub/settings.ts';
 import { RepoCache, repoFolderName, isRepoId } from '../src/hub/cache-layout.ts';
 import { isStale, withFileLock } from '../src/hub/file-lock.ts';
-import type { ProgressEvent } from '../src/hub/progress.ts';
+import type { ProgressEvent } from '../src/load-options.ts';
 
 // fs/promises' open, with a switch that makes writes to a download fail as on a full disk
 const diskFull = vi.hoisted(() => ({ file: undefined as string | undefined }));

@@ -9,7 +9,7 @@ import { openCheckpoint } from '../tensor/safetensors-fs.ts';
 import { Arena, heapShared } from '../runtime/heap.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
-import type { ModelOptions } from '../load/options.ts';
+import type { ModelOptions } from '../load-options.ts';
 
 export function readBertConfig(dir: string): BertConfig {
   const file = join(dir, 'config.json');

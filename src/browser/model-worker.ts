@@ -20,8 +20,7 @@ import type { EncodeOptions, Encoding } from '../tokenizer/bert-tokenizer.ts';
 import type { Tolerance } from '../golden/compare.ts';
 import type { GoldenCheckReport } from './golden.ts';
 import { isUrl } from '../load/model-files.ts';
-import type { HubOptions } from '../load/options.ts';
-import type { ProgressCallback, ProgressEvent } from '../hub/progress.ts';
+import type { HubOptions, ProgressCallback, ProgressEvent } from '../load-options.ts';
 import { ISOLATION_HINT, workerUrl } from './web-pool.ts';
 import type { HostForward, HostInit, HostModelInfo, HostReply, HostRequest } from './model-host.ts';
 

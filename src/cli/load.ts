@@ -8,7 +8,7 @@ import { loadModel, loadPipeline, loadTokenizer } from '../load/node.ts';
 import type { BertModel } from '../bert/model.ts';
 import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
-import type { HubOptions, LoadModelOptions } from '../load/options.ts';
+import type { HubOptions, LoadModelOptions } from '../load-options.ts';
 import type { Io } from './command.ts';
 import { progressReporter } from './progress-bar.ts';
 

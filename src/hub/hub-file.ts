@@ -18,7 +18,7 @@ import { withFileLock } from './file-lock.ts';
 import { HubError } from './hub-errors.ts';
 import { fileMetadata, hubHeaders, resolveUrl, sameOrigin, type FileMetadata } from './hub-http.ts';
 import type { HubSettings } from './settings.ts';
-import type { ProgressCallback } from './progress.ts';
+import type { ProgressCallback } from '../load-options.ts';
 
 export interface FileRequest {
   repo: string;

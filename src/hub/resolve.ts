@@ -20,7 +20,7 @@ import { RepoCache, isRepoId } from './cache-layout.ts';
 import { HubError } from './hub-errors.ts';
 import { hubFile, hubFileExists, type FileRequest } from './hub-file.ts';
 import { hubSettings, type HubOptions } from './settings.ts';
-import { warn } from '../load/options.ts';
+import { warn } from '../load-options.ts';
 
 /** What the caller will load: the model, the tokenizer, or both (the CLI, `download`). */
 export type ModelParts = 'model' | 'tokenizer' | 'all';

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { HubOptions } from '../load/options.ts';
+import type { HubOptions } from '../load-options.ts';
 
 export type { HubOptions };
 

@@ -16,7 +16,7 @@ import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
 import { hubFiles, isUrl, pickedFiles, urlFiles, type ModelFiles } from './model-files.ts';
 import { readModel, readPipeline, readTokenizer } from './from-files.ts';
-import type { HubOptions, LoadModelOptions } from './options.ts';
+import type { HubOptions, LoadModelOptions } from '../load-options.ts';
 
 export type ModelSource = string | URL | ArrayLike<File> | ModelFiles;
 

@@ -23,10 +23,9 @@ import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 import { tokenizerFromFiles } from '../tokenizer/from-files.ts';
 import { BertPipeline } from '../pipelines/bert-pipeline.ts';
 import { sentenceTransformersDefaults, transformerFolder, type EmbedDefaults } from '../pipelines/sentence-transformers.ts';
-import type { ProgressCallback } from '../hub/progress.ts';
+import type { LoadModelOptions, ProgressCallback } from '../load-options.ts';
 import { readJson, readText, type ModelFiles } from './model-files.ts';
 import { streamSafetensors } from './stream-safetensors.ts';
-import type { LoadModelOptions } from './options.ts';
 
 /** config.json, then the weights: a BertModel. */
 export async function readModel(files: ModelFiles, options: LoadModelOptions = {}): Promise<BertModel> {

@@ -14,8 +14,7 @@
  */
 import { BertTsError } from '../errors.ts';
 import { MAX_TEXT_FILE_BYTES } from '../text-limit.ts';
-import type { ProgressCallback } from '../hub/progress.ts';
-import type { HubOptions } from './options.ts';
+import type { HubOptions, ProgressCallback } from '../load-options.ts';
 
 /** One file being read: its bytes arrive on `body`; size is null when the server does not say. */
 export interface FileStream {

@@ -32,7 +32,7 @@ import { pickedFiles, urlFiles, type ModelFiles } from './model-files.ts';
 import { folderFiles } from './folder-files.ts';
 import { readModel, readPipeline, readTokenizer } from './from-files.ts';
 import { isModelFiles } from './browser.ts';
-import type { HubOptions, LoadModelOptions } from './options.ts';
+import type { HubOptions, LoadModelOptions } from '../load-options.ts';
 
 export type ModelSource = string | URL | ArrayLike<File> | ModelFiles;
 

@@ -17,7 +17,7 @@ import {
   MAX_HEADER_BYTES, SafetensorsFile, parseSafetensorsHeader, safetensorsHeaderLength, type SafetensorsHeader,
 } from '../tensor/safetensors.ts';
 import { drain, type FileStream } from './model-files.ts';
-import type { ProgressCallback } from '../hub/progress.ts';
+import type { ProgressCallback } from '../load-options.ts';
 
 export async function streamSafetensors(
   f: FileStream, memory: TensorMemory | undefined, onProgress?: ProgressCallback, repo = f.where,

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
 import { loadBertModel } from '../bert/load.ts';
-import type { ModelOptions } from '../load/options.ts';
+import type { ModelOptions } from '../load-options.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { BertPipeline } from './bert-pipeline.ts';
 import { sentenceTransformersDefaults, transformerFolder, type EmbedDefaults } from './sentence-transformers.ts';

@@ -1,10 +1,10 @@
 /**
  * The options of every loader, Node and browser alike (loadModel, loadTokenizer,
- * loadPipeline, modelFiles): where the Hub is and how to ask it, and what the
- * loaded model should be. Defined here once.
+ * loadPipeline, modelFiles, resolveModelFolder), and the progress events they
+ * send: where the Hub is and how to ask it, and what the loaded model should be.
+ * Defined here once; it imports nothing, so the Hub client (src/hub/), the
+ * folder loader (src/bert/load.ts) and the loaders (src/load/) all stand on it.
  */
-import type { ProgressCallback } from '../hub/progress.ts';
-
 export interface HubOptions {
   /** branch, tag or commit (default "main") */
   revision?: string;
@@ -40,3 +40,18 @@ export function warn(options: HubOptions, message: string): void {
   if (options.onWarning) options.onWarning(message);
   else console.warn(`bert-ts: warning: ${message}`);
 }
+
+/**
+ * Typed progress events for loading from the Hub (the onProgress option).
+ * One file goes through: 'initiate' (about to fetch, total known or not) →
+ * 'progress' (bytes so far) … → 'done'; a file already in the cache gives one
+ * 'cached'. `loaded` counts bytes of the whole file, including bytes a resumed
+ * download already had.
+ */
+export type ProgressEvent =
+  | { status: 'initiate'; repo: string; file: string; loaded: number; total: number | undefined }
+  | { status: 'progress'; repo: string; file: string; loaded: number; total: number | undefined }
+  | { status: 'done'; repo: string; file: string; loaded: number; total: number | undefined }
+  | { status: 'cached'; repo: string; file: string; path: string };
+
+export type ProgressCallback = (event: ProgressEvent) => void;
