@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadBertModel } from '../src/bert/load.ts';
 import { RunState } from '../src/bert/run-state.ts';
+import { forwardBytes } from '../src/bert/validate-input.ts';
 import { loadPipelineFolder as loadPipeline } from '../src/pipelines/load.ts';
 import { writeSafetensors } from '../src/tensor/safetensors-fs.ts';
 import { serializeSafetensors } from '../src/tensor/safetensors.ts';
@@ -83,6 +84,19 @@ describe('writeSafetensors given something other than a list', () => {
       expect(existsSync(path)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('RunState says its own size', () => {
+  it('RunState.bytes is the bytes of the buffers the constructor allocates, and forwardBytes counts it', () => {
+    const model = loadBertModel(demo);
+    for (const [B, S] of [[1, 1], [2, 7], [3, 33]]) {
+      const st = new RunState(model.config, B, S);
+      const fixed = [st.ids, st.types, st.maskAdd, st.hidden, st.attnOut, st.q, st.k, st.v, st.ctx, st.tmp, st.inter, st.first];
+      expect(RunState.bytes(model.config, B, S)).toBe(fixed.reduce((a, t) => a + t.byteLength, 0));
+      expect(forwardBytes(model.config, B, S) - forwardBytes(model.config, B, S, { reuse: true })).toBe(RunState.bytes(model.config, B, S));
+      st.dispose();
     }
   });
 });

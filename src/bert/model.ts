@@ -13,42 +13,13 @@ import { embeddingsForward } from './embeddings.ts';
 import { encoderLayerForward } from './encoder.ts';
 import { mlmForward, nspForward, poolerForward, qaForward, sequenceClassifierForward, tokenClassifierForward } from './heads.ts';
 import { parseLabels, taskHeadOf, type Architecture, type LabelConfig, type TaskHead } from './architecture.ts';
-import { probeFor, type ProbeFn } from './probe.ts';
+import { probeFor } from './probe.ts';
+import type { BertInput, ForwardOptions } from './input.ts';
 import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
 import { releasePacked } from '../runtime/wasm-kernels.ts';
 import type { BertWeights } from './weights.ts';
 
-/** Batched integer inputs, [B][S]: rows of equal length. */
-export type IdRows = ArrayLike<ArrayLike<number>>;
-
-export interface BertInput {
-  inputIds: IdRows; // [B, S]
-  attentionMask?: IdRows; // [B, S] 1 = token, 0 = padding; default all 1
-  tokenTypeIds?: IdRows; // [B, S] segment A = 0, B = 1; default all 0
-}
-
-export interface ForwardOptions {
-  /** return hiddenStates [L+1, B, S, H]: the embeddings, then every layer's output */
-  outputHiddenStates?: boolean;
-  /** return attentions [L, B, A, S, S]: every layer's softmax probabilities */
-  outputAttentions?: boolean;
-  /**
-   * masked-LM logits: true → every position, [B, S, V];
-   * { positions: [[b, s], …] } → only those N positions, [N, V], in that order.
-   */
-  mlm?: boolean | { positions: ReadonlyArray<readonly [number, number]> };
-  /** next-sentence logits [B, 2] */
-  nsp?: boolean;
-  /** the task head's outputs: logits (classification) or startLogits / endLogits (question answering) */
-  taskHead?: boolean;
-  /** activation buffers to use (by default the model keeps one, for the last shape) */
-  state?: RunState;
-  /**
-   * called after each named step with its output (src/bert/probe.ts): a view
-   * into reused buffers, valid only during the call
-   */
-  probe?: ProbeFn;
-}
+export type { IdRows, BertInput, ForwardOptions } from './input.ts';
 
 export interface BertOutput {
   lastHiddenState: Tensor; // [B, S, H]
