@@ -679,3 +679,15 @@ describe('one way to load: loadModel / loadTokenizer / loadPipeline / modelFiles
     expect(tokenizer.encode('a b').inputIds).toEqual(nlp.tokenizer.encode('a b').inputIds);
   });
 });
+
+describe('the browser loader against the loopback Hub', () => {
+  it('sends the token to the Hub, and fetch drops it on the redirect to the storage host', async () => {
+    hub.log.length = 0;
+    const browser = await import('../src/load/browser.ts');
+    const model = await browser.loadModel('org/private-bert', { endpoint: hub.endpoint, token: 'hf_secret' });
+    expect(model.config.hiddenSize).toBe(32);
+    expect(hub.requests('hub').every((r) => r.authorization === 'Bearer hf_secret')).toBe(true);
+    expect(hub.requests('cdn').length).toBeGreaterThan(0);
+    for (const r of hub.requests('cdn')) expect(r.authorization).toBeUndefined();
+  });
+});
