@@ -102,6 +102,10 @@ beforeAll(async () => {
   execFileSync('mkfifo', [join(m, 'tokenizer_config.json')]); // a FIFO must not hang the server
   writeFileSync(join(m, 'added_tokens.json'), '{}');
 
+  const old = join(tmp, 'old');
+  mkdirSync(join(old, '0_BERT'), { recursive: true });
+  writeFileSync(join(old, 'modules.json'), JSON.stringify([{ path: '0_BERT', type: 'sentence_transformers.models.BERT' }, { path: '1_Pooling', type: 'sentence_transformers.models.Pooling' }]));
+
   // a snapshot of the Hugging Face cache: files are symlinks into ../../blobs
   const repo = join(tmp, 'hub', 'models--org--name');
   const snap = join(repo, 'snapshots', 'c'.repeat(40));
@@ -187,6 +191,12 @@ describe('bert-ts serve: only the files a model needs', () => {
     expect(r.body).toContain('"hub":true');
     expect((await get('/models/cached/vocab.txt')).status).toBe(404);
     expect((await get('/models/cached/tokenizer.json')).status).toBe(404);
+  });
+  it("the old sentence-transformers layout: the model files in the Transformer module's folder", async () => {
+    const names = await listedFiles(join(tmp, 'old'));
+    expect(names.has('0_BERT/config.json') && names.has('0_BERT/vocab.txt') && names.has('0_BERT/model.safetensors')).toBe(true);
+    expect(names.has('0_BERT/notes.txt')).toBe(false);
+    expect(names.has('1_Pooling/model.safetensors')).toBe(false);
   });
   it('a FIFO where a file belongs is 404, and does not hang the server', async () => {
     expect((await get('/models/plain/tokenizer_config.json')).status).toBe(404);

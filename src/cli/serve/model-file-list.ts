@@ -6,8 +6,9 @@
  *   special_tokens_map.json, added_tokens.json, model.safetensors,
  *   model.safetensors.index.json and the shards its weight_map names,
  *   sentence-transformers' modules.json, sentence_bert_config.json,
- *   config_sentence_transformers.json, and each module folder's config.json
- *   and sentence_bert_config.json (1_Pooling/config.json).
+ *   config_sentence_transformers.json, each module folder's config.json
+ *   and sentence_bert_config.json (1_Pooling/config.json), and for the old
+ *   layout the model files in the Transformer module's folder (0_BERT/…).
  *
  * Anything else (notes_private.txt, id_rsa, .git/…) is not found. A symlink
  * is followed only when its target stays inside the folder, or, for a
@@ -50,19 +51,29 @@ export async function servableModelFile(dir: string, name: string): Promise<stri
 /** The names a client may ask for in `dir`. */
 export async function listedFiles(dir: string): Promise<Set<string>> {
   const names = new Set(MODEL_FILES);
-  const index = await readListFile(dir, 'model.safetensors.index.json');
-  const weightMap = (index as { weight_map?: unknown } | undefined)?.weight_map;
-  if (weightMap && typeof weightMap === 'object') {
-    for (const shard of Object.values(weightMap)) if (typeof shard === 'string' && PLAIN.test(shard) && shard.endsWith('.safetensors')) names.add(shard);
-  }
+  for (const shard of await shardsIn(dir, '')) names.add(shard);
   const modules = await readListFile(dir, 'modules.json');
   if (Array.isArray(modules)) {
     for (const m of modules) {
-      const path = (m as { path?: unknown } | null)?.path;
-      if (typeof path === 'string' && PLAIN.test(path)) for (const f of MODULE_FILES) names.add(`${path}/${f}`);
+      const { path, type } = (m ?? {}) as { path?: unknown; type?: unknown };
+      if (typeof path !== 'string' || !PLAIN.test(path)) continue;
+      for (const f of MODULE_FILES) names.add(`${path}/${f}`);
+      // the old layout keeps the whole BERT in the Transformer module's folder (0_BERT/)
+      if (typeof type === 'string' && /\.(Transformer|BERT)$/.test(type)) {
+        for (const f of MODEL_FILES) names.add(`${path}/${f}`);
+        for (const shard of await shardsIn(dir, `${path}/`)) names.add(shard);
+      }
     }
   }
   return names;
+}
+
+/** The shard files `${prefix}model.safetensors.index.json` names (plain names, beside it). */
+async function shardsIn(dir: string, prefix: string): Promise<string[]> {
+  const index = await readListFile(dir, `${prefix}model.safetensors.index.json`);
+  const weightMap = (index as { weight_map?: unknown } | undefined)?.weight_map;
+  if (!weightMap || typeof weightMap !== 'object') return [];
+  return Object.values(weightMap).filter((s): s is string => typeof s === 'string' && PLAIN.test(s) && s.endsWith('.safetensors')).map((s) => prefix + s);
 }
 
 async function readListFile(dir: string, name: string): Promise<unknown> {
