@@ -316,7 +316,7 @@ describe('download from the Hub into the cache', () => {
     const dead = 'http://127.0.0.1:9'; // discard port: connection refused
     const model = await loadModel('org/tiny-bert', { cacheDir, endpoint: dead });
     expect(model.config.hiddenSize).toBe(32);
-    await expectHubError(loadModel('org/other', { cacheDir, endpoint: dead }), 'Network', /cannot reach http:\/\/127\.0\.0\.1:9/);
+    await expectHubError(loadModel('org/other', { cacheDir, endpoint: dead }), 'Network', /^org\/other: no such folder, and as a model id: cannot reach http:\/\/127\.0\.0\.1:9/);
   });
 
   it('a full disk is one line, and keeps nothing broken', async () => {

@@ -51,6 +51,9 @@ export async function resolveModelFolder(nameOrPath: string, options: ResolveOpt
     if (e instanceof HubError && e.code === 'RepoNotFound' && nameOrPath.includes('/')) {
       throw new HubError(e.code, e.message, `${e.hint ?? ''}; and there is no folder ${nameOrPath} here`.replace(/^; /, ''), e.status, e.commit);
     }
+    if (e instanceof HubError && e.code === 'Network') {
+      throw new HubError(e.code, `${nameOrPath}: no such folder, and as a model id: ${e.message}`, e.hint, e.status, e.commit);
+    }
     throw e;
   }
 }
