@@ -615,6 +615,34 @@ describe('a hostile Hub or CDN', () => {
     await expectHubError(loadModel('org/tiny-bert', opts()), 'Network', new RegExp(`'config\\.json': the server sent ${half.byteLength} of ${config.byteLength} bytes`));
     expect(gets).toBe(2);
   });
+
+  it('a storage host that cuts every transfer: one resume, then "the server sent N of M bytes"', async () => {
+    freshCache();
+    const bytes = ST['model.safetensors'];
+    let gets = 0;
+    hub.intercept = (server, req, res) => {
+      if (server !== 'cdn') return false;
+      gets++;
+      const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      const headers: Record<string, string> = { 'content-length': String(bytes.byteLength - start) };
+      if (start > 0) headers['content-range'] = `bytes ${start}-${bytes.byteLength - 1}/${bytes.byteLength}`;
+      res.writeHead(start > 0 ? 206 : 200, headers);
+      res.write(bytes.subarray(start, start + 1000), () => setTimeout(() => req.socket.destroy(), 20));
+      return true;
+    };
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'Network', new RegExp(`'model\\.safetensors': the server sent 2000 of ${bytes.byteLength} bytes`));
+    expect(gets).toBe(2);
+  });
+  it('a Content-Length above the promise is refused before the body is read', async () => {
+    freshCache();
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || req.method !== 'GET' || !isFile(req, 'config.json')) return false;
+      res.writeHead(200, { 'content-length': String(10 * 1024 * 1024) });
+      res.write(new Uint8Array(1024));
+      return true;
+    };
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'TooLarge', /'config\.json' is longer than the \d+ bytes promised \(the server announces 10485760 bytes\)/);
+  });
 });
 
 describe('one way to load: loadModel / loadTokenizer / loadPipeline / modelFiles', () => {

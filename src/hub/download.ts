@@ -27,8 +27,6 @@ export interface BlobDownload {
   onBytes?: (loaded: number, total: number | undefined) => void;
 }
 
-/** Times a download may resume after the connection drops mid-file (huggingface_hub: 5). */
-const RETRIES = 5;
 /** Redirects a download follows (the CDN's own). */
 const MAX_REDIRECTS = 10;
 
@@ -66,33 +64,34 @@ export async function downloadBlob(d: BlobDownload): Promise<void> {
   // O_NOFOLLOW: a symlink planted between the check above and this open is refused too
   const file = await openIncomplete(incomplete, d.ctx);
   try {
-    let retried = false; // a short body gets one more request, then an answer
-    for (let attempt = 0; d.size === undefined || have < d.size; attempt++) {
+    // a body that ends short (cut, or ended early) gets one more request; then the answer is how much came
+    let retried = false;
+    while (d.size === undefined || have < d.size) {
       const before = have;
+      let got: number | 'restart';
       try {
-        const got = await fetchInto(d, file, have, hash, limit);
-        if (got === 'restart') {
-          // the server would not resume at this offset: start the file again, once
-          if (retried) throw shortBody(d, before);
-          retried = true;
-          await file.truncate(0);
-          have = 0;
-          hash = checked ? createHash('sha256') : undefined;
-          continue;
-        }
-        have = got;
-        if (d.size !== undefined && have < d.size) {
-          // a body that ended early without an error: ask for the rest once
-          if (retried) throw shortBody(d, have);
-          retried = true;
-          continue;
-        }
-        break;
+        got = await fetchInto(d, file, have, hash, limit);
       } catch (e) {
-        if (!(e instanceof HubError) || e.code !== 'Network' || attempt >= RETRIES) throw e;
+        if (!(e instanceof HubError) || e.code !== 'Network') throw e;
         have = (await file.stat()).size;
         if (have === before) throw e; // the connection gave nothing: do not hammer it
+        if (retried) throw d.size === undefined ? e : shortBody(d, have);
+        retried = true;
+        continue; // resume with Range from what arrived
       }
+      if (got === 'restart') {
+        // the server would not resume at this offset: start the file again, once
+        if (retried) throw shortBody(d, before);
+        retried = true;
+        await file.truncate(0);
+        have = 0;
+        hash = checked ? createHash('sha256') : undefined;
+        continue;
+      }
+      have = got;
+      if (d.size === undefined || have >= d.size) break;
+      if (retried) throw shortBody(d, have);
+      retried = true;
     }
   } catch (e) {
     if (e instanceof HubError && e.code === 'TooLarge') rmSync(incomplete, { force: true });
@@ -173,6 +172,12 @@ async function fetchInto(d: BlobDownload, file: FileHandle, have: number, hash: 
     throw httpError(res, d.ctx.repo, d.ctx.revision, d.ctx.file, 'authorization' in d.headers);
   }
   const length = res.headers.get('content-length');
+  if (length !== null && /^\d+$/.test(length) && have + Number(length) > limit) {
+    // refused before a byte is read: the server announces more than was promised
+    clearTimeout(timer);
+    await res.body?.cancel();
+    throw tooLarge(d, `the server announces ${have + Number(length)} bytes`);
+  }
   const total = d.size ?? (length !== null ? have + Number(length) : undefined);
   d.onBytes?.(have, total);
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();

@@ -81,23 +81,30 @@ export async function hubFile(req: FileRequest): Promise<string | null> {
   if (blobKind(blob, ctx) === 'missing') {
     const headers = hubHeaders(s.token);
     if (!sameOrigin(meta.location, s.endpoint)) delete headers.authorization; // the bytes live elsewhere (LFS storage): the token stays with the Hub
-    await withFileLock(cache.lockPath(meta.etag), async () => {
+    const m = meta;
+    await withFileLock(cache.lockPath(m.etag), async () => {
       if (blobKind(blob, ctx) === 'file') return; // another process finished it while we waited
-      req.onProgress?.({ status: 'initiate', repo, file, loaded: 0, total: meta.size });
+      req.onProgress?.({ status: 'initiate', repo, file, loaded: 0, total: m.size });
       let last = 0;
-      await downloadBlob({
-        url: meta.location,
-        headers,
-        blobPath: blob,
-        etag: meta.etag,
-        size: meta.size,
-        ctx,
-        onBytes: (loaded, total) => {
-          last = loaded;
-          req.onProgress?.({ status: 'progress', repo, file, loaded, total });
-        },
-      });
-      req.onProgress?.({ status: 'done', repo, file, loaded: meta.size ?? last, total: meta.size ?? last });
+      try {
+        await downloadBlob({
+          url: m.location,
+          headers,
+          blobPath: blob,
+          etag: m.etag,
+          size: m.size,
+          ctx,
+          onBytes: (loaded, total) => {
+            last = loaded;
+            req.onProgress?.({ status: 'progress', repo, file, loaded, total });
+          },
+        });
+      } catch (e) {
+        // the Hub was asked and answered: a failed transfer is not "the Hub cannot be reached"
+        if (e instanceof HubError) e.duringDownload = true;
+        throw e;
+      }
+      req.onProgress?.({ status: 'done', repo, file, loaded: m.size ?? last, total: m.size ?? last });
     });
   }
   cache.link(blob, pointer);

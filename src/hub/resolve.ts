@@ -111,7 +111,7 @@ async function fetchSnapshot(repo: string, parts: ModelParts, options: HubOption
     try {
       return await hubFile(request(file));
     } catch (e) {
-      if (!(e instanceof HubError) || !UNCHECKABLE.has(e.code)) throw e;
+      if (!(e instanceof HubError) || !UNCHECKABLE.has(e.code) || e.duringDownload) throw e;
       // the Hub could not be asked and the cache does not know: taken as absent
       unreachable(e);
       unchecked.push(file);
