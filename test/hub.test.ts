@@ -719,3 +719,11 @@ describe('the browser loader against the loopback Hub', () => {
     for (const r of hub.requests('cdn')) expect(r.authorization).toBeUndefined();
   });
 });
+
+describe('the browser loader: a model id the Hub does not have', () => {
+  it("gets the Hub's answer, not 'no config.json'", async () => {
+    const browser = await import('../src/load/browser.ts');
+    await expect(browser.loadPipeline('org/nope', { endpoint: hub.endpoint })).rejects.toThrow(/^org\/nope: repository not found, or private and needs a token \(HTTP 401 RepoNotFound\)$/);
+    await expect(browser.loadModel('org/tiny-bert', { endpoint: hub.endpoint, revision: 'no-such-branch' })).rejects.toThrow(/^org\/tiny-bert: no such revision \(HTTP 404 RevisionNotFound\)$/);
+  });
+});

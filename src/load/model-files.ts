@@ -76,9 +76,18 @@ function fetchedFiles(where: string, folder: string, urlOf: (name: string) => st
       } catch (e) {
         throw new BertTsError(`${url}: cannot fetch (${(e as Error).message})`, 'check the address; a model on another site must allow CORS');
       }
-      if (response.status === 404) return undefined;
+      const code = response.headers.get('x-error-code');
+      // a missing file is absent; a missing repository or revision is an error (the Hub says which)
+      if (response.status === 404 && (code === null || code === 'EntryNotFound')) {
+        await response.body?.cancel();
+        return undefined;
+      }
       if (!response.ok) {
-        const code = response.headers.get('x-error-code');
+        await response.body?.cancel();
+        if (code === 'RepoNotFound') {
+          throw new BertTsError(`${where}: repository not found, or private and needs a token (HTTP ${response.status} RepoNotFound)`, 'check the model id; for a private model pass your token (token option)');
+        }
+        if (code === 'RevisionNotFound') throw new BertTsError(`${where}: no such revision (HTTP ${response.status} RevisionNotFound)`, 'use a branch, tag or commit the repository has (default "main")');
         throw new BertTsError(`${url}: HTTP ${response.status}${code ? ` (${code})` : ''}`, code === 'GatedRepo' ? 'this model is gated: accept its terms on the Hub and pass your token (token option)' : 'check the address and the revision');
       }
       if (!response.body) throw new BertTsError(`${url}: the response has no body`);
