@@ -19,6 +19,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { BertTsError } from '../errors.ts';
 import { loadBertModel } from '../bert/load.ts';
 import type { BertModel } from '../bert/model.ts';
@@ -73,5 +74,8 @@ async function filesFor(source: ModelSource, options: HubOptions, parts: ModelPa
     throw new BertTsError(`${source} is not a folder and not a model id`, 'give a model folder (config.json, model.safetensors, vocab.txt) or a Hub model id such as google-bert/bert-base-uncased');
   }
   const dir = await resolveModelFolder(source, { ...options, parts });
-  return existsSync(source) ? folderFiles(dir) : folderFiles(dir, { where: source, folder: source.split('/').at(-1)! });
+  if (!existsSync(source)) return folderFiles(dir, { where: source, folder: source.split('/').at(-1)! });
+  // a cache entry models--org--name resolves to a snapshot named by its commit: the model's name is in the entry's
+  const entry = basename(resolve(source));
+  return entry.startsWith('models--') ? folderFiles(dir, { folder: entry.split('--').at(-1)! }) : folderFiles(dir);
 }
