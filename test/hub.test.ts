@@ -662,6 +662,9 @@ describe('one way to load: loadModel / loadTokenizer / loadPipeline / modelFiles
     } finally {
       delete process.env.HF_ENDPOINT;
     }
+    // untrusted text stays one line
+    const e = await loadModel('a\nb/c', { cacheDir }).then(() => undefined, (err: unknown) => err);
+    expect((e as Error).message).toBe('"a\\nb/c" is not a folder and not a model id');
     expect(hub.log).toEqual([]);
   });
 

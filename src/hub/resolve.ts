@@ -15,7 +15,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { BertTsError } from '../errors.ts';
+import { BertTsError, quote } from '../errors.ts';
 import { RepoCache, isRepoId } from './cache-layout.ts';
 import { HubError } from './hub-errors.ts';
 import { hubFile, hubFileExists, type FileRequest } from './hub-file.ts';
@@ -42,7 +42,9 @@ export async function resolveModelFolder(nameOrPath: string, options: ResolveOpt
     return dir;
   }
   if (!isRepoId(nameOrPath)) {
-    throw new BertTsError(`${nameOrPath} is not a folder and not a model id`, 'give a model folder (config.json, model.safetensors, vocab.txt), or a Hub model id such as google-bert/bert-base-uncased');
+    // shown as typed, unless it would break the one-line message (control characters, a very long string)
+    const shown = /^[^\x00-\x1f\x7f]{1,200}$/.test(nameOrPath) ? nameOrPath : quote(nameOrPath);
+    throw new BertTsError(`${shown} is not a folder and not a model id`, 'give a model folder (config.json, model.safetensors, vocab.txt), or a Hub model id such as google-bert/bert-base-uncased');
   }
   try {
     return await fetchSnapshot(nameOrPath, parts, options);

@@ -28,7 +28,6 @@ import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 import { loadPipelineFolder } from '../pipelines/load.ts';
 import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
 import { resolveModelFolder, type ModelParts } from '../hub/resolve.ts';
-import { isRepoId } from '../hub/cache-layout.ts';
 import { pickedFiles, urlFiles, type ModelFiles } from './model-files.ts';
 import { folderFiles } from './folder-files.ts';
 import { readModel, readPipeline, readTokenizer } from './from-files.ts';
@@ -70,9 +69,7 @@ async function filesFor(source: ModelSource, options: HubOptions, parts: ModelPa
     if (source && typeof (source as ArrayLike<File>).length === 'number') return pickedFiles(Array.from(source as ArrayLike<File>));
     throw new BertTsError(`a model source must be a folder, a model id, a URL or File objects, got ${typeof source}`);
   }
-  if (!existsSync(source) && !isRepoId(source)) {
-    throw new BertTsError(`${source} is not a folder and not a model id`, 'give a model folder (config.json, model.safetensors, vocab.txt) or a Hub model id such as google-bert/bert-base-uncased');
-  }
+  // neither a folder nor a well-formed id: resolveModelFolder says so before any request
   const dir = await resolveModelFolder(source, { ...options, parts });
   if (!existsSync(source)) return folderFiles(dir, { where: source, folder: source.split('/').at(-1)! });
   // a cache entry models--org--name resolves to a snapshot named by its commit: the model's name is in the entry's
