@@ -10,6 +10,7 @@ import { loadModel, loadPipeline, loadTokenizer, modelFiles } from '../src/load/
 import { BertPipeline } from '../src/pipelines/bert-pipeline.ts';
 import { BertModel } from '../src/bert/model.ts';
 import { BertTsError } from '../src/errors.ts';
+import { checkGoldenCase } from '../src/browser/golden.ts';
 import { resolveModelFolder } from '../src/hub/resolve.ts';
 import { HubError } from '../src/hub/hub-errors.ts';
 import { defaultCacheDir, hubSettings } from '../src/hub/settings.ts';
@@ -696,8 +697,12 @@ describe('one way to load: loadModel / loadTokenizer / loadPipeline / modelFiles
       expect(p).toBeInstanceOf(BertPipeline);
       expect(p.tokenizer.encode('the capital of france').inputIds).toEqual(pipelines[0].tokenizer.encode('the capital of france').inputIds);
     }
-    // a folder's files are read in place: the seam says where they are
-    expect((await modelFiles(demo)).dir).toBe(demo);
+    // a folder's files are read in place: the seam says where they are; they also stream through it
+    const folder = await modelFiles(demo);
+    expect(folder.dir).toBe(demo);
+    const report = await checkGoldenCase(await loadPipeline(folder), folder);
+    expect(report.ok && report.idsMatch).toBe(true);
+    expect(await folder.open('no-such-file.json')).toBeUndefined();
   });
 
   it('a Hub id, online: loadPipeline brings the sentence-transformers settings along', async () => {
