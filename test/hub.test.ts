@@ -14,7 +14,8 @@ import { checkGoldenCase } from '../src/browser/golden.ts';
 import { resolveModelFolder } from '../src/hub/resolve.ts';
 import { HubError } from '../src/hub/hub-errors.ts';
 import { defaultCacheDir, hubSettings } from '../src/hub/settings.ts';
-import { RepoCache, repoFolderName, isRepoId } from '../src/hub/cache-layout.ts';
+import { RepoCache, repoFolderName } from '../src/hub/cache-layout.ts';
+import { isRepoId } from '../src/hub/repo-id.ts';
 import { isStale, withFileLock } from '../src/hub/file-lock.ts';
 import type { ProgressEvent } from '../src/load-options.ts';
 

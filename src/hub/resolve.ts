@@ -16,7 +16,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BertTsError, quote } from '../errors.ts';
-import { RepoCache, isRepoId } from './cache-layout.ts';
+import { RepoCache } from './cache-layout.ts';
+import { isRepoId } from './repo-id.ts';
 import { HubError } from './hub-errors.ts';
 import { hubFile, hubFileExists, type FileRequest } from './hub-file.ts';
 import { hubSettings, type HubOptions } from './settings.ts';

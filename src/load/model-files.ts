@@ -14,6 +14,7 @@
  */
 import { BertTsError } from '../errors.ts';
 import { MAX_TEXT_FILE_BYTES } from '../text-limit.ts';
+import { isRepoId } from '../hub/repo-id.ts';
 import type { HubOptions, ProgressCallback } from '../load-options.ts';
 
 /** One file being read: its bytes arrive on `body`; size is null when the server does not say. */
@@ -53,7 +54,7 @@ export function urlFiles(base: string, options: HubOptions = {}): ModelFiles {
 
 /** A Hub model id: `org/name` or `name`, at {endpoint}/{id}/resolve/{revision}/{file}. */
 export function hubFiles(id: string, options: HubOptions = {}): ModelFiles {
-  if (!/^([\w.-]+\/)?[\w.-]+$/.test(id) || id.includes('..')) {
+  if (!isRepoId(id)) {
     throw new BertTsError(`${JSON.stringify(id)} is not a URL and not a model id`, "give a URL ('https://…', '/models/x', './x') or a Hub id such as 'org/name'");
   }
   const endpoint = (options.endpoint ?? HUB_ENDPOINT).replace(/\/+$/, '');
