@@ -19,9 +19,6 @@ export function readBertConfig(dir: string): BertConfig {
   return parseBertConfig(readJsonFile(file, 'model config'), file);
 }
 
-/** the head to load, and a callback for checkpoint tensors the model does not use (load/options.ts) */
-export type LoadOptions = ModelOptions;
-
 /**
  * Where the heap is shared (Node; cross-origin isolated pages) the weights are
  * read straight into a heap arena of the model's, where every thread and the
@@ -29,7 +26,7 @@ export type LoadOptions = ModelOptions;
  * Elsewhere they stay in JS memory (the wasm backend then packs a copy of each
  * linear weight into the heap).
  */
-export function loadBertModel(dir: string, options: LoadOptions = {}): BertModel {
+export function loadBertModel(dir: string, options: ModelOptions = {}): BertModel {
   const config = readBertConfig(dir);
   const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;
   let model: BertModel;
