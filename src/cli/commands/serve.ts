@@ -11,6 +11,8 @@ import { resultCommand } from '../result-command.ts';
 import { MODEL } from '../common.ts';
 import { strs } from '../result-command.ts';
 import { hostAllowed } from '../serve/host-check.ts';
+import { resolveModelFolder } from '../../hub/resolve.ts';
+import { progressReporter } from '../progress-bar.ts';
 import { realPathWithin, servableModelFile } from '../serve/model-file-list.ts';
 
 export interface OfferedModel {
@@ -158,6 +160,15 @@ export function startViewerServer(o: ViewerServerOptions): Promise<ViewerServer>
   });
 }
 
+async function modelFolderForServe(source: string): Promise<string> {
+  const bar = await progressReporter();
+  try {
+    return await resolveModelFolder(source, { parts: 'all', onProgress: bar.onProgress, onWarning: (m) => process.stderr.write(`bert-ts: warning: ${m}\n`) });
+  } finally {
+    bar.stop();
+  }
+}
+
 /** A TCP port: 0 (any free one) to 65535. */
 function checkPort(port: number): void {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -186,7 +197,7 @@ transformers module files), and only to Host localhost, 127.0.0.1 or [::1]
 with this port: a page elsewhere cannot read them (--allow-host opts a name in).
 Ctrl-C stops it.`,
   options: {
-    model: { ...MODEL.model, help: 'a model folder to offer first (the shipped ones follow)' },
+    model: { ...MODEL.model, help: 'a model folder, or a Hub model id (its snapshot in the Hugging Face cache), to offer first (the shipped ones follow)' },
     port: { type: 'string', value: 'P', help: 'the port (default 8000; 0: any free port)' },
     'allow-host': { type: 'string', multiple: true, value: 'NAME', help: 'also answer requests for this host name (a proxy\'s); by default only localhost, 127.0.0.1 and [::1]' },
   },
@@ -199,9 +210,10 @@ Ctrl-C stops it.`,
     const models = modelsIn(join(packageRoot, 'weights'));
     const dirArg = str(p, 'model');
     if (dirArg !== undefined) {
-      const dir = resolve(dirArg);
+      // a folder, or a model id: its snapshot in the Hugging Face cache (downloaded if missing), served from there
+      const dir = resolve(await modelFolderForServe(dirArg));
       if (!existsSync(join(dir, 'config.json'))) throw new BertTsError(`serve: ${dirArg} has no config.json`, 'give a model folder: config.json, model.safetensors, vocab.txt');
-      const name = basename(dir);
+      const name = existsSync(dirArg) ? basename(dir) : dirArg.split('/').at(-1)!;
       models.splice(0, models.length, { name, dir }, ...models.filter((m) => m.name !== name));
     }
     const s = await startViewerServer({ webRoot: join(packageRoot, 'dist', 'web'), models, port, allowHosts });
