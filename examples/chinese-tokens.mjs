@@ -5,7 +5,7 @@
 import { loadPipeline, toModelInput } from 'bert-ts';
 import { modelArg, runIfMain } from './run.mjs';
 
-export function main(argv) {
+export async function main(argv) {
   const text = argv[2] ?? '今天天气真好';
   const folders = [
     ['English vocabulary', modelArg(argv, 0, 'weights/en', 'an English BERT')],
@@ -13,7 +13,7 @@ export function main(argv) {
   ];
   console.log(`text: ${text}`);
   for (const [what, dir] of folders) {
-    const { model, tokenizer } = loadPipeline(dir);
+    const { model, tokenizer } = await loadPipeline(dir);
     const enc = tokenizer.encode(text);
     const out = model.forward(toModelInput([enc]));
     const unk = enc.inputIds.filter((id) => id === tokenizer.unkTokenId).length;

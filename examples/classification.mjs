@@ -3,8 +3,8 @@
 import { loadPipeline } from 'bert-ts';
 import { modelArg, runIfMain } from './run.mjs';
 
-export function main(argv) {
-  const nlp = loadPipeline(modelArg(argv, 0, 'weights/en-topic', 'a BertForSequenceClassification model'));
+export async function main(argv) {
+  const nlp = await loadPipeline(modelArg(argv, 0, 'weights/en-topic', 'a BertForSequenceClassification model'));
   const texts = argv.length > 1 ? argv.slice(1) : [
     'A computer lets you make more mistakes faster than any invention in human history.',
     'Love is the triumph of imagination over intelligence.',

@@ -3,8 +3,8 @@
 import { loadPipeline } from 'bert-ts';
 import { modelArg, runIfMain } from './run.mjs';
 
-export function main(argv) {
-  const nlp = loadPipeline(modelArg(argv, 0, 'weights/en', 'a masked-LM model'));
+export async function main(argv) {
+  const nlp = await loadPipeline(modelArg(argv, 0, 'weights/en', 'a masked-LM model'));
   const text = argv[1] ?? `The cat sat on the ${nlp.tokenizer.maskToken}.`;
   console.log(text);
   for (const c of nlp.fillMask(text, { topK: 5 })) {

@@ -10,14 +10,13 @@
 // This program records every layer's output and prints how much each token's
 // vector changes from one layer to the next (1 − cosine), and which token each
 // token attends to most in the last layer's first head.
-import { loadBertModel, loadTokenizerFolder } from 'bert-ts';
+import { loadPipeline } from 'bert-ts';
 import { modelArg, runIfMain } from './run.mjs';
 
-export function main(argv) {
+export async function main(argv) {
   const dir = modelArg(argv, 0, 'weights/en', 'a BERT model');
   const text = argv[1] ?? 'the river bank was covered in grass.';
-  const model = loadBertModel(dir);
-  const tokenizer = loadTokenizerFolder(dir);
+  const { model, tokenizer } = await loadPipeline(dir);
   const enc = tokenizer.encode(text);
   const { numHiddenLayers: L, hiddenSize: H } = model.config;
   const S = enc.inputIds.length;

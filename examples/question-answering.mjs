@@ -3,8 +3,8 @@
 import { loadPipeline } from 'bert-ts';
 import { modelArg, runIfMain } from './run.mjs';
 
-export function main(argv) {
-  const nlp = loadPipeline(modelArg(argv, 0, 'weights/en-qa', 'a BertForQuestionAnswering model (e.g. fine-tuned on SQuAD)'));
+export async function main(argv) {
+  const nlp = await loadPipeline(modelArg(argv, 0, 'weights/en-qa', 'a BertForQuestionAnswering model (e.g. fine-tuned on SQuAD)'));
   const question = argv[1] ?? 'Where does Wolfgang live?';
   const context = argv[2] ?? 'My name is Wolfgang and I live in Berlin. I work as a baker.';
   console.log(`Q: ${question}\ncontext: ${context}`);

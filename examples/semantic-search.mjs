@@ -13,8 +13,8 @@ const DOCUMENTS = [
   'The central bank raised interest rates again.',
 ];
 
-export function main(argv) {
-  const nlp = loadPipeline(modelArg(argv, 0, 'weights/en', 'a BERT or sentence-transformers model'));
+export async function main(argv) {
+  const nlp = await loadPipeline(modelArg(argv, 0, 'weights/en', 'a BERT or sentence-transformers model'));
   const query = argv[1] ?? 'a sleeping cat';
   const [q, ...docs] = nlp.embed([query, ...DOCUMENTS]);
   const ranked = docs.map((d, i) => ({ text: DOCUMENTS[i], score: cosineSimilarity(q, d) })).sort((a, b) => b.score - a.score);

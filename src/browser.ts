@@ -28,12 +28,13 @@ export { softmaxRow } from './layers/softmax.ts';
 export { GOLDEN_TENSORS, parseGoldenInputs, type GoldenInputs, type GoldenName } from './golden/golden-format.ts';
 export { checkGolden, outputTensors, type VerifyReport } from './golden/check.ts';
 export { compareTensors, DEFAULT_TOLERANCE, type Tolerance, type TensorComparison } from './golden/compare.ts';
-export { loadModel, readTokenizer, type LoadModelOptions, type LoadedModel, type ModelSource } from './browser/load-model.ts';
-export {
-  modelFiles, urlFiles, hubFiles, pickedFiles, HUB_ENDPOINT,
-  type ModelFiles, type FileStream, type LoadProgress, type HubOptions, type SourceOptions,
-} from './browser/model-files.ts';
-export { streamSafetensors } from './browser/stream-safetensors.ts';
+// loading: source → files → model (the same four functions in the Node entry, which adds folders and the cache)
+export { loadModel, loadTokenizer, loadPipeline, modelFiles, type ModelSource } from './load/browser.ts';
+export type { HubOptions, ModelOptions, LoadModelOptions } from './load-options.ts';
+export { HUB_ENDPOINT, type ModelFiles, type FileStream } from './load/model-files.ts';
+export type { ProgressEvent, ProgressCallback } from './load-options.ts';
+export { MAX_TEXT_FILE_BYTES } from './text-limit.ts';
+export { streamSafetensors } from './load/stream-safetensors.ts';
 export { checkGoldenCase, type GoldenCheckReport } from './browser/golden.ts';
 export { BertWorker, type BertWorkerOptions } from './browser/model-worker.ts';
 export { ARCHITECTURES, type Architecture, type TaskHead, type LabelConfig } from './bert/architecture.ts';

@@ -3,15 +3,15 @@
 import './runtime/node-relaxed-simd.ts';
 export * from './browser.ts';
 export { readSafetensors, writeSafetensors, openCheckpoint, type ReadOptions, type OpenOptions } from './tensor/safetensors-fs.ts';
-export { loadBertModel, readBertConfig, type LoadOptions } from './bert/load.ts';
+// loading (async): a folder, a model id (the Hugging Face cache, else the Hub), a URL, File objects
+export { loadModel, loadTokenizer, loadPipeline, modelFiles, type ModelSource } from './load/node.ts';
+// the synchronous fast path for a folder on disk
+export { loadBertModel, readBertConfig } from './bert/load.ts';
 export { loadTokenizer as loadTokenizerFolder } from './tokenizer/load.ts';
-export { loadPipeline, readEmbedDefaults } from './pipelines/load.ts';
-// model ids and folders, through the Hugging Face cache and Hub (async)
-export { loadModel, loadTokenizer, type LoadModelOptions } from './hub/load.ts';
+export { loadPipelineFolder, readEmbedDefaults } from './pipelines/load.ts';
 export { resolveModelFolder, checkBertConfig, type ResolveOptions, type ModelParts } from './hub/resolve.ts';
-export { defaultCacheDir, hubSettings, type HubOptions, type HubSettings } from './hub/settings.ts';
+export { defaultCacheDir, hubSettings, type HubSettings } from './hub/settings.ts';
 export { HubError, type HubErrorCode } from './hub/hub-errors.ts';
-export type { ProgressEvent, ProgressCallback } from './hub/progress.ts';
 export { inspectModelFolder, type ModelInfo } from './hub/model-info.ts';
 export { verifyGoldenCase } from './golden/verify.ts';
 export { recordGolden } from './golden/record.ts';

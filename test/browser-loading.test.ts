@@ -8,9 +8,10 @@ import { BertTsError } from '../src/errors.ts';
 import { loadBertModel } from '../src/bert/load.ts';
 import { readSafetensors, openCheckpoint } from '../src/tensor/safetensors-fs.ts';
 import { serializeSafetensors } from '../src/tensor/safetensors.ts';
-import { loadModel } from '../src/browser/load-model.ts';
-import { hubFiles, isUrl, modelFiles, pickedFiles, readBytes, urlFiles, type LoadProgress } from '../src/browser/model-files.ts';
-import { streamSafetensors } from '../src/browser/stream-safetensors.ts';
+import { loadModel, loadPipeline, modelFiles } from '../src/load/browser.ts';
+import { hubFiles, isUrl, pickedFiles, readBytes, urlFiles } from '../src/load/model-files.ts';
+import { streamSafetensors } from '../src/load/stream-safetensors.ts';
+import type { ProgressEvent } from '../src/load-options.ts';
 import { checkGoldenCase } from '../src/browser/golden.ts';
 import { readGoldenInputs } from '../src/golden/golden-case.ts';
 import type { TensorMemory } from '../src/tensor/alloc.ts';
@@ -75,7 +76,7 @@ describe('model sources', () => {
     expect(new TextDecoder().decode(await readBytes(files, 'config.json'))).toContain('"hidden_size": 64');
     expect(f.seen).toEqual(['https://hub.test/org/demo/resolve/v1.0/config.json']);
     const g = fakeFetch('https://huggingface.co/name/resolve/main/', demoFiles);
-    await readBytes(modelFiles('name', { fetch: g.fetch }), 'vocab.txt');
+    await readBytes(await modelFiles('name', { fetch: g.fetch }), 'vocab.txt');
     expect(g.seen).toEqual(['https://huggingface.co/name/resolve/main/vocab.txt']);
   });
 
@@ -83,7 +84,7 @@ describe('model sources', () => {
     for (const bad of ['a/b/c', 'org/../x', 'has space']) {
       const e = (() => { try { hubFiles(bad); } catch (err) { return err; } })() as BertTsError;
       expect(e).toBeInstanceOf(BertTsError);
-      expect(e.message).toContain('not a model URL nor a Hub model id');
+      expect(e.message).toContain('is not a URL and not a model id');
       expect(e.hint).toContain("'org/name'");
     }
   });
@@ -108,25 +109,61 @@ describe('model sources', () => {
   });
 });
 
+describe('a hostile server (browser reader)', () => {
+  /** A fetch answering every URL with `total` bytes of spaces, announcing `announced` (or nothing); counts the bytes pulled. */
+  function endless(total: number, announced: number | null) {
+    const pulled = { bytes: 0 };
+    const fetchFn = (async () => {
+      const chunk = new Uint8Array(64 * 1024).fill(32);
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (pulled.bytes >= total) return c.close();
+          pulled.bytes += chunk.length;
+          c.enqueue(chunk);
+        },
+      }, { highWaterMark: 0 });
+      return new Response(body, { status: 200, headers: announced === null ? {} : { 'content-length': String(announced) } });
+    }) as typeof fetch;
+    return { fetch: fetchFn, pulled };
+  }
+  it('stops one chunk past the announced size', async () => {
+    const f = endless(200 * 1024 * 1024, 472);
+    await expect(readBytes(urlFiles('https://m.test/', { fetch: f.fetch }), 'config.json')).rejects.toThrow(/more bytes arrived than the 472 announced/);
+    expect(f.pulled.bytes).toBeLessThanOrEqual(2 * 64 * 1024);
+  });
+  it('caps a text file at 50 MB, announced or not', async () => {
+    const unsized = endless(300 * 1024 * 1024, null);
+    await expect(loadModel('https://m.test/', { fetch: unsized.fetch })).rejects.toThrow(/more than the 52428800-byte limit for a text file/);
+    expect(unsized.pulled.bytes).toBeLessThanOrEqual(50 * 1024 * 1024 + 2 * 64 * 1024);
+    const big = endless(300 * 1024 * 1024, 300 * 1024 * 1024);
+    await expect(loadModel('https://m.test/', { fetch: big.fetch })).rejects.toThrow(/314572800 bytes is more than the 52428800-byte limit/);
+    expect(big.pulled.bytes).toBeLessThanOrEqual(2 * 64 * 1024);
+  });
+  it('a body shorter than announced says how much arrived', async () => {
+    const f = endless(64 * 1024, 100 * 1024);
+    await expect(readBytes(urlFiles('https://m.test/', { fetch: f.fetch }), 'vocab.txt')).rejects.toThrow(/the server sent 65536 of 102400 bytes/);
+  });
+});
+
 describe('loadModel', () => {
   it('loads from a URL in small chunks, with progress, to the same model as loadBertModel', async () => {
     const f = fakeFetch('https://m.test/demo/', demoFiles, { chunk: 613 });
-    const events: LoadProgress[] = [];
-    const { model, tokenizer, config } = await loadModel('https://m.test/demo', { fetch: f.fetch, onProgress: (p) => events.push(p) });
-    expect(config.hiddenSize).toBe(64);
+    const events: ProgressEvent[] = [];
+    const { model, tokenizer } = await loadPipeline('https://m.test/demo', { fetch: f.fetch, onProgress: (p) => events.push(p) });
+    expect(model.config.hiddenSize).toBe(64);
     expect(tokenizer.encode('Paris is the capital of [MASK].').inputIds).toEqual(readGoldenInputs(join(demo, 'inputs.json')).inputIds[2].slice(0, 9));
     sameOutputs(loadBertModel(demo), model);
-    const weights = events.filter((e) => e.file === 'model.safetensors');
+    const weights = events.filter((e) => e.file === 'model.safetensors') as Extract<ProgressEvent, { loaded: number }>[];
     const size = demoFiles['model.safetensors'].length;
     expect(weights.length).toBeGreaterThan(100);
     expect(weights.every((e, i) => i === 0 || e.loaded >= weights[i - 1].loaded)).toBe(true);
-    expect(weights.at(-1)).toEqual({ file: 'model.safetensors', loaded: size, total: size, done: true });
-    expect(weights.slice(0, -1).every((e) => e.total === size && !e.done)).toBe(true);
+    expect(weights.at(-1)).toEqual({ status: 'done', repo: 'https://m.test/demo/', file: 'model.safetensors', loaded: size, total: size });
+    expect(weights.slice(0, -1).every((e) => e.total === size && e.status === 'progress')).toBe(true);
   });
 
   it('without Content-Length (a compressed response) still loads', async () => {
     const f = fakeFetch('https://m.test/', demoFiles, { length: false, chunk: 4096 });
-    sameOutputs(loadBertModel(demo), (await loadModel('https://m.test/', { fetch: f.fetch })).model);
+    sameOutputs(loadBertModel(demo), await loadModel('https://m.test/', { fetch: f.fetch }));
   });
 
   it('loads a sharded checkpoint (model.safetensors.index.json and its shards)', async () => {
@@ -144,7 +181,7 @@ describe('loadModel', () => {
       'model-00002-of-00002.safetensors': shard(names.slice(half)),
     };
     const f = fakeFetch('https://m.test/', files, { chunk: 1000 });
-    sameOutputs(loadBertModel(demo), (await loadModel('https://m.test/', { fetch: f.fetch })).model);
+    sameOutputs(loadBertModel(demo), await loadModel('https://m.test/', { fetch: f.fetch }));
   });
 
   it('names the missing file: no config.json, no weights', async () => {
@@ -156,7 +193,7 @@ describe('loadModel', () => {
 
   it('loads from File objects', async () => {
     const files = Object.entries(demoFiles).map(([n, b]) => new File([b], n));
-    sameOutputs(loadBertModel(demo), (await loadModel(files)).model);
+    sameOutputs(loadBertModel(demo), await loadModel(files));
   });
 });
 
@@ -190,8 +227,8 @@ describe('streamSafetensors', () => {
 
 describe('checkGoldenCase', () => {
   it("runs weights/demo's golden case from a URL: ids from its texts, every output OK", async () => {
-    const loaded = await loadModel('https://m.test/', { fetch: fakeFetch('https://m.test/', demoFiles, { chunk: 65536 }).fetch });
-    const report = await checkGoldenCase(loaded);
+    const source = await modelFiles('https://m.test/', { fetch: fakeFetch('https://m.test/', demoFiles, { chunk: 65536 }).fetch });
+    const report = await checkGoldenCase(await loadPipeline(source), source);
     expect(report.idsMatch).toBe(true);
     expect(report.ok).toBe(true);
     expect(report.tensors.map((t) => t.name).sort()).toEqual(['attentions', 'embeddings', 'hidden_states', 'last_hidden_state', 'mlm_logits', 'nsp_logits', 'pooler_output']);
@@ -202,8 +239,8 @@ describe('checkGoldenCase', () => {
     const tensors = golden.names().map((n) => ({ name: n, shape: golden.info(n)!.shape, data: golden.float32(n).slice() }));
     tensors.find((t) => t.name === 'pooler_output')!.data[3] += 0.01;
     const files = { ...demoFiles, 'golden.safetensors': serializeSafetensors(tensors) };
-    const loaded = await loadModel('https://m.test/', { fetch: fakeFetch('https://m.test/', files, { chunk: 65536 }).fetch });
-    const report = await checkGoldenCase(loaded);
+    const source = await modelFiles('https://m.test/', { fetch: fakeFetch('https://m.test/', files, { chunk: 65536 }).fetch });
+    const report = await checkGoldenCase(await loadPipeline(source), source);
     expect(report.ok).toBe(false);
     expect(report.tensors.filter((t) => !t.ok).map((t) => t.name)).toEqual(['pooler_output']);
   });

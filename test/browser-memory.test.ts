@@ -15,7 +15,7 @@ const files = () => readdirSync(demo).map((n) => new File([readFileSync(join(dem
 async function freshLibrary() {
   vi.resetModules();
   const [load, golden, backend, heap, wasm, pool, threads] = await Promise.all([
-    import('../src/browser/load-model.ts'),
+    import('../src/load/browser.ts'),
     import('../src/browser/golden.ts'),
     import('../src/runtime/backend.ts'),
     import('../src/runtime/heap.ts'),
@@ -42,8 +42,8 @@ describe('wasm memory modes', () => {
     expect(lib.getThreads()).toBe(1);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toMatch(/^bert-ts: setThreads\(2\) stays at 1 thread: this runtime has no SharedArrayBuffer$/);
-    const loaded = await lib.loadModel(files());
-    const report = await lib.checkGoldenCase(loaded);
+    const source = await lib.modelFiles(files());
+    const report = await lib.checkGoldenCase(await lib.loadPipeline(source), source);
     expect(report.ok).toBe(true);
     expect(report.idsMatch).toBe(true);
     const buffer = lib.heapMemory().buffer;
@@ -57,9 +57,10 @@ describe('wasm memory modes', () => {
     try {
       await lib.setThreads(2, { minMacs: 0 });
       expect(lib.getThreads()).toBe(2);
-      const loaded = await lib.loadModel(files());
+      const source = await lib.modelFiles(files());
+      const loaded = await lib.loadPipeline(source);
       const before = lib.threadStats().parallelCalls;
-      const report = await lib.checkGoldenCase(loaded);
+      const report = await lib.checkGoldenCase(loaded, source);
       expect(report.ok).toBe(true);
       expect(lib.threadStats().parallelCalls).toBeGreaterThan(before);
       expect(lib.heapMemory().buffer).toBeInstanceOf(SharedArrayBuffer);

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { runCli } from '../src/cli/run.ts';
 import { COMMANDS } from '../src/cli/commands/index.ts';
 import { commandHelp, topLevelHelp } from '../src/cli/help.ts';
-import { loadPipeline } from '../src/pipelines/load.ts';
+import { loadPipelineFolder as loadPipeline } from '../src/pipelines/load.ts';
 import { BertTsError } from '../src/errors.ts';
 
 const root = resolve(import.meta.dirname, '..');

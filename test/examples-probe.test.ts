@@ -15,7 +15,7 @@ describe('examples/probe-hook.mjs', () => {
     const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
     try {
       const { main } = await import(join(ROOT, 'examples', 'probe-hook.mjs'));
-      main([DEMO, text]);
+      await main([DEMO, text]);
     } finally {
       spy.mockRestore();
     }

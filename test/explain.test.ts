@@ -9,7 +9,7 @@ import { loadBertModel } from '../src/bert/load.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
 import { Readable } from 'node:stream';
 import { runCli } from '../src/cli/run.ts';
-import { loadPipeline } from '../src/pipelines/load.ts';
+import { loadPipelineFolder as loadPipeline } from '../src/pipelines/load.ts';
 import type { ClassifierStep } from '../src/explain/explain.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

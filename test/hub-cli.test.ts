@@ -103,7 +103,7 @@ describe('bert-ts download', () => {
     for (const [args, extra, pattern] of [
       [['download', 'org/nope'], {}, /org\/nope: repository not found/],
       [['download', 'org/tiny-bert'], { HF_HUB_OFFLINE: '1' }, /not in the cache .* offline/],
-      [['download', 'not a name'], {}, /no such folder, and not a model id/],
+      [['download', 'not a name'], {}, /not a name is not a folder and not a model id/],
       [['tokenize', '--model', 'org/tiny-bert', 'hi'], { HF_HUB_OFFLINE: '1' }, /not in the cache/],
     ] as [string[], Record<string, string>, RegExp][]) {
       const r = await bertTs(args, env(cache, extra));

@@ -1,18 +1,39 @@
 // Loading by model id through the Hugging Face cache and a loopback Hub (no network):
 // the protocol, the cache layout huggingface_hub writes and reads, resume, locks,
 // checksums, offline mode and the one-line errors.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LoopbackHub, gitBlobSha1, sha256 } from './helpers/loopback-hub.ts';
-import { loadModel, loadTokenizer } from '../src/hub/load.ts';
+import { loadModel, loadPipeline, loadTokenizer, modelFiles } from '../src/load/node.ts';
+import { BertPipeline } from '../src/pipelines/bert-pipeline.ts';
+import { BertModel } from '../src/bert/model.ts';
+import { BertTsError } from '../src/errors.ts';
+import { checkGoldenCase } from '../src/browser/golden.ts';
 import { resolveModelFolder } from '../src/hub/resolve.ts';
 import { HubError } from '../src/hub/hub-errors.ts';
 import { defaultCacheDir, hubSettings } from '../src/hub/settings.ts';
-import { RepoCache, repoFolderName, isRepoId } from '../src/hub/cache-layout.ts';
+import { RepoCache, repoFolderName } from '../src/hub/cache-layout.ts';
+import { isRepoId } from '../src/hub/repo-id.ts';
 import { isStale, withFileLock } from '../src/hub/file-lock.ts';
-import type { ProgressEvent } from '../src/hub/progress.ts';
+import type { ProgressEvent } from '../src/load-options.ts';
+
+// fs/promises' open, with a switch that makes writes to a download fail as on a full disk
+const diskFull = vi.hoisted(() => ({ file: undefined as string | undefined }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fsp = await importOriginal<typeof import('node:fs/promises')>();
+  const open: typeof fsp.open = async (path, ...rest) => {
+    const fh = await fsp.open(path, ...rest);
+    if (diskFull.file !== undefined && String(path).endsWith(diskFull.file)) {
+      fh.write = (async () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+      }) as never;
+    }
+    return fh;
+  };
+  return { ...fsp, open, default: { ...fsp, open } };
+});
 
 const FIX = resolve(import.meta.dirname, 'fixtures', 'golden');
 const read = (dir: string, files: string[]) => Object.fromEntries(files.map((f) => [f, new Uint8Array(readFileSync(join(FIX, dir, f)))]));
@@ -297,15 +318,17 @@ describe('download from the Hub into the cache', () => {
     const dead = 'http://127.0.0.1:9'; // discard port: connection refused
     const model = await loadModel('org/tiny-bert', { cacheDir, endpoint: dead });
     expect(model.config.hiddenSize).toBe(32);
-    await expectHubError(loadModel('org/other', { cacheDir, endpoint: dead }), 'Network', /cannot reach http:\/\/127\.0\.0\.1:9/);
+    await expectHubError(loadModel('org/other', { cacheDir, endpoint: dead }), 'Network', /^org\/other: no such folder, and as a model id: cannot reach http:\/\/127\.0\.0\.1:9/);
   });
 
-  it.skipIf(!existsSync('/dev/full'))('a full disk is one line, and keeps nothing broken', async () => {
+  it('a full disk is one line, and keeps nothing broken', async () => {
     freshCache();
-    const blobs = join(repoDir('org/tiny-bert'), 'blobs');
-    mkdirSync(blobs, { recursive: true });
-    symlinkSync('/dev/full', join(blobs, `${ST_SHA}.incomplete`)); // every write fails with ENOSPC
-    await expectHubError(loadModel('org/tiny-bert', opts()), 'DiskFull', /the disk is full: cannot write 'model\.safetensors'/);
+    diskFull.file = `${ST_SHA}.incomplete`; // every write to the weights' download fails with ENOSPC
+    try {
+      await expectHubError(loadModel('org/tiny-bert', opts()), 'DiskFull', /the disk is full: cannot write 'model\.safetensors'/);
+    } finally {
+      diskFull.file = undefined;
+    }
     expect(existsSync(join(repoDir('org/tiny-bert'), 'snapshots', C_MAIN, 'model.safetensors'))).toBe(false);
   });
 });
@@ -355,6 +378,58 @@ describe('a cache written by huggingface_hub (built by hand, byte for byte its l
     });
   }
 
+  it('no network: `await loadPipeline(id)` uses the complete cached snapshot, with one warning for unchecked files', async () => {
+    pythonCache(false);
+    process.env.HF_HUB_CACHE = cacheDir;
+    process.env.HF_ENDPOINT = 'http://127.0.0.1:9'; // nothing listens: connection refused
+    const warnings: string[] = [];
+    try {
+      const nlp = await loadPipeline('google-bert/bert-tiny', { onWarning: (m) => warnings.push(m) });
+      expect(nlp).toBeInstanceOf(BertPipeline);
+      expect(nlp.embed('a b').length).toBe(32);
+      expect(nlp.embedDefaults).toBeUndefined();
+    } finally {
+      delete process.env.HF_HUB_CACHE;
+      delete process.env.HF_ENDPOINT;
+    }
+    expect(warnings.length).toBe(1);
+    expect(warnings[0]).toMatch(/^google-bert\/bert-tiny: using the cached snapshot c{40}: the Hub cannot be reached \(cannot reach http:\/\/127\.0\.0\.1:9 .*\); not in the cache and so taken as absent: modules\.json$/);
+  });
+
+  it('HF_HUB_OFFLINE=1 only skips the attempt: the same load, no request, the same warning', async () => {
+    pythonCache(false);
+    process.env.HF_HUB_OFFLINE = '1';
+    process.env.HF_HUB_CACHE = cacheDir;
+    const warnings: string[] = [];
+    try {
+      const nlp = await loadPipeline('google-bert/bert-tiny', { endpoint: hub.endpoint, onWarning: (m) => warnings.push(m) });
+      expect(nlp.model.config.hiddenSize).toBe(32);
+    } finally {
+      delete process.env.HF_HUB_CACHE;
+    }
+    expect(hub.log).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/offline mode \(HF_HUB_OFFLINE=1 or localFilesOnly\); not in the cache and so taken as absent: modules\.json$/)]);
+  });
+
+  it('a Hub that answers 503: one request, then the cache without asking again', async () => {
+    pythonCache(false);
+    hub.intercept = (_server, _req, res) => (res.writeHead(503).end(), true);
+    const warnings: string[] = [];
+    try {
+      await loadPipeline('google-bert/bert-tiny', opts({ onWarning: (m: string) => warnings.push(m) }));
+    } finally {
+      hub.intercept = undefined;
+    }
+    expect(hub.requests().map((r) => r.path)).toEqual(['/google-bert/bert-tiny/resolve/main/config.json']);
+    expect(warnings.length).toBe(1);
+  });
+
+  it('an incomplete cached snapshot with no network: one line naming the missing weights', async () => {
+    pythonCache(false);
+    rmSync(join(cacheDir, 'models--google-bert--bert-tiny', 'snapshots', 'c'.repeat(40), 'model.safetensors'));
+    await expectHubError(loadModel('google-bert/bert-tiny', { cacheDir, endpoint: 'http://127.0.0.1:9' }), 'NotCached', /model\.safetensors is not in the cache .*, and the Hub cannot be reached/);
+  });
+
   it('online, a cached branch costs HEADs only (the revision, files not yet known), no download', async () => {
     pythonCache(false);
     hub.addRepo('google-bert/bert-tiny', { commits: { ['c'.repeat(40)]: ST }, refs: { main: 'c'.repeat(40) } });
@@ -393,5 +468,271 @@ describe('the lock file', () => {
     new RepoCache(dir, 'a/b').writeRef('main', 'f'.repeat(40));
     copyFileSync(join(dir, 'models--a--b', 'refs', 'main'), join(dir, 'ref-copy'));
     expect(readFileSync(join(dir, 'ref-copy'), 'utf8')).toBe('f'.repeat(40));
+  });
+});
+
+describe('a hostile Hub or CDN', () => {
+  afterEach(() => {
+    hub.intercept = undefined;
+  });
+  const cdnPort = () => new URL(hub.cdnOrigin).port;
+  const hubPort = () => new URL(hub.endpoint).port;
+  const isFile = (req: { url?: string }, file: string) => new RegExp(`/resolve/[^/]+/${file.replace('.', '\\.')}$`).test(req.url ?? '');
+
+  it('a protocol-relative redirect to another host never gets the token (HEAD or GET)', async () => {
+    freshCache();
+    // the LFS answer points at //localhost:CDN/… (another origin: another host and port)
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || !isFile(req, 'model.safetensors')) return false;
+      res.writeHead(302, { location: `//localhost:${cdnPort()}/lfs/${ST_SHA}`, 'x-repo-commit': C_MAIN, 'x-linked-etag': `"${ST_SHA}"`, 'x-linked-size': String(ST['model.safetensors'].byteLength) }).end();
+      return true;
+    };
+    const model = await loadModel('org/private-bert', opts({ token: 'hf_secret' }));
+    expect(model.config.hiddenSize).toBe(32);
+    expect(hub.requests('cdn').length).toBeGreaterThan(0);
+    for (const r of hub.requests('cdn')) expect(r.authorization, `${r.method} ${r.path}`).toBeUndefined();
+    expect(hub.requests('hub').every((r) => r.authorization === 'Bearer hf_secret')).toBe(true);
+  });
+
+  it('a redirect of the GET itself to another origin drops the token; one within the origin keeps it', async () => {
+    freshCache();
+    const config = ST['config.json'];
+    hub.intercept = (server, req, res) => {
+      if (server === 'hub' && req.method === 'GET' && isFile(req, 'config.json')) {
+        res.writeHead(307, { location: `//localhost:${cdnPort()}/elsewhere/config.json` }).end();
+        return true;
+      }
+      if (server === 'cdn' && req.url === '/elsewhere/config.json') {
+        res.writeHead(307, { location: `http://127.0.0.1:${hubPort()}/same-origin/config.json` }).end(); // back to the Hub's origin
+        return true;
+      }
+      if (server === 'hub' && req.url === '/same-origin/config.json') {
+        res.writeHead(200, { 'content-length': String(config.byteLength) }).end(config);
+        return true;
+      }
+      return false;
+    };
+    await loadModel('org/private-bert', opts({ token: 'hf_secret' }));
+    expect(hub.requests('cdn').find((r) => r.path === '/elsewhere/config.json')?.authorization).toBeUndefined();
+    // the token stays dropped once it left: a later hop back is not given it again
+    expect(hub.requests('hub').find((r) => r.path === '/same-origin/config.json')?.authorization).toBeUndefined();
+  });
+
+  it('a planted blobs/<etag>.incomplete symlink is refused: nothing outside the cache is written', async () => {
+    freshCache();
+    const victim = join(scratch, `victim-${n}.txt`);
+    writeFileSync(victim, 'keep me');
+    const blobs = join(repoDir('org/tiny-bert'), 'blobs');
+    mkdirSync(blobs, { recursive: true });
+    symlinkSync(victim, join(blobs, `${ST_SHA}.incomplete`));
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'Checksum', /refusing .*\.incomplete: it is a symlink/);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(hub.requests('cdn')).toEqual([]);
+  });
+
+  it('a planted blobs/<etag> symlink is refused, not linked into the snapshot', async () => {
+    freshCache();
+    const victim = join(scratch, `victim-blob-${n}.txt`);
+    writeFileSync(victim, 'not a model');
+    const blobs = join(repoDir('org/tiny-bert'), 'blobs');
+    mkdirSync(blobs, { recursive: true });
+    symlinkSync(victim, join(blobs, ST_SHA));
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'Checksum', /refusing .*blobs\/[0-9a-f]{64}: it is a symlink/);
+    expect(existsSync(join(repoDir('org/tiny-bert'), 'snapshots', C_MAIN, 'model.safetensors'))).toBe(false);
+  });
+
+  it('a body longer than promised stops one byte past the promise; nothing is kept', async () => {
+    freshCache();
+    let sent = 0;
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || req.method !== 'GET' || !isFile(req, 'config.json')) return false;
+      // the HEAD promised config.json's real size; the GET streams 64 MB with no length
+      res.writeHead(200, { etag: `"${gitBlobSha1(ST['config.json'])}"`, 'x-repo-commit': C_MAIN });
+      const chunk = new Uint8Array(64 * 1024).fill(32);
+      const pump = () => {
+        while (sent < 64 * 1024 * 1024) {
+          sent += chunk.byteLength;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => undefined);
+      pump();
+      return true;
+    };
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'TooLarge', new RegExp(`'config\\.json' is longer than the ${ST['config.json'].byteLength} bytes promised`));
+    const blobs = join(repoDir('org/tiny-bert'), 'blobs');
+    expect(existsSync(blobs) ? readdirSync(blobs) : []).toEqual([]);
+    expect(sent).toBeLessThan(64 * 1024 * 1024); // the client hung up early
+  });
+
+  it('a text file with no size announced is capped at 50 MB; one announced above it is not fetched', async () => {
+    freshCache();
+    let gets = 0;
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || !isFile(req, 'tokenizer_config.json')) return false;
+      const headers = { etag: `"${'c'.repeat(40)}"`, 'x-repo-commit': C_MAIN };
+      if (req.method === 'HEAD') return res.writeHead(200, { ...headers, 'transfer-encoding': 'chunked' }).end(), true; // no Content-Length
+      gets++;
+      res.writeHead(200, headers);
+      const chunk = new Uint8Array(1024 * 1024).fill(32);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 60) {
+          sent++;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+      return true;
+    };
+    await expectHubError(resolveModelFolder('org/tiny-bert', opts({ parts: 'tokenizer' })), 'TooLarge', /'tokenizer_config\.json' is more than the 52428800-byte limit for a text file/);
+    expect(gets).toBe(1);
+    expect(readdirSync(join(repoDir('org/tiny-bert'), 'blobs')).some((f) => f.startsWith('c'.repeat(40)))).toBe(false);
+
+    freshCache();
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || !isFile(req, 'config.json')) return false;
+      if (req.method === 'GET') gets++;
+      res.writeHead(200, { etag: `"${'d'.repeat(40)}"`, 'x-repo-commit': C_MAIN, 'content-length': String(300 * 1024 * 1024) }).end();
+      return true;
+    };
+    gets = 0;
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'TooLarge', /'config\.json' is more than the 52428800-byte limit for a text file \(the Hub announces 314572800 bytes\)/);
+    expect(gets).toBe(0);
+  });
+
+  it('a body shorter than promised: one retry, then "the server sent N of M bytes"', async () => {
+    freshCache();
+    const config = ST['config.json'];
+    const half = config.subarray(0, config.byteLength >> 1);
+    let gets = 0;
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || req.method !== 'GET' || !isFile(req, 'config.json')) return false;
+      gets++;
+      res.writeHead(200, { etag: `"${gitBlobSha1(config)}"`, 'x-repo-commit': C_MAIN, 'content-length': String(half.byteLength) }).end(half);
+      return true;
+    };
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'Network', new RegExp(`'config\\.json': the server sent ${half.byteLength} of ${config.byteLength} bytes`));
+    expect(gets).toBe(2);
+  });
+
+  it('a storage host that cuts every transfer: one resume, then "the server sent N of M bytes"', async () => {
+    freshCache();
+    const bytes = ST['model.safetensors'];
+    let gets = 0;
+    hub.intercept = (server, req, res) => {
+      if (server !== 'cdn') return false;
+      gets++;
+      const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      const headers: Record<string, string> = { 'content-length': String(bytes.byteLength - start) };
+      if (start > 0) headers['content-range'] = `bytes ${start}-${bytes.byteLength - 1}/${bytes.byteLength}`;
+      res.writeHead(start > 0 ? 206 : 200, headers);
+      res.write(bytes.subarray(start, start + 1000), () => setTimeout(() => req.socket.destroy(), 20));
+      return true;
+    };
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'Network', new RegExp(`'model\\.safetensors': the server sent 2000 of ${bytes.byteLength} bytes`));
+    expect(gets).toBe(2);
+  });
+  it('a Content-Length above the promise is refused before the body is read', async () => {
+    freshCache();
+    hub.intercept = (server, req, res) => {
+      if (server !== 'hub' || req.method !== 'GET' || !isFile(req, 'config.json')) return false;
+      res.writeHead(200, { 'content-length': String(10 * 1024 * 1024) });
+      res.write(new Uint8Array(1024));
+      return true;
+    };
+    await expectHubError(loadModel('org/tiny-bert', opts()), 'TooLarge', /'config\.json' is longer than the \d+ bytes promised \(the server announces 10485760 bytes\)/);
+  });
+});
+
+describe('one way to load: loadModel / loadTokenizer / loadPipeline / modelFiles', () => {
+  const demo = resolve(import.meta.dirname, '..', 'weights', 'demo');
+
+  it('a source that is neither a folder nor a well-formed id: one line, no request', async () => {
+    freshCache();
+    process.env.HF_ENDPOINT = hub.endpoint;
+    try {
+      for (const bad of ['./weights/nope', '/no/such/model', 'a/b/c', 'has space', 'org/../x', 'weights/nope/']) {
+        for (const load of [loadModel, loadTokenizer, loadPipeline, modelFiles]) {
+          const e = await (load as (s: string, o: object) => Promise<unknown>)(bad, { cacheDir }).then(() => undefined, (err: unknown) => err);
+          expect(e, `${load.name}(${bad})`).toBeInstanceOf(BertTsError);
+          expect((e as Error).message).toBe(`${bad} is not a folder and not a model id`);
+        }
+      }
+    } finally {
+      delete process.env.HF_ENDPOINT;
+    }
+    // untrusted text stays one line
+    const e = await loadModel('a\nb/c', { cacheDir }).then(() => undefined, (err: unknown) => err);
+    expect((e as Error).message).toBe('"a\\nb/c" is not a folder and not a model id');
+    expect(hub.log).toEqual([]);
+  });
+
+  it("a well-formed id the Hub does not have: the Hub's answer, and that no such folder exists either", async () => {
+    freshCache();
+    const e = await expectHubError(loadPipeline('weights/nope', opts()), 'RepoNotFound', /^weights\/nope: repository not found/);
+    expect(e.hint).toMatch(/there is no folder weights\/nope here$/);
+    expect(hub.requests().length).toBe(1);
+  });
+
+  it('loadModel gives a BertModel and loadPipeline a BertPipeline, from the Node and the browser entry alike', async () => {
+    const browser = await import('../src/load/browser.ts');
+    const files = Object.fromEntries(readdirSync(demo).map((f) => [f, new Uint8Array(readFileSync(join(demo, f)))]));
+    const fetchFn = (async (url: RequestInfo | URL) => {
+      const name = String(url).replace('https://m.test/demo/', '');
+      return files[name] ? new Response(files[name], { headers: { 'content-length': String(files[name].length) } }) : new Response('no', { status: 404 });
+    }) as typeof fetch;
+    const fromFolder = await loadModel(demo);
+    const fromUrlInNode = await loadModel('https://m.test/demo/', { fetch: fetchFn });
+    const fromBrowser = await browser.loadModel('https://m.test/demo/', { fetch: fetchFn });
+    const ids = { inputIds: [[2, 10, 11, 3]] };
+    const out = fromFolder.forward(ids).lastHiddenState.data.slice();
+    for (const m of [fromUrlInNode, fromBrowser]) {
+      expect(m).toBeInstanceOf(BertModel);
+      expect(Array.from(m.forward(ids).lastHiddenState.data)).toEqual(Array.from(out));
+    }
+    const pipelines = [await loadPipeline(demo), await browser.loadPipeline('https://m.test/demo/', { fetch: fetchFn })];
+    for (const p of pipelines) {
+      expect(p).toBeInstanceOf(BertPipeline);
+      expect(p.tokenizer.encode('the capital of france').inputIds).toEqual(pipelines[0].tokenizer.encode('the capital of france').inputIds);
+    }
+    // a folder's files are read in place: the seam says where they are; they also stream through it
+    const folder = await modelFiles(demo);
+    expect(folder.dir).toBe(demo);
+    const report = await checkGoldenCase(await loadPipeline(folder), folder);
+    expect(report.ok && report.idsMatch).toBe(true);
+    expect(await folder.open('no-such-file.json')).toBeUndefined();
+  });
+
+  it('a Hub id, online: loadPipeline brings the sentence-transformers settings along', async () => {
+    freshCache();
+    const nlp = await loadPipeline('sentence-transformers/tiny-st', opts());
+    expect(nlp.embedDefaults).toMatchObject({ pooling: 'mean', normalize: true, maxSeqLength: 64 });
+    const v = nlp.embed('a b c');
+    expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+    const tokenizer = await loadTokenizer('sentence-transformers/tiny-st', opts());
+    expect(tokenizer.encode('a b').inputIds).toEqual(nlp.tokenizer.encode('a b').inputIds);
+  });
+});
+
+describe('the browser loader against the loopback Hub', () => {
+  it('sends the token to the Hub, and fetch drops it on the redirect to the storage host', async () => {
+    hub.log.length = 0;
+    const browser = await import('../src/load/browser.ts');
+    const model = await browser.loadModel('org/private-bert', { endpoint: hub.endpoint, token: 'hf_secret' });
+    expect(model.config.hiddenSize).toBe(32);
+    expect(hub.requests('hub').every((r) => r.authorization === 'Bearer hf_secret')).toBe(true);
+    expect(hub.requests('cdn').length).toBeGreaterThan(0);
+    for (const r of hub.requests('cdn')) expect(r.authorization).toBeUndefined();
+  });
+});
+
+describe('the browser loader: a model id the Hub does not have', () => {
+  it("gets the Hub's answer, not 'no config.json'", async () => {
+    const browser = await import('../src/load/browser.ts');
+    await expect(browser.loadPipeline('org/nope', { endpoint: hub.endpoint })).rejects.toThrow(/^org\/nope: repository not found, or private and needs a token \(HTTP 401 RepoNotFound\)$/);
+    await expect(browser.loadModel('org/tiny-bert', { endpoint: hub.endpoint, revision: 'no-such-branch' })).rejects.toThrow(/^org\/tiny-bert: no such revision \(HTTP 404 RevisionNotFound\)$/);
   });
 });

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readSafetensors } from '../src/tensor/safetensors-fs.ts';
-import { loadPipeline, readEmbedDefaults } from '../src/pipelines/load.ts';
+import { loadPipelineFolder as loadPipeline, readEmbedDefaults } from '../src/pipelines/load.ts';
 import { softmax, sigmoid, topK, argmax } from '../src/pipelines/scores.ts';
 import { labelScores, scoreFunctionFor } from '../src/pipelines/classify.ts';
 import { postprocessEntities, getTag, type PreEntity } from '../src/pipelines/ner.ts';

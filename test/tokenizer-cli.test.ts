@@ -54,7 +54,7 @@ describe('bert-ts tokenize', () => {
     await expect(run(['--model', dir, '--jsonl'], '{"txt": 1}\n')).rejects.toThrow(/no string "text"/);
     await expect(run(['a'])).rejects.toThrow(/--model MODEL is required/);
     await expect(run(['--model', dir, '--padding', 'sideways', 'a'])).rejects.toThrow(/--padding/);
-    await expect(run(['--model', join(dir, 'nope'), 'a'])).rejects.toThrow(/nope: no such folder, and not a model id/);
+    await expect(run(['--model', join(dir, 'nope'), 'a'])).rejects.toThrow(/nope is not a folder and not a model id/);
     expect((await run(['--help'])).out).toMatch(/usage:/);
   });
 

@@ -187,4 +187,26 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
     expect(await page.locator('#status').textContent()).toMatch(/no config\.json/);
     expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
   });
+
+  it('?model= on another origin: the page asks first, and loads nothing when told no', async () => {
+    const asked: string[] = [];
+    const elsewhere = `http://localhost:${new URL(server.url).port}/models/demo/`; // another origin: localhost, not 127.0.0.1
+    const onDialog = (d: import('playwright-core').Dialog) => {
+      asked.push(d.message());
+      void d.dismiss();
+    };
+    page.on('dialog', onDialog);
+    try {
+      await page.goto(`${server.url}?model=${encodeURIComponent(elsewhere)}`);
+      await page.waitForSelector('body[data-state=ready]');
+      expect(asked).toEqual([expect.stringContaining(`Load the model at ${elsewhere}? It is on another site (http://localhost:`)]);
+      expect(await page.locator('#status').textContent()).not.toContain(elsewhere);
+      // the same origin is not asked about
+      await page.goto(`${server.url}?model=${encodeURIComponent('/models/demo/')}`);
+      await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('#status')!.textContent!.startsWith('/models/demo/'));
+      expect(asked.length).toBe(1);
+    } finally {
+      page.off('dialog', onDialog);
+    }
+  });
 });

@@ -315,7 +315,13 @@ async function start(): Promise<void> {
 
   const wanted = params.get('model');
   const first = offered.find((o) => o.name === wanted) ?? offered.find((o) => o.default) ?? offered[0];
-  if (wanted && !offered.some((o) => o.name === wanted) && /^(https?:|\/|\.)/.test(wanted)) return load({ url: wanted, name: wanted });
+  if (wanted && !offered.some((o) => o.name === wanted) && /^(https?:|\/|\.)/.test(wanted)) {
+    // a link can name any site's model: the page asks before fetching from another origin
+    if (sameOrigin(wanted) || window.confirm(`Load the model at ${wanted}? It is on another site (${originOf(wanted)}), and its files will be downloaded into this page.`)) {
+      return load({ url: wanted, name: wanted });
+    }
+    setStatus(`not loaded: ${wanted} (another site)`);
+  }
   if (first) {
     select.value = first.url;
     await load({ url: first.url, name: first.name });
@@ -323,6 +329,19 @@ async function start(): Promise<void> {
     setStatus('no model offered: open a model folder or give a URL');
     document.body.dataset.state = 'loaded';
   }
+}
+
+/** The origin a model URL from the address bar points at ('null' when it cannot be read). */
+function originOf(url: string): string {
+  try {
+    return new URL(url, location.href).origin;
+  } catch {
+    return 'null';
+  }
+}
+
+function sameOrigin(url: string): boolean {
+  return originOf(url) === location.origin;
 }
 
 void start();

@@ -8,7 +8,7 @@ import { ambiguityDemo } from '../src/word-vectors/ambiguity.ts';
 import { cosine } from '../src/word-vectors/nearest.ts';
 import type { BertModel } from '../src/bert/model.ts';
 import type { BertTokenizer } from '../src/tokenizer/bert-tokenizer.ts';
-import { loadModel } from '../src/browser/load-model.ts';
+import { loadPipeline, modelFiles } from '../src/load/browser.ts';
 import type { Analysis, ModelSummary, Reply, Request, Similarity } from './protocol.ts';
 
 /** the worker's global scope, typed for what this file uses (the DOM lib has no worker types) */
@@ -36,9 +36,10 @@ async function load(req: Extract<Request, { kind: 'load' }>): Promise<ModelSumma
     setBackend('js');
   }
   const source = 'url' in req.source ? req.source.url : req.source.files;
-  const { model, tokenizer, files } = await loadModel(source, {
+  const files = await modelFiles(source);
+  const { model, tokenizer } = await loadPipeline(files, {
     onProgress: (p) => {
-      if (p.done) return;
+      if (p.status !== 'progress') return;
       const of = p.total ? ` ${Math.round((100 * p.loaded) / p.total)}%` : '';
       scope.postMessage({ id: req.id, progress: `loading ${p.file}${of}…` } satisfies Reply);
     },

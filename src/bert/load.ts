@@ -9,7 +9,8 @@ import { openCheckpoint } from '../tensor/safetensors-fs.ts';
 import { Arena, heapShared } from '../runtime/heap.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
-import { checkDType, type DType } from './quantize-weights.ts';
+import type { ModelOptions } from '../load-options.ts';
+import { checkDType } from './quantize-weights.ts';
 import { collectGarbage } from '../runtime/node-gc.ts';
 
 export function readBertConfig(dir: string): BertConfig {
@@ -20,15 +21,6 @@ export function readBertConfig(dir: string): BertConfig {
   return parseBertConfig(readJsonFile(file, 'model config'), file);
 }
 
-export interface LoadOptions {
-  /** the head to load instead of config.architectures' ('BertModel': the encoder alone; see ARCHITECTURES) */
-  architecture?: string;
-  /** called once per checkpoint tensor the model does not use (as transformers warns) */
-  onUnusedTensors?: (names: string[]) => void;
-  /** 'f32' (default, exact) or 'q8' (the encoder's matrices in int8, quantized at load) */
-  dtype?: DType;
-}
-
 /**
  * Where the heap is shared (Node; cross-origin isolated pages) the weights are
  * read straight into a heap arena of the model's, where every thread and the
@@ -37,7 +29,7 @@ export interface LoadOptions {
  * linear weight into the heap). dtype 'q8' quantizes the encoder's matrices
  * to int8 at load (src/bert/quantize-weights.ts).
  */
-export function loadBertModel(dir: string, options: LoadOptions = {}): BertModel {
+export function loadBertModel(dir: string, options: ModelOptions = {}): BertModel {
   const dtype = checkDType(options.dtype, `loadBertModel(${dir})`);
   const config = readBertConfig(dir);
   const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;

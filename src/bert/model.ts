@@ -13,43 +13,14 @@ import { embeddingsForward } from './embeddings.ts';
 import { encoderLayerForward } from './encoder.ts';
 import { mlmForward, nspForward, poolerForward, qaForward, sequenceClassifierForward, tokenClassifierForward } from './heads.ts';
 import { parseLabels, taskHeadOf, type Architecture, type LabelConfig, type TaskHead } from './architecture.ts';
-import { probeFor, type ProbeFn } from './probe.ts';
+import { probeFor } from './probe.ts';
+import type { BertInput, ForwardOptions } from './input.ts';
 import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
 import { releasePacked } from '../runtime/wasm-kernels.ts';
 import type { BertWeights } from './weights.ts';
 import { checkDType, q8Embeddings, q8Linear, type DType } from './quantize-weights.ts';
 
-/** Batched integer inputs, [B][S]: rows of equal length. */
-export type IdRows = ArrayLike<ArrayLike<number>>;
-
-export interface BertInput {
-  inputIds: IdRows; // [B, S]
-  attentionMask?: IdRows; // [B, S] 1 = token, 0 = padding; default all 1
-  tokenTypeIds?: IdRows; // [B, S] segment A = 0, B = 1; default all 0
-}
-
-export interface ForwardOptions {
-  /** return hiddenStates [L+1, B, S, H]: the embeddings, then every layer's output */
-  outputHiddenStates?: boolean;
-  /** return attentions [L, B, A, S, S]: every layer's softmax probabilities */
-  outputAttentions?: boolean;
-  /**
-   * masked-LM logits: true → every position, [B, S, V];
-   * { positions: [[b, s], …] } → only those N positions, [N, V], in that order.
-   */
-  mlm?: boolean | { positions: ReadonlyArray<readonly [number, number]> };
-  /** next-sentence logits [B, 2] */
-  nsp?: boolean;
-  /** the task head's outputs: logits (classification) or startLogits / endLogits (question answering) */
-  taskHead?: boolean;
-  /** activation buffers to use (by default the model keeps one, for the last shape) */
-  state?: RunState;
-  /**
-   * called after each named step with its output (src/bert/probe.ts): a view
-   * into reused buffers, valid only during the call
-   */
-  probe?: ProbeFn;
-}
+export type { IdRows, BertInput, ForwardOptions } from './input.ts';
 
 export interface BertOutput {
   lastHiddenState: Tensor; // [B, S, H]
@@ -78,6 +49,8 @@ export class BertModel {
   private state: RunState | null = null;
   /** 'f32' (exact) or 'q8' (the encoder's matrices in int8: src/bert/quantize-weights.ts) */
   dtype: DType = 'f32';
+  /** the run states a forward of this model is writing right now (a probe callback runs inside one) */
+  private readonly busy = new Set<RunState>();
   /** the heap region of the weights, freed by dispose(); null when they live in JS memory */
   private readonly arena: Arena | null;
   private disposed = false;
@@ -165,7 +138,28 @@ export class BertModel {
     const w = this.weights;
     // every input and option is checked here, before the first kernel (validate-input.ts)
     const { B, S, mlmRows } = validateForward(input, options, c, this, this.state);
+    // a forward from inside a probe callback would overwrite (or, for another shape,
+    // free) the buffers the outer forward is still reading
+    const wanted = options.state ?? this.state;
+    if (wanted && this.busy.has(wanted)) {
+      throw new BertTsError(
+        'forward: called from inside a probe callback while this model is still running a forward on the same buffers',
+        'copy what the probe needs (tensor.data.slice()) and run the second forward after the first returns, or pass it its own state: new RunState(model.config, B, S)',
+      );
+    }
     const st = options.state ?? this.runState(B, S);
+    this.busy.add(st);
+    try {
+      return this.run(st, input, options, B, S, mlmRows);
+    } finally {
+      this.busy.delete(st);
+    }
+  }
+
+  /** The forward pass proper, on buffers no one else is using. */
+  private run(st: RunState, input: BertInput, options: ForwardOptions, B: number, S: number, mlmRows: Int32Array | null): BertOutput {
+    const c = this.config;
+    const w = this.weights;
     fillInputs(st, input);
     const { numHiddenLayers: L, hiddenSize: H, numAttentionHeads: A } = c;
     const M = B * S;

@@ -11,9 +11,9 @@ import { BertTsError } from '../errors.ts';
 import { quantizeLinear, quantizeTable } from '../layers/quantize.ts';
 import type { TensorMemory } from '../tensor/alloc.ts';
 import type { BertWeights, Linear } from './weights.ts';
+import type { DType } from '../load-options.ts';
 
-/** The weight types a model can be loaded as: float32 (exact, the default) or int8 matrices (opt-in). */
-export type DType = 'f32' | 'q8';
+export type { DType };
 export const DTYPES: readonly DType[] = ['f32', 'q8'];
 
 /** options.dtype checked: undefined → 'f32'. */

@@ -10,6 +10,16 @@ import { Arena, heapOffset, heapShared } from '../runtime/heap.ts';
 import { Scratch } from '../runtime/scratch.ts';
 import type { BertConfig } from './config.ts';
 
+/**
+ * The fixed buffers of one (B, S) shape, in elements: the one list the
+ * constructor allocates from and bytes() sums, so the two cannot drift apart.
+ */
+function fixedBuffers(config: BertConfig, B: number, S: number) {
+  const { hiddenSize: H, intermediateSize: I } = config;
+  const M = B * S;
+  return { ids: M, types: M, maskAdd: M, hidden: M * H, attnOut: M * H, q: M * H, k: M * H, v: M * H, ctx: M * H, tmp: M * H, inter: M * I, first: B * H };
+}
+
 export class RunState {
   readonly B: number;
   readonly S: number;
@@ -31,25 +41,33 @@ export class RunState {
   /** buffers sized by the request (probs, MLM rows), grown as needed */
   private readonly grown = new Map<string, Float32Array>();
 
+  /**
+   * Bytes the fixed buffers of a (B, S) state take (4 per element: Int32 ids and
+   * types, Float32 the rest). The kernels' scratch and the buffers sized by the
+   * request (probs, MLM rows) come on top, as a call asks for them.
+   */
+  static bytes(config: BertConfig, B: number, S: number): number {
+    return 4 * Object.values(fixedBuffers(config, B, S)).reduce((a, n) => a + n, 0);
+  }
+
   constructor(config: BertConfig, B: number, S: number) {
-    const { hiddenSize: H, intermediateSize: I } = config;
-    const M = B * S;
+    const n = fixedBuffers(config, B, S);
     this.B = B;
     this.S = S;
     this.arena = heapShared() ? new Arena(`RunState [${B}, ${S}]`) : null;
     this.scratch = new Scratch(`RunState [${B}, ${S}] scratch`);
-    this.ids = new Int32Array(M);
-    this.types = new Int32Array(M);
-    this.maskAdd = this.float32(M);
-    this.hidden = this.float32(M * H);
-    this.attnOut = this.float32(M * H);
-    this.q = this.float32(M * H);
-    this.k = this.float32(M * H);
-    this.v = this.float32(M * H);
-    this.ctx = this.float32(M * H);
-    this.tmp = this.float32(M * H);
-    this.inter = this.float32(M * I);
-    this.first = this.float32(B * H);
+    this.ids = new Int32Array(n.ids);
+    this.types = new Int32Array(n.types);
+    this.maskAdd = this.float32(n.maskAdd);
+    this.hidden = this.float32(n.hidden);
+    this.attnOut = this.float32(n.attnOut);
+    this.q = this.float32(n.q);
+    this.k = this.float32(n.k);
+    this.v = this.float32(n.v);
+    this.ctx = this.float32(n.ctx);
+    this.tmp = this.float32(n.tmp);
+    this.inter = this.float32(n.inter);
+    this.first = this.float32(n.first);
   }
 
   private float32(n: number): Float32Array {

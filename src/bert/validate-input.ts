@@ -7,7 +7,7 @@
  */
 import { BertTsError, quote, quoteJson } from '../errors.ts';
 import type { BertConfig } from './config.ts';
-import type { BertInput, ForwardOptions, IdRows } from './model.ts';
+import type { BertInput, ForwardOptions, IdRows } from './input.ts';
 import { RunState } from './run-state.ts';
 
 /**
@@ -32,10 +32,9 @@ export interface ModelHeads {
  * `mlmRows`: rows of MLM logits (B·S for mlm: true, N for N positions).
  */
 export function forwardBytes(c: BertConfig, B: number, S: number, o: { outputHiddenStates?: boolean; outputAttentions?: boolean; probe?: boolean; mlmRows?: number; reuse?: boolean } = {}): number {
-  const { hiddenSize: H, intermediateSize: I, numHiddenLayers: L, numAttentionHeads: A, headSize: D, vocabSize: V } = c;
+  const { hiddenSize: H, numHiddenLayers: L, numAttentionHeads: A, vocabSize: V } = c;
   const M = B * S;
-  // RunState: ids, types, maskAdd [M]; hidden, attnOut, q, k, v, ctx, tmp [M, H]; inter [M, I]; row [S + D] (f64); first [B, H]
-  const state = o.reuse ? 0 : 4 * 3 * M + 4 * 7 * M * H + 4 * M * I + 8 * (S + D) + 4 * B * H;
+  const state = o.reuse ? 0 : RunState.bytes(c, B, S); // the state says its own size
   let out = 4 * M * H + 4 * B * H + 8 * B; // lastHiddenState, poolerOutput, nspLogits
   if (o.outputHiddenStates) out += 4 * (L + 1) * M * H;
   if (o.outputAttentions) out += 4 * L * B * A * S * S;

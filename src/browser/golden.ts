@@ -9,16 +9,21 @@ import { parseSafetensors } from '../tensor/safetensors.ts';
 import { checkGolden, type VerifyReport } from '../golden/check.ts';
 import { parseGoldenInputs } from '../golden/golden-format.ts';
 import { DEFAULT_TOLERANCE, type Tolerance } from '../golden/compare.ts';
-import { readBytes, readJson } from './model-files.ts';
-import type { LoadedModel } from './load-model.ts';
+import { readBytes, readJson, type ModelFiles } from '../load/model-files.ts';
+import type { BertModel } from '../bert/model.ts';
+import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 
 export interface GoldenCheckReport extends VerifyReport {
   /** whether tokenizing inputs.json's texts gave its input_ids (null: it has no texts) */
   idsMatch: boolean | null;
 }
 
-export async function checkGoldenCase(loaded: LoadedModel, tolerance: Tolerance = DEFAULT_TOLERANCE): Promise<GoldenCheckReport> {
-  const { files, model, tokenizer } = loaded;
+/**
+ * `nlp`: the model loaded from `files` (a BertPipeline, or { model, tokenizer });
+ * `files`: where it came from (modelFiles(source)), which holds the golden case.
+ */
+export async function checkGoldenCase(nlp: { model: BertModel; tokenizer: BertTokenizer }, files: ModelFiles, tolerance: Tolerance = DEFAULT_TOLERANCE): Promise<GoldenCheckReport> {
+  const { model, tokenizer } = nlp;
   const [inputsJson, goldenBytes] = await Promise.all([readJson(files, 'inputs.json'), readBytes(files, 'golden.safetensors')]);
   const hint = 'a golden case is a model folder with inputs.json and golden.safetensors (bert-ts golden record makes them)';
   if (inputsJson === undefined) throw new BertTsError(`${files.where}: no inputs.json`, hint);

@@ -11,15 +11,18 @@ import type { Tolerance } from '../golden/compare.ts';
 import { getBackend, setBackend, type Backend } from '../runtime/backend.ts';
 import { getThreads, threadStats } from '../runtime/pool.ts';
 import { setThreads } from './threads.ts';
-import { loadModel, type LoadedModel } from './load-model.ts';
+import type { BertConfig } from '../bert/config.ts';
+import type { BertModel } from '../bert/model.ts';
+import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
+import { loadPipeline, modelFiles } from '../load/browser.ts';
+import type { ModelFiles } from '../load/model-files.ts';
 import { checkGoldenCase } from './golden.ts';
-import type { HubOptions } from './model-files.ts';
 import './web-pool.ts';
 
 export interface HostInit { type: 'host' }
 
 export type HostRequest =
-  | { id: number; op: 'load'; source: string | File[]; hub: HubOptions; threads: number; backend: Backend | 'auto'; minMacs?: number }
+  | { id: number; op: 'load'; source: string | File[]; hub: { endpoint?: string; revision?: string; token?: string }; threads: number; backend: Backend | 'auto'; minMacs?: number }
   | { id: number; op: 'encode'; text: string; pair?: string; options?: EncodeOptions }
   | { id: number; op: 'encodeBatch'; inputs: (string | [string, string])[]; options?: EncodeOptions }
   | { id: number; op: 'decode'; ids: number[]; options?: { skipSpecialTokens?: boolean; cleanUpTokenizationSpaces?: boolean } }
@@ -33,7 +36,7 @@ export type HostReply =
 
 /** What `load` answers. */
 export interface HostModelInfo {
-  config: LoadedModel['config'];
+  config: BertConfig;
   threads: number;
   backend: Backend;
   unusedTensors: string[];
@@ -51,9 +54,16 @@ interface Scope {
   postMessage(msg: unknown, transfer?: Transferable[]): void;
 }
 
+interface Loaded {
+  model: BertModel;
+  tokenizer: BertTokenizer;
+  /** where the model came from: the golden case is read from there */
+  files: ModelFiles;
+}
+
 export function serveModel(_init: HostInit, scope: Scope): void {
-  let loaded: LoadedModel | null = null;
-  const need = (): LoadedModel => {
+  let loaded: Loaded | null = null;
+  const need = (): Loaded => {
     if (!loaded) throw new BertTsError('BertWorker: no model loaded yet', 'await BertWorker.load(...) first');
     return loaded;
   };
@@ -62,8 +72,10 @@ export function serveModel(_init: HostInit, scope: Scope): void {
       case 'load': {
         setBackend(req.backend);
         await setThreads(req.threads, req.minMacs === undefined ? {} : { minMacs: req.minMacs });
-        loaded = await loadModel(req.source, { ...req.hub, onProgress: (p) => scope.postMessage({ id: req.id, progress: p } satisfies HostReply) });
-        const info: HostModelInfo = { config: loaded.config, threads: getThreads(), backend: getBackend(), unusedTensors: loaded.model.unusedTensors };
+        const files = await modelFiles(req.source, req.hub);
+        const { model, tokenizer } = await loadPipeline(files, { onProgress: (p) => scope.postMessage({ id: req.id, progress: p } satisfies HostReply) });
+        loaded = { model, tokenizer, files };
+        const info: HostModelInfo = { config: model.config, threads: getThreads(), backend: getBackend(), unusedTensors: loaded.model.unusedTensors };
         return { value: info };
       }
       case 'encode':
@@ -89,7 +101,7 @@ export function serveModel(_init: HostInit, scope: Scope): void {
         return { value: { outputs, ms, parallelCalls } satisfies HostForward, transfer };
       }
       case 'golden':
-        return { value: await checkGoldenCase(need(), req.tolerance) };
+        return { value: await checkGoldenCase(need(), need().files, req.tolerance) };
       default:
         throw new BertTsError(`BertWorker: unknown request ${JSON.stringify((req as { op: unknown }).op)}`);
     }

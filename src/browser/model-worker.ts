@@ -19,21 +19,21 @@ import type { Backend } from '../runtime/backend.ts';
 import type { EncodeOptions, Encoding } from '../tokenizer/bert-tokenizer.ts';
 import type { Tolerance } from '../golden/compare.ts';
 import type { GoldenCheckReport } from './golden.ts';
-import { isUrl, type HubOptions, type LoadProgress } from './model-files.ts';
+import { isUrl } from '../load/model-files.ts';
+import type { HubOptions, ProgressCallback, ProgressEvent } from '../load-options.ts';
 import { ISOLATION_HINT, workerUrl } from './web-pool.ts';
 import type { HostForward, HostInit, HostModelInfo, HostReply, HostRequest } from './model-host.ts';
 
-export interface BertWorkerOptions extends HubOptions {
+export interface BertWorkerOptions extends Pick<HubOptions, 'endpoint' | 'revision' | 'token' | 'onProgress'> {
   /** threads for the forward pass (default 1); > 1 needs a cross-origin isolated page */
   threads?: number;
   /** kernels: 'wasm', 'js' or 'auto' (default) */
   backend?: Backend | 'auto';
-  onProgress?: (p: LoadProgress) => void;
   /** products below this many multiply-adds stay on one thread (threads.ts's PoolOptions) */
   minMacs?: number;
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (p: LoadProgress) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: ProgressCallback };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 export class BertWorker {
@@ -70,7 +70,7 @@ export class BertWorker {
       const reply = e.data as HostReply;
       const p = pending.get(reply.id);
       if (!p) return;
-      if ('progress' in reply) return p.progress?.(reply.progress as LoadProgress);
+      if ('progress' in reply) return p.progress?.(reply.progress as ProgressEvent);
       pending.delete(reply.id);
       if ('error' in reply) {
         const err = reply.error.name === 'BertTsError' ? new BertTsError(reply.error.message, reply.error.hint) : new Error(reply.error.message);
@@ -89,7 +89,7 @@ export class BertWorker {
     const src = typeof source === 'string' || source instanceof URL ? absolute(String(source)) : Array.from(source);
     const request: HostRequest = {
       id: 0, op: 'load', source: src, threads, backend: options.backend ?? 'auto', minMacs: options.minMacs,
-      hub: { endpoint: options.endpoint, revision: options.revision },
+      hub: { endpoint: options.endpoint, revision: options.revision, token: options.token },
     };
     try {
       const info = (await new Promise<unknown>((resolve, reject) => {

@@ -1,40 +1,60 @@
 /**
  * The one place the CLI loads a model: --model is a folder or a Hub model id,
- * resolved through the Hugging Face cache (downloading what is missing, with a
- * progress bar on stderr when it is a terminal), then loaded from that folder.
+ * loaded with the library's loadPipeline / loadModel / loadTokenizer (through
+ * the Hugging Face cache, downloading what is missing, with a progress bar on
+ * stderr when it is a terminal). Warnings go to stderr as `bert-ts: warning:`.
  */
-import { loadPipeline } from '../pipelines/load.ts';
+import { loadModel, loadPipeline, loadTokenizer } from '../load/node.ts';
+import type { BertModel } from '../bert/model.ts';
+import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
-import { resolveModelFolder, type ModelParts } from '../hub/resolve.ts';
+import type { DType, HubOptions, LoadModelOptions } from '../load-options.ts';
 import type { Io } from './command.ts';
-import type { DType } from '../bert/quantize-weights.ts';
 import { progressReporter } from './progress-bar.ts';
-
-/** --model NAME_OR_PATH → a local folder (the files `parts` needs: 'model', 'tokenizer' or 'all'). */
-export async function modelFolderForCli(modelArg: string, parts: ModelParts = 'all'): Promise<string> {
-  const bar = await progressReporter();
-  try {
-    return await resolveModelFolder(modelArg, { parts, onProgress: bar.onProgress });
-  } finally {
-    bar.stop();
-  }
-}
 
 export interface CliLoadOptions {
   architecture?: string;
   /** --dtype (default f32) */
   dtype?: DType;
-  io: Io;
+  /** where warnings go (default: the process's stderr) */
+  io?: Pick<Io, 'stderr'>;
 }
 
-export async function loadForCli(modelArg: string, options: CliLoadOptions): Promise<BertPipeline> {
-  const nlp = loadPipeline(await modelFolderForCli(modelArg), { architecture: options.architecture, dtype: options.dtype });
-  const unused = nlp.model.unusedTensors;
-  if (unused.length > 0) {
-    options.io.stderr.write(
-      `bert-ts: warning: ${unused.length} checkpoint tensor${unused.length > 1 ? 's' : ''} not used by ${nlp.model.architecture}: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', …' : ''}` +
-        ' (a head this command does not load? see --architecture)\n',
-    );
-  }
+/** --model → a pipeline (model, tokenizer, sentence-transformers settings). */
+export async function loadForCli(modelArg: string, options: CliLoadOptions = {}): Promise<BertPipeline> {
+  const nlp = await withProgress(options, (o) => loadPipeline(modelArg, o));
+  warnUnused(nlp.model, options);
   return nlp;
+}
+
+/** --model → the model alone (golden record). */
+export async function loadModelForCli(modelArg: string, options: CliLoadOptions = {}): Promise<BertModel> {
+  const model = await withProgress(options, (o) => loadModel(modelArg, o));
+  warnUnused(model, options);
+  return model;
+}
+
+/** --model → the tokenizer alone (tokenize): only the tokenizer files are fetched. */
+export async function loadTokenizerForCli(modelArg: string, options: CliLoadOptions = {}): Promise<BertTokenizer> {
+  return withProgress(options, (o: HubOptions) => loadTokenizer(modelArg, o));
+}
+
+async function withProgress<T>(options: CliLoadOptions, load: (o: LoadModelOptions) => Promise<T>): Promise<T> {
+  const bar = await progressReporter();
+  try {
+    return await load({ architecture: options.architecture, dtype: options.dtype, onProgress: bar.onProgress, onWarning: (m) => warn(options, m) });
+  } finally {
+    bar.stop();
+  }
+}
+
+function warn(options: CliLoadOptions, message: string): void {
+  (options.io?.stderr ?? process.stderr).write(`bert-ts: warning: ${message}\n`);
+}
+
+/** As transformers warns: checkpoint tensors the loaded head does not use. */
+function warnUnused(model: BertModel, options: CliLoadOptions): void {
+  const unused = model.unusedTensors;
+  if (unused.length === 0) return;
+  warn(options, `${unused.length} checkpoint tensor${unused.length > 1 ? 's' : ''} not used by ${model.architecture}: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', …' : ''} (a head this command does not load? see --architecture)`);
 }

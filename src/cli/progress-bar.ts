@@ -1,7 +1,7 @@
 // A download progress bar on stderr, only when stderr is a terminal (quiet in
 // pipes, logs and CI). Drawn by cli-progress, a small, widely used package; the
 // engine itself does not depend on it, and it is loaded only when a bar is shown.
-import type { ProgressCallback, ProgressEvent } from '../hub/progress.ts';
+import type { ProgressCallback, ProgressEvent } from '../load-options.ts';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -21,10 +21,6 @@ export function isCommitHash(revision: string): boolean {
   return COMMIT_HASH.test(revision);
 }
 
-/** A model id as the Hub accepts it: `name` or `org/name` (huggingface_hub's validate_repo_id). */
-export function isRepoId(id: string): boolean {
-  return id.length <= 96 && /^([\w\-.]+\/)?[\w\-.]+$/.test(id) && !id.includes('--') && !id.includes('..') && !/(^|\/)[-.]|[-.]($|\/)/.test(id);
-}
 
 /** `org/name` → `models--org--name` (huggingface_hub's repo_folder_name). */
 export function repoFolderName(repoId: string): string {

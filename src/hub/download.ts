@@ -6,12 +6,14 @@
  * names. A corrupt download is deleted; nothing broken ever reaches blobs/ or snapshots/.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, existsSync, renameSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { constants, createReadStream, lstatSync, renameSync, rmSync, statfsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { HubError, httpError, networkError } from './hub-errors.ts';
 import { DOWNLOAD_TIMEOUT_MS, type RequestContext } from './hub-http.ts';
 import { SHA256 } from './cache-layout.ts';
+import { MAX_TEXT_FILE_BYTES, isTextFile } from '../text-limit.ts';
+import { sameOrigin } from './hub-http.ts';
 
 export interface BlobDownload {
   url: string;
@@ -25,15 +27,33 @@ export interface BlobDownload {
   onBytes?: (loaded: number, total: number | undefined) => void;
 }
 
-/** Times a download may resume after the connection drops mid-file (huggingface_hub: 5). */
-const RETRIES = 5;
+/** Redirects a download follows (the CDN's own). */
+const MAX_REDIRECTS = 10;
+
+/**
+ * What is at `path` without following a symlink: 'missing', 'file' (a regular
+ * file), or an error. A symlink or anything else planted in blobs/ could make
+ * a download write outside the cache, or a load read outside it.
+ */
+export function blobKind(path: string, ctx: RequestContext): 'missing' | 'file' {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw e;
+  }
+  if (st.isFile()) return 'file';
+  throw new HubError('Checksum', `${ctx.repo}: refusing ${path}: it is ${st.isSymbolicLink() ? 'a symlink' : 'not a regular file'}, and the cache's blobs/ holds regular files only`, 'delete it (something other than a download put it there), then run the command again');
+}
 
 export async function downloadBlob(d: BlobDownload): Promise<void> {
-  if (existsSync(d.blobPath)) return;
+  if (blobKind(d.blobPath, d.ctx) === 'file') return;
   const incomplete = d.blobPath + '.incomplete';
+  const limit = byteLimit(d);
   const checked = SHA256.test(d.etag); // an LFS file: its ETag is its sha256
   let hash = checked ? createHash('sha256') : undefined;
-  let have = existsSync(incomplete) ? statSync(incomplete).size : 0;
+  let have = blobKind(incomplete, d.ctx) === 'file' ? lstatSync(incomplete).size : 0;
   if (d.size !== undefined && have > d.size) {
     rmSync(incomplete, { force: true });
     have = 0;
@@ -41,35 +61,46 @@ export async function downloadBlob(d: BlobDownload): Promise<void> {
   checkDiskSpace(dirname(d.blobPath), d.size === undefined ? 0 : d.size - have);
   if (hash && have > 0) await hashFile(incomplete, hash);
 
-  const file = await open(incomplete, 'a');
+  // O_NOFOLLOW: a symlink planted between the check above and this open is refused too
+  const file = await openIncomplete(incomplete, d.ctx);
   try {
-    for (let attempt = 0; d.size === undefined || have < d.size; attempt++) {
+    // a body that ends short (cut, or ended early) gets one more request; then the answer is how much came
+    let retried = false;
+    while (d.size === undefined || have < d.size) {
       const before = have;
+      let got: number | 'restart';
       try {
-        const got = await fetchInto(d, file, have, hash);
-        if (got === 'restart') {
-          // the server would not resume at this offset: start the file again
-          await file.truncate(0);
-          have = 0;
-          hash = checked ? createHash('sha256') : undefined;
-          if (attempt >= RETRIES) throw new HubError('Network', `${d.ctx.repo}: '${d.ctx.file}' could not be resumed`, 'run the command again');
-          continue;
-        }
-        have = got;
-        // a body that ended early without an error: resume while it makes progress
-        if (d.size !== undefined && have < d.size && have > before && attempt < RETRIES) continue;
-        break;
+        got = await fetchInto(d, file, have, hash, limit);
       } catch (e) {
-        if (!(e instanceof HubError) || e.code !== 'Network' || attempt >= RETRIES) throw e;
+        if (!(e instanceof HubError) || e.code !== 'Network') throw e;
         have = (await file.stat()).size;
         if (have === before) throw e; // the connection gave nothing: do not hammer it
+        if (retried) throw d.size === undefined ? e : shortBody(d, have);
+        retried = true;
+        continue; // resume with Range from what arrived
       }
+      if (got === 'restart') {
+        // the server would not resume at this offset: start the file again, once
+        if (retried) throw shortBody(d, before);
+        retried = true;
+        await file.truncate(0);
+        have = 0;
+        hash = checked ? createHash('sha256') : undefined;
+        continue;
+      }
+      have = got;
+      if (d.size === undefined || have >= d.size) break;
+      if (retried) throw shortBody(d, have);
+      retried = true;
     }
+  } catch (e) {
+    if (e instanceof HubError && e.code === 'TooLarge') rmSync(incomplete, { force: true });
+    throw e;
   } finally {
     await file.close();
   }
 
-  const size = statSync(incomplete).size;
+  const size = lstatSync(incomplete).size;
   if (d.size !== undefined && size !== d.size) {
     if (size > d.size) rmSync(incomplete, { force: true });
     throw new HubError('Checksum', `${d.ctx.repo}: '${d.ctx.file}' should be ${d.size} bytes, the download has ${size}`, 'run the command again to resume the download');
@@ -85,17 +116,47 @@ export async function downloadBlob(d: BlobDownload): Promise<void> {
 }
 
 /**
+ * The most bytes this download may hold: the promised size (one byte more is
+ * read, to see that the body is too long, and then the transfer stops); for a
+ * text or JSON file, MAX_TEXT_FILE_BYTES whether or not a size was promised.
+ */
+function byteLimit(d: BlobDownload): number {
+  const text = isTextFile(d.ctx.file);
+  if (text && d.size !== undefined && d.size > MAX_TEXT_FILE_BYTES) throw tooLarge(d, `the Hub announces ${d.size} bytes`);
+  return d.size ?? (text ? MAX_TEXT_FILE_BYTES : Number.POSITIVE_INFINITY);
+}
+
+function tooLarge(d: BlobDownload, why: string): HubError {
+  const limit = d.size ?? MAX_TEXT_FILE_BYTES;
+  const what = d.size === undefined || d.size > MAX_TEXT_FILE_BYTES ? `more than the ${MAX_TEXT_FILE_BYTES}-byte limit for a text file` : `longer than the ${limit} bytes promised`;
+  return new HubError('TooLarge', `${d.ctx.repo}: '${d.ctx.file}' is ${what} (${why})`, 'the server is not a Hugging Face Hub, or is misbehaving; nothing was kept');
+}
+
+function shortBody(d: BlobDownload, got: number): HubError {
+  return new HubError('Network', `${d.ctx.repo}: '${d.ctx.file}': the server sent ${got} of ${d.size} bytes`, 'run the command again later; the bytes received are kept and the download resumes');
+}
+
+async function openIncomplete(path: string, ctx: RequestContext): Promise<FileHandle> {
+  try {
+    return await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') blobKind(path, ctx); // says what is there
+    throw e;
+  }
+}
+
+/**
  * One GET from byte `have` on, appended to `file` (and to `hash`); returns the
  * bytes the file now has, or 'restart' when the server cannot resume at `have`.
  */
-async function fetchInto(d: BlobDownload, file: FileHandle, have: number, hash: Hash | undefined): Promise<number | 'restart'> {
+async function fetchInto(d: BlobDownload, file: FileHandle, have: number, hash: Hash | undefined, limit: number): Promise<number | 'restart'> {
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), DOWNLOAD_TIMEOUT_MS);
   const headers: Record<string, string> = { ...d.headers, 'accept-encoding': 'identity' };
   if (have > 0) headers.range = `bytes=${have}-`;
   let res: Response;
   try {
-    res = await fetch(d.url, { headers, redirect: 'follow', signal: controller.signal });
+    res = await fetchFollowing(d.url, headers, controller.signal);
   } catch (e) {
     clearTimeout(timer);
     throw networkError(d.url, e);
@@ -111,12 +172,26 @@ async function fetchInto(d: BlobDownload, file: FileHandle, have: number, hash: 
     throw httpError(res, d.ctx.repo, d.ctx.revision, d.ctx.file, 'authorization' in d.headers);
   }
   const length = res.headers.get('content-length');
+  if (length !== null && /^\d+$/.test(length) && have + Number(length) > limit) {
+    // refused before a byte is read: the server announces more than was promised
+    clearTimeout(timer);
+    await res.body?.cancel();
+    throw tooLarge(d, `the server announces ${have + Number(length)} bytes`);
+  }
   const total = d.size ?? (length !== null ? have + Number(length) : undefined);
   d.onBytes?.(have, total);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    for (;;) {
+      const { done, value: chunk } = await reader.read();
+      if (done) break;
       clearTimeout(timer);
       timer = setTimeout(() => controller.abort(), DOWNLOAD_TIMEOUT_MS);
+      if (have + chunk.byteLength > limit) {
+        // one byte past the promise is proof enough: stop reading, keep nothing
+        await reader.cancel().catch(() => {});
+        throw tooLarge(d, `more than ${limit} bytes arrived`);
+      }
       await writeAll(file, chunk, d);
       hash?.update(chunk);
       have += chunk.byteLength;
@@ -127,8 +202,31 @@ async function fetchInto(d: BlobDownload, file: FileHandle, have: number, hash: 
     throw networkError(d.url, e);
   } finally {
     clearTimeout(timer);
+    reader.releaseLock();
   }
   return have;
+}
+
+/**
+ * GET, following redirects by hand so the token never leaves the origin it was
+ * given for: on a redirect to another origin (a CDN, or `//otherhost/…`) the
+ * Authorization header is dropped, as the Fetch standard and huggingface_hub do.
+ */
+async function fetchFollowing(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  let at = url;
+  let h = headers;
+  for (let hops = 0; ; hops++) {
+    const res = await fetch(at, { headers: h, redirect: 'manual', signal });
+    const location = res.headers.get('location');
+    if (res.status < 300 || res.status >= 400 || location === null || hops >= MAX_REDIRECTS) return res;
+    await res.body?.cancel();
+    const next = new URL(location, at).href;
+    if (!sameOrigin(next, at)) {
+      const { authorization: _, ...rest } = h;
+      h = rest;
+    }
+    at = next;
+  }
 }
 
 function contentRangeStartsAt(res: Response, at: number): boolean {

@@ -5,9 +5,12 @@
 import { BertTsError } from '../errors.ts';
 
 /** X-Error-Code values the Hub sends. */
-export type HubErrorCode = 'RepoNotFound' | 'RevisionNotFound' | 'EntryNotFound' | 'GatedRepo' | 'HttpError' | 'Network' | 'NotCached' | 'Checksum' | 'DiskFull';
+export type HubErrorCode = 'RepoNotFound' | 'RevisionNotFound' | 'EntryNotFound' | 'GatedRepo' | 'HttpError' | 'Network' | 'NotCached' | 'Checksum' | 'DiskFull' | 'TooLarge';
 
 export class HubError extends BertTsError {
+  /** the Hub answered the file's metadata, and the transfer of its bytes failed (not "the Hub cannot be asked") */
+  duringDownload = false;
+
   constructor(
     readonly code: HubErrorCode,
     message: string,

@@ -13,12 +13,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RepoCache, isCommitHash } from './cache-layout.ts';
-import { downloadBlob } from './download.ts';
+import { blobKind, downloadBlob } from './download.ts';
 import { withFileLock } from './file-lock.ts';
 import { HubError } from './hub-errors.ts';
-import { fileMetadata, hubHeaders, resolveUrl, type FileMetadata } from './hub-http.ts';
+import { fileMetadata, hubHeaders, resolveUrl, sameOrigin, type FileMetadata } from './hub-http.ts';
 import type { HubSettings } from './settings.ts';
-import type { ProgressCallback } from './progress.ts';
+import type { ProgressCallback } from '../load-options.ts';
 
 export interface FileRequest {
   repo: string;
@@ -26,6 +26,8 @@ export interface FileRequest {
   revision: string;
   settings: HubSettings;
   onProgress?: ProgressCallback;
+  /** the Hub could not be asked and the cached copy was used instead (the error it gave) */
+  onFallback?: (e: HubError) => void;
 }
 
 /** The cached path of `file`, downloading it if needed; null when the repository has no such file. */
@@ -61,7 +63,10 @@ export async function hubFile(req: FileRequest): Promise<string | null> {
     if (e.code === 'RevisionNotFound') throw e;
     // the Hub could not be asked: the cached copy of this revision will do
     const hit = cached();
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      req.onFallback?.(e);
+      return hit;
+    }
     throw e;
   }
 
@@ -73,28 +78,33 @@ export async function hubFile(req: FileRequest): Promise<string | null> {
     req.onProgress?.({ status: 'cached', repo, file, path: pointer });
     return pointer;
   }
-  if (!existsSync(blob)) {
+  if (blobKind(blob, ctx) === 'missing') {
     const headers = hubHeaders(s.token);
-    if (meta.location !== resolveUrl(s.endpoint, repo, revision, file) && new URL(meta.location).host !== new URL(s.endpoint).host) {
-      delete headers.authorization; // the bytes live elsewhere (LFS storage): the token stays with the Hub
-    }
-    await withFileLock(cache.lockPath(meta.etag), async () => {
-      if (existsSync(blob)) return; // another process finished it while we waited
-      req.onProgress?.({ status: 'initiate', repo, file, loaded: 0, total: meta.size });
+    if (!sameOrigin(meta.location, s.endpoint)) delete headers.authorization; // the bytes live elsewhere (LFS storage): the token stays with the Hub
+    const m = meta;
+    await withFileLock(cache.lockPath(m.etag), async () => {
+      if (blobKind(blob, ctx) === 'file') return; // another process finished it while we waited
+      req.onProgress?.({ status: 'initiate', repo, file, loaded: 0, total: m.size });
       let last = 0;
-      await downloadBlob({
-        url: meta.location,
-        headers,
-        blobPath: blob,
-        etag: meta.etag,
-        size: meta.size,
-        ctx,
-        onBytes: (loaded, total) => {
-          last = loaded;
-          req.onProgress?.({ status: 'progress', repo, file, loaded, total });
-        },
-      });
-      req.onProgress?.({ status: 'done', repo, file, loaded: meta.size ?? last, total: meta.size ?? last });
+      try {
+        await downloadBlob({
+          url: m.location,
+          headers,
+          blobPath: blob,
+          etag: m.etag,
+          size: m.size,
+          ctx,
+          onBytes: (loaded, total) => {
+            last = loaded;
+            req.onProgress?.({ status: 'progress', repo, file, loaded, total });
+          },
+        });
+      } catch (e) {
+        // the Hub was asked and answered: a failed transfer is not "the Hub cannot be reached"
+        if (e instanceof HubError) e.duringDownload = true;
+        throw e;
+      }
+      req.onProgress?.({ status: 'done', repo, file, loaded: m.size ?? last, total: m.size ?? last });
     });
   }
   cache.link(blob, pointer);
@@ -117,7 +127,7 @@ export async function hubFileExists(req: FileRequest): Promise<boolean> {
 }
 
 function notCached(req: FileRequest): HubError {
-  const why = req.settings.offline ? 'offline mode (HF_HUB_OFFLINE=1 or localFilesOnly)' : 'no network';
+  const why = req.settings.offlineReason ?? (req.settings.offline ? 'offline mode (HF_HUB_OFFLINE=1 or localFilesOnly)' : 'no network');
   return new HubError(
     'NotCached',
     `${req.repo}@${req.revision}: '${req.file}' is not in the cache ${req.settings.cacheDir} and ${why} forbids downloading it`,

@@ -4,8 +4,10 @@
  *     → X-Repo-Commit: the commit the revision points at;
  *       ETag (git blob sha1) or, for an LFS file, a 302 to its storage with
  *       X-Linked-Etag (its sha256) and X-Linked-Size;
- *     relative redirects (a renamed repository) are followed, absolute ones are
- *     where the bytes are: the GET goes there, without the token if the host differs.
+ *     redirects within the Hub's origin (a renamed repository) are followed; one to
+ *     another origin (`https://cdn…`, or protocol-relative `//otherhost/…`) is where
+ *     the bytes are: it is not followed here, and the GET goes there without the token.
+ * The token is only ever sent to the origin of the URL it was given for.
  */
 import { httpError, networkError, HubError } from './hub-errors.ts';
 
@@ -28,6 +30,11 @@ export const DOWNLOAD_TIMEOUT_MS = 1000 * Number(process.env.HF_HUB_DOWNLOAD_TIM
 
 export function resolveUrl(endpoint: string, repo: string, revision: string, file: string): string {
   return `${endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${file.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** Do two absolute URLs share an origin (scheme, host and port)? The token never crosses one. */
+export function sameOrigin(a: string, b: string): boolean {
+  return new URL(a).origin === new URL(b).origin;
 }
 
 export function hubHeaders(token: string | undefined): Record<string, string> {
@@ -72,8 +79,7 @@ export async function fileMetadata(url: string, ctx: RequestContext): Promise<Fi
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location !== null) {
       const next = new URL(location, at);
-      const relative = !/^[a-z][a-z0-9+.-]*:\/\//i.test(location);
-      if (relative && hops < 10) {
+      if (sameOrigin(next.href, at) && hops < 10) {
         for (const h of ['x-repo-commit', 'x-linked-etag', 'x-linked-size']) if (res.headers.has(h)) carried.set(h, res.headers.get(h)!);
         at = next.href;
         continue;

@@ -15,11 +15,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { BertTsError } from '../errors.ts';
-import { RepoCache, isRepoId } from './cache-layout.ts';
+import { BertTsError, quote } from '../errors.ts';
+import { RepoCache } from './cache-layout.ts';
+import { isRepoId } from './repo-id.ts';
 import { HubError } from './hub-errors.ts';
 import { hubFile, hubFileExists, type FileRequest } from './hub-file.ts';
 import { hubSettings, type HubOptions } from './settings.ts';
+import { warn } from '../load-options.ts';
 
 /** What the caller will load: the model, the tokenizer, or both (the CLI, `download`). */
 export type ModelParts = 'model' | 'tokenizer' | 'all';
@@ -41,9 +43,22 @@ export async function resolveModelFolder(nameOrPath: string, options: ResolveOpt
     return dir;
   }
   if (!isRepoId(nameOrPath)) {
-    throw new BertTsError(`${nameOrPath}: no such folder, and not a model id`, 'give a model folder, or a Hub model id such as google-bert/bert-base-uncased');
+    // shown as typed, unless it would break the one-line message (control characters, a very long string)
+    const shown = /^[^\x00-\x1f\x7f]{1,200}$/.test(nameOrPath) ? nameOrPath : quote(nameOrPath);
+    throw new BertTsError(`${shown} is not a folder and not a model id`, 'give a model folder (config.json, model.safetensors, vocab.txt), or a Hub model id such as google-bert/bert-base-uncased');
   }
-  return fetchSnapshot(nameOrPath, parts, options);
+  try {
+    return await fetchSnapshot(nameOrPath, parts, options);
+  } catch (e) {
+    // `weights/nope` is a well-formed id too: say that no such folder exists either
+    if (e instanceof HubError && e.code === 'RepoNotFound' && nameOrPath.includes('/')) {
+      throw new HubError(e.code, e.message, `${e.hint ?? ''}; and there is no folder ${nameOrPath} here`.replace(/^; /, ''), e.status, e.commit);
+    }
+    if (e instanceof HubError && e.code === 'Network') {
+      throw new HubError(e.code, `${nameOrPath}: no such folder, and as a model id: ${e.message}`, e.hint, e.status, e.commit);
+    }
+    throw e;
+  }
 }
 
 /** A folder that exists: itself, or for a cache entry `models--org--name` its snapshot. */
@@ -65,10 +80,29 @@ function localFolder(path: string, revision = 'main'): string {
   );
 }
 
+/** Answers that mean "the Hub could not be asked" (as opposed to "the Hub says no"). */
+const UNCHECKABLE = new Set(['Network', 'HttpError', 'NotCached', 'RepoNotFound', 'GatedRepo']);
+
+/**
+ * The snapshot of `repo` in the cache, completed from the Hub. When the Hub
+ * cannot be reached (or HF_HUB_OFFLINE=1 forbids asking), a complete cached
+ * snapshot is used, as transformers does: required files must be cached, and
+ * optional ones that are neither cached nor known absent count as absent, with
+ * one warning naming them.
+ */
 async function fetchSnapshot(repo: string, parts: ModelParts, options: HubOptions): Promise<string> {
   const settings = hubSettings(options);
   let revision = settings.revision;
-  const request = (file: string): FileRequest => ({ repo, file, revision, settings, onProgress: options.onProgress });
+  const unchecked: string[] = [];
+  let why = settings.offline ? 'offline mode (HF_HUB_OFFLINE=1 or localFilesOnly)' : '';
+  // once the Hub has failed to answer, the rest comes from the cache without asking again
+  const unreachable = (e: HubError) => {
+    if (why) return;
+    why = `the Hub cannot be reached (${e.message})`;
+    settings.offline = true;
+    settings.offlineReason = why;
+  };
+  const request = (file: string): FileRequest => ({ repo, file, revision, settings, onProgress: options.onProgress, onFallback: unreachable });
   const required = async (file: string): Promise<string> => {
     const path = await hubFile(request(file));
     if (path === null) {
@@ -80,8 +114,11 @@ async function fetchSnapshot(repo: string, parts: ModelParts, options: HubOption
     try {
       return await hubFile(request(file));
     } catch (e) {
-      if (e instanceof HubError && e.code === 'NotCached') return null; // offline: not cached = not there
-      throw e;
+      if (!(e instanceof HubError) || !UNCHECKABLE.has(e.code) || e.duringDownload) throw e;
+      // the Hub could not be asked and the cache does not know: taken as absent
+      unreachable(e);
+      unchecked.push(file);
+      return null;
     }
   };
 
@@ -94,10 +131,12 @@ async function fetchSnapshot(repo: string, parts: ModelParts, options: HubOption
     if ((await optional('model.safetensors')) === null) {
       const index = await optional('model.safetensors.index.json');
       if (index === null) {
+        if (unchecked.includes('model.safetensors')) {
+          throw new HubError('NotCached', `${repo}@${settings.revision}: model.safetensors is not in the cache ${settings.cacheDir}, and ${why}`, `download it first with network access: bert-ts download ${repo}`);
+        }
         for (const torch of ['pytorch_model.bin', 'pytorch_model.bin.index.json']) {
           if (await hubFileExists(request(torch))) throw new BertTsError(`${repo}: has ${torch} but no model.safetensors`, CONVERT_HINT);
         }
-        if (settings.offline) throw new BertTsError(`${repo}@${settings.revision}: model.safetensors is not in the cache ${settings.cacheDir} (offline)`, `download it first with network access: bert-ts download ${repo}`);
         throw new BertTsError(`${repo}@${settings.revision}: the repository has no model.safetensors`, 'bert-ts loads safetensors checkpoints (model.safetensors or a sharded index)');
       }
       for (const shard of shardsOf(index)) await required(shard);
@@ -110,6 +149,9 @@ async function fetchSnapshot(repo: string, parts: ModelParts, options: HubOption
   }
   if (parts !== 'model') {
     for (const file of TOKENIZER_FILES) await optional(file);
+  }
+  if (unchecked.length > 0) {
+    warn(options, `${repo}: using the cached snapshot ${basename(snapshot)}: ${why}; not in the cache and so taken as absent: ${unchecked.join(', ')}`);
   }
   return snapshot;
 }

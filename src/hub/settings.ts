@@ -10,29 +10,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ProgressCallback } from './progress.ts';
+import type { HubOptions } from '../load-options.ts';
+
+export type { HubOptions };
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
-
-export interface HubOptions {
-  /** branch, tag or commit (default "main") */
-  revision?: string;
-  /** the cache folder (default: HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub) */
-  cacheDir?: string;
-  /** never make a request: use the cache only (HF_HUB_OFFLINE=1 forces this) */
-  localFilesOnly?: boolean;
-  /** a Hugging Face access token (default: HF_TOKEN, then the token file `hf auth login` writes) */
-  token?: string;
-  /** the Hub's address (default: HF_ENDPOINT, then https://huggingface.co) */
-  endpoint?: string;
-  /** typed events as files are found, downloaded and checked */
-  onProgress?: ProgressCallback;
-}
 
 export interface HubSettings {
   endpoint: string;
   cacheDir: string;
   offline: boolean;
+  /** why no request is made, when not HF_HUB_OFFLINE / localFilesOnly (the Hub did not answer earlier) */
+  offlineReason?: string;
   token: string | undefined;
   revision: string;
 }

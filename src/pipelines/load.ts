@@ -1,22 +1,25 @@
 /**
- * A pipeline from a local model folder (Node): the model (head chosen by
+ * A pipeline from a local model folder (Node, synchronous: the fast path the
+ * async loadPipeline takes for files on disk): the model (head chosen by
  * config.architectures or options.architecture), its tokenizer, and the
  * sentence-transformers embedding defaults when the folder has them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
-import { loadBertModel, type LoadOptions } from '../bert/load.ts';
+import { loadBertModel } from '../bert/load.ts';
+import type { ModelOptions } from '../load-options.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { BertPipeline } from './bert-pipeline.ts';
 import { sentenceTransformersDefaults, transformerFolder, type EmbedDefaults } from './sentence-transformers.ts';
 
-export function loadPipeline(dir: string, options: LoadOptions = {}): BertPipeline {
+/** `name`: the model's name when the folder is not named for it (a cache snapshot): the tokenizer's "-cased" rule reads it. */
+export function loadPipelineFolder(dir: string, options: ModelOptions & { name?: string } = {}): BertPipeline {
   // a sentence-transformers folder of the old layout keeps the BERT in a subfolder (0_BERT/)
   const sub = transformerFolder((path) => readJsonIn(dir, path));
   const modelDir = !existsSync(join(dir, 'config.json')) && sub !== '' && existsSync(join(dir, sub, 'config.json')) ? join(dir, sub) : dir;
   const model = loadBertModel(modelDir, options);
-  const tokenizer = loadTokenizer(modelDir);
+  const tokenizer = loadTokenizer(modelDir, modelDir === dir ? { name: options.name } : {});
   return new BertPipeline({ model, tokenizer, embedDefaults: readEmbedDefaults(dir) });
 }
 

@@ -66,7 +66,7 @@ export function answer(p: PipelineContext, input: QaInput | QaInput[], options: 
   const maxAnswerLength = options.maxAnswerLength ?? 15;
   const maxSeqLength = options.maxSeqLength ?? Math.min(384, maxTokens(p));
   const docStride = options.docStride ?? Math.min(Math.floor(maxSeqLength / 2), 128);
-  for (const [name, v] of [['topK', topK], ['maxAnswerLength', maxAnswerLength], ['maxSeqLength', maxSeqLength]] as const) {
+  for (const [name, v] of [['topK', topK], ['maxAnswerLength', maxAnswerLength], ['maxSeqLength', maxSeqLength], ['batchSize', options.batchSize ?? 8]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new BertTsError(`answer: ${name} must be a whole number ≥ 1, got ${v}`);
   }
   if (maxSeqLength > maxTokens(p)) throw new BertTsError(`answer: maxSeqLength ${maxSeqLength} is above the model's ${maxTokens(p)} tokens`);

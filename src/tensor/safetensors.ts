@@ -392,7 +392,19 @@ export function safetensorsHeader(
   tensors: readonly F32TensorToWrite[],
   metadata?: Record<string, string>,
 ): { header: Uint8Array; order: F32TensorToWrite[]; dataLength: number } {
+  // called from JavaScript too: anything but a list of { name, shape, data } is one line, not a TypeError
+  if (!Array.isArray(tensors)) {
+    throw new BertTsError(`cannot write safetensors: expected an array of { name, shape, data: Float32Array }, got ${describe(tensors)}`, 'pass [{ name, shape, data }, …]; an empty file is []');
+  }
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) {
+    throw new BertTsError(`cannot write __metadata__: expected an object of strings, got ${describe(metadata)}`);
+  }
   const seen = new Set<string>();
+  for (const t of tensors as unknown[]) {
+    if (!isTensorToWrite(t)) {
+      throw new BertTsError(`cannot write safetensors: ${quote(t)} is not { name: string, shape: number[], data: Float32Array }`, 'each tensor needs a name, a shape and Float32Array data');
+    }
+  }
   for (const t of tensors) {
     if (t.name === '__metadata__') throw new BertTsError(`cannot write a tensor named '__metadata__': the name is reserved`);
     if (seen.has(t.name)) throw new BertTsError(`cannot write two tensors named ${quote(t.name)}`);
@@ -423,6 +435,12 @@ export function safetensorsHeader(
   new DataView(header.buffer).setBigUint64(0, BigInt(padded), true);
   header.set(json, 8);
   return { header, order, dataLength: offset };
+}
+
+function isTensorToWrite(t: unknown): t is F32TensorToWrite {
+  if (t === null || typeof t !== 'object') return false;
+  const x = t as Partial<F32TensorToWrite>;
+  return typeof x.name === 'string' && Array.isArray(x.shape) && x.data instanceof Float32Array;
 }
 
 /** A whole safetensors file in memory (F32 tensors, optional string→string metadata). */

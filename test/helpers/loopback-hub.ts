@@ -49,6 +49,8 @@ export class LoopbackHub {
   renamed = new Map<string, string>();
   /** delay every CDN chunk by this many ms (to hold two downloads side by side) */
   slowCdnMs = 0;
+  /** a hostile server: answers a request itself when it returns true (after the request is logged) */
+  intercept: ((server: 'hub' | 'cdn', req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   private hub!: Server;
   private cdn!: Server;
   private blobs = new Map<string, Uint8Array>();
@@ -89,6 +91,7 @@ export class LoopbackHub {
 
   private serveHub(req: IncomingMessage, res: ServerResponse): void {
     this.record('hub', req);
+    if (this.intercept?.('hub', req, res)) return;
     const url = new URL(req.url ?? '/', this.endpoint);
     const m = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
     const fail = (status: number, code?: string, commit?: string) => {
@@ -127,6 +130,7 @@ export class LoopbackHub {
 
   private async serveCdn(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.record('cdn', req);
+    if (this.intercept?.('cdn', req, res)) return;
     const sha = /^\/lfs\/([0-9a-f]{64})$/.exec(req.url ?? '')?.[1];
     const real = sha ? this.blobs.get(sha) : undefined;
     if (!sha || !real) return void res.writeHead(404).end();

@@ -1,7 +1,6 @@
 // bert-ts ambiguity: one word in two senses, static vector vs contextual vectors.
 import { BertTsError } from '../../errors.ts';
-import { loadBertModel } from '../../bert/load.ts';
-import { loadTokenizer } from '../../tokenizer/load.ts';
+import { loadForCli } from '../load.ts';
 import { ambiguityDemo, BANK_DEMO, type AmbiguityResult, type ContextSentence } from '../../word-vectors/ambiguity.ts';
 import { int, str } from '../command.ts';
 import { applyCompute, COMPUTE, computeOptions, MODEL, modelDir, releaseCompute } from '../common.ts';
@@ -53,7 +52,8 @@ three river and three money context sentences.`,
     const compute = computeOptions('ambiguity', p);
     await applyCompute(compute);
     try {
-      return ambiguityDemo(loadBertModel(dir, { dtype: compute.dtype }), loadTokenizer(dir), { ...demo, k, layer, centered: p.values.raw !== true });
+      const { model, tokenizer } = await loadForCli(dir, { dtype: compute.dtype });
+      return ambiguityDemo(model, tokenizer, { ...demo, k, layer, centered: p.values.raw !== true });
     } finally {
       await releaseCompute(compute);
     }

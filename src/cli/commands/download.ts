@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BertTsError } from '../../errors.ts';
 import { resolveModelFolder } from '../../hub/resolve.ts';
-import type { ProgressCallback } from '../../hub/progress.ts';
+import type { ProgressCallback } from '../../load-options.ts';
 import { str, type Command, type OptionSpec, type Parsed } from '../command.ts';
 import { JSON_OUT, MODEL, printJson } from '../common.ts';
 import { formatBytes, progressReporter } from '../progress-bar.ts';

@@ -1,7 +1,6 @@
 // bert-ts explain: one input's journey through BERT, step by step (80 columns, or --json).
 import { BertTsError } from '../../errors.ts';
-import { loadBertModel } from '../../bert/load.ts';
-import { loadTokenizer } from '../../tokenizer/load.ts';
+import { loadForCli } from '../load.ts';
 import { explain, type ExplainResult, type ExplainStep, type LayerStep } from '../../explain/explain.ts';
 import type { Statistics } from '../../explain/statistics.ts';
 import type { CodeRef } from '../../explain/code-refs.ts';
@@ -37,7 +36,8 @@ attention head looks at) → the pooler → the masked-LM predictions at each
     const compute = computeOptions('explain', p);
     await applyCompute(compute);
     try {
-      const result = explain(loadBertModel(dir, { dtype: compute.dtype }), loadTokenizer(dir), p.positionals[0], { pair: str(p, 'pair'), layer, token, top });
+      const { model, tokenizer } = await loadForCli(dir, { dtype: compute.dtype });
+      const result = explain(model, tokenizer, p.positionals[0], { pair: str(p, 'pair'), layer, token, top });
       return { model: dir, ...result };
     } finally {
       await releaseCompute(compute);

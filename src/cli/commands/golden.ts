@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BertTsError, quote } from '../../errors.ts';
 import { shapeString } from '../../tensor/tensor.ts';
-import { loadBertModel } from '../../bert/load.ts';
-import { modelFolderForCli } from '../load.ts';
+import { loadModelForCli } from '../load.ts';
 import { verifyGoldenCase, type VerifyReport } from '../../golden/verify.ts';
 import { recordGolden } from '../../golden/record.ts';
 import { readGoldenInputs } from '../../golden/golden-case.ts';
@@ -93,10 +92,7 @@ export const goldenRecordCommand: Command = {
     const compute = computeOptions(c, p);
     await applyCompute(compute);
     try {
-      const model = loadBertModel(await modelFolderForCli(dir, 'model'), {
-        architecture: str(p, 'architecture'),
-        onUnusedTensors: (names) => io.stderr.write(`bert-ts: warning: ${names.length} checkpoint tensors not used: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}\n`),
-      });
+      const model = await loadModelForCli(dir, { architecture: str(p, 'architecture'), io });
       const written = recordGolden(model, inputs, out);
       if (p.values.json) printJson(io, { out, tensors: written });
       else io.stdout.write(`wrote ${out}: ${written.map((t) => `${t.name} ${shapeString(t.shape)}`).join(', ')}\n`);

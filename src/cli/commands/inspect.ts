@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import { resolveModelFolder } from '../../hub/resolve.ts';
 import { inspectModelFolder, type ModelInfo } from '../../hub/model-info.ts';
-import type { ProgressCallback } from '../../hub/progress.ts';
+import type { ProgressCallback } from '../../load-options.ts';
 import { shapeString } from '../../tensor/tensor.ts';
 import type { Command } from '../command.ts';
 import { JSON_OUT, MODEL, kernelsLabel, printJson } from '../common.ts';

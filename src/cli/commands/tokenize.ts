@@ -1,11 +1,10 @@
 // bert-ts tokenize: text → ids. One text (or pair) from the command line, or
 // JSON lines from stdin with --jsonl (one {"text", "pair"?} in, one encoding out).
 import { BertTsError } from '../../errors.ts';
-import { loadTokenizer } from '../../tokenizer/load.ts';
 import type { EncodeOptions, Encoding } from '../../tokenizer/index.ts';
 import { int, oneOf, str, type Command, type Parsed } from '../command.ts';
 import { JSON_OUT, JSONL, MODEL, field, modelDir, printJson, readJsonLines } from '../common.ts';
-import { modelFolderForCli } from '../load.ts';
+import { loadTokenizerForCli } from '../load.ts';
 
 export const tokenizeCommand: Command = {
   name: 'tokenize',
@@ -37,7 +36,7 @@ export const tokenizeCommand: Command = {
       throw new BertTsError(`tokenize: expected one TEXT, got ${p.positionals.length}`, "quote the text, or use --jsonl; run 'bert-ts tokenize --help'");
     }
     const lines = jsonl ? await readJsonLines('tokenize', io) : [];
-    const tokenizer = loadTokenizer(await modelFolderForCli(dir, 'tokenizer'), { name: dir });
+    const tokenizer = await loadTokenizerForCli(dir, { io });
     if (jsonl) {
       lines.forEach((o, i) => printJson(io, toJson(tokenizer.encode(field('tokenize', o, 'text', i + 1)!, pairOf(o, i + 1), options), options)));
       return 0;

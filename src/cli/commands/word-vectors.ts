@@ -1,8 +1,7 @@
 // bert-ts neighbours / analogy: static word vectors, from a GloVe / word2vec
 // text file or from a model's input embedding table.
 import { BertTsError } from '../../errors.ts';
-import { loadBertModel } from '../../bert/load.ts';
-import { loadTokenizer } from '../../tokenizer/load.ts';
+import { loadForCli } from '../load.ts';
 import { readWordVectors } from '../../word-vectors/read-file.ts';
 import { inputEmbeddingVectors, isBracketToken } from '../../word-vectors/model-vectors.ts';
 import { analogy, neighbours, type Neighbour } from '../../word-vectors/nearest.ts';
@@ -25,14 +24,14 @@ interface Source {
   split?: (w: string) => string[];
 }
 
-function openSource(command: string, p: Parsed): Source {
+async function openSource(command: string, p: Parsed): Promise<Source> {
   const file = str(p, 'vectors');
   const dir = str(p, 'model');
   if (typeof file === 'string' && typeof dir === 'string') throw new BertTsError(`${command}: give --vectors FILE or --model DIR, not both`);
   if (typeof file === 'string') return { vectors: readWordVectors(file), source: file };
   if (typeof dir === 'string') {
-    const tokenizer = loadTokenizer(dir);
-    const vectors = inputEmbeddingVectors(loadBertModel(dir), tokenizer);
+    const { model, tokenizer } = await loadForCli(dir);
+    const vectors = inputEmbeddingVectors(model, tokenizer);
     return { vectors, source: `${dir} (embeddings.word_embeddings)`, skip: isBracketToken, split: (w) => tokenizer.tokenize(w) };
   }
   throw new BertTsError(`${command}: --vectors FILE or --model DIR is required`, `run 'bert-ts ${command} --help'`);
@@ -65,10 +64,10 @@ export const neighboursCommand = resultCommand<NeighboursResult>({
   argsHelp: 'The words whose vectors have the highest cosine similarity u·v / (|u| |v|) with\nWORD\'s vector, from --vectors FILE or from a model\'s input embedding table.',
   options: SOURCE_OPTIONS,
   examples: ['bert-ts neighbours --vectors glove.6B.50d.txt bank', 'bert-ts neighbours -m weights/demo -k 5 bank'],
-  compute(p) {
+  async compute(p) {
     if (p.positionals.length !== 1) throw new BertTsError(`neighbours: expected one WORD, got ${p.positionals.length}`, "run 'bert-ts neighbours --help'");
     const k = int('neighbours', p, 'k', 1, 10);
-    const s = openSource('neighbours', p);
+    const s = await openSource('neighbours', p);
     const word = checkWord('neighbours', s, p.positionals[0]);
     return { source: s.source, word, neighbours: neighbours(s.vectors, word, k, s.skip) };
   },
@@ -88,10 +87,10 @@ export const analogyCommand = resultCommand<AnalogyResult>({
   argsHelp: 'The words nearest to A − B + C, as gensim\'s most_similar(positive=[A, C],\nnegative=[B]) computes it: the mean of the unit vectors +Â − B̂ + Ĉ, then\ncosine similarity; A, B and C themselves are never answers.\n"man is to king as woman is to ?" is: bert-ts analogy king man woman',
   options: SOURCE_OPTIONS,
   examples: ['bert-ts analogy --vectors glove.6B.50d.txt king man woman', 'bert-ts analogy -m weights/demo king man woman'],
-  compute(p) {
+  async compute(p) {
     if (p.positionals.length !== 3) throw new BertTsError(`analogy: expected three words A B C (A − B + C), got ${p.positionals.length}`, "run 'bert-ts analogy --help'");
     const k = int('analogy', p, 'k', 1, 10);
-    const s = openSource('analogy', p);
+    const s = await openSource('analogy', p);
     const [a, b, c] = p.positionals.map((w) => checkWord('analogy', s, w));
     return { source: s.source, query: [a, b, c], answers: analogy(s.vectors, a, b, c, k, s.skip) };
   },

@@ -16,10 +16,11 @@ import { isIntegerDType } from '../tensor/dtype.ts';
 import {
   MAX_HEADER_BYTES, SafetensorsFile, parseSafetensorsHeader, safetensorsHeaderLength, type SafetensorsHeader,
 } from '../tensor/safetensors.ts';
-import { drain, type FileStream, type LoadProgress } from './model-files.ts';
+import { drain, type FileStream } from './model-files.ts';
+import type { ProgressCallback } from '../load-options.ts';
 
 export async function streamSafetensors(
-  f: FileStream, memory: TensorMemory | undefined, onProgress?: (p: LoadProgress) => void,
+  f: FileStream, memory: TensorMemory | undefined, onProgress?: ProgressCallback, repo = f.where,
 ): Promise<SafetensorsFile> {
   const file = f.where;
   // Until the header is complete, chunks wait in `head`; then `bytes` is
@@ -63,14 +64,14 @@ export async function streamSafetensors(
       const n = safetensorsHeaderLength(concat(head, 8));
       if (n < 0 || n > MAX_HEADER_BYTES || 8 + n > f.size || headBytes >= 8 + n) allocate(f.size);
     }
-    onProgress?.({ file: f.name, loaded, total: f.size, done: false });
+    onProgress?.({ status: 'progress', repo, file: f.name, loaded, total: f.size ?? undefined });
   });
   // size unknown (a compressed response): everything arrived in `head`; one copy into place
   if (!bytes) allocate(loaded);
   if (loaded !== bytes!.length) {
     throw new BertTsError(`${file}: got ${loaded} of ${bytes!.length} bytes`, 'the download was cut short; try again');
   }
-  onProgress?.({ file: f.name, loaded, total: loaded, done: true });
+  onProgress?.({ status: 'done', repo, file: f.name, loaded, total: loaded });
   const h = header!;
   return new SafetensorsFile(file, bytes!, h.metadata, h.dataStart, h.tensors, place ? undefined : memory);
 }
