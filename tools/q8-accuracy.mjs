@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// What dtype 'q8' costs in accuracy: the same inputs through a model loaded as
+// f32 and as q8, compared. Prints Markdown lines for docs/performance.md and
+// the model cards. Uses the built library (npm run build first).
+//
+//   node tools/q8-accuracy.mjs --model weights/en                 # hidden states, masked-LM, cloze
+//   node tools/q8-accuracy.mjs --classifier weights/en-topic --data /tmp/topic-eval.jsonl
+//   node tools/q8-accuracy.mjs --embed weights/en-embed --pairs tools/train/eval/sts-en.tsv
+//   node tools/q8-accuracy.mjs --random bench/models/bert-base    # random weights, random ids
+//
+// --model:      token cosine of last_hidden_state (mean, worst) on tools/eval/q8-sentences.txt;
+//               masked-LM top-1 agreement and top-5 overlap, masking each word piece of those
+//               sentences in turn; the cloze set's top-5 score (tools/train/eval/cloze-en.tsv).
+// --classifier: label agreement (and each dtype's accuracy) on a JSONL of {text, label}
+//               (tools/train/topic_eval_set.py prints the topic model's held-out set).
+// --embed:      Spearman correlation between the f32 and the q8 cosine similarities of a TSV of
+//               sentence pairs (sentence1 <TAB> sentence2 [<TAB> score]), and each one's
+//               Spearman against the scores when given.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import * as lib from '../dist/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: o } = parseArgs({
+  options: {
+    model: { type: 'string' }, classifier: { type: 'string' }, data: { type: 'string' },
+    embed: { type: 'string' }, pairs: { type: 'string' }, random: { type: 'string' },
+    sentences: { type: 'string', default: join(root, 'tools', 'eval', 'q8-sentences.txt') },
+    cloze: { type: 'string', default: join(root, 'tools', 'train', 'eval', 'cloze-en.tsv') },
+  },
+});
+const lines = (f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+
+function cosine(a, b) {
+  let xy = 0, xx = 0, yy = 0;
+  for (let i = 0; i < a.length; i++) {
+    xy += a[i] * b[i];
+    xx += a[i] * a[i];
+    yy += b[i] * b[i];
+  }
+  return xy / Math.sqrt(xx * yy);
+}
+const topK = (l, k) => Array.from(l.keys()).sort((i, j) => l[j] - l[i]).slice(0, k);
+function ranks(xs) {
+  const order = xs.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
+  const r = new Array(xs.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+    for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2;
+    i = j + 1;
+  }
+  return r;
+}
+function spearman(a, b) {
+  const ra = ranks(a), rb = ranks(b), n = a.length, ma = (n - 1) / 2;
+  let num = 0, da = 0, db = 0;
+  for (let i = 0; i < n; i++) {
+    num += (ra[i] - ma) * (rb[i] - ma);
+    da += (ra[i] - ma) ** 2;
+    db += (rb[i] - ma) ** 2;
+  }
+  return num / Math.sqrt(da * db);
+}
+const both = async (dir) => [await lib.loadPipeline(dir), await lib.loadPipeline(dir, { dtype: 'q8' })];
+const pct = (a, b) => `${a}/${b} (${((100 * a) / b).toFixed(1)}%)`;
+
+if (o.model) {
+  const [f, q] = await both(o.model);
+  const tok = f.tokenizer, H = f.model.config.hiddenSize, MASK = tok.tokenToId('[MASK]');
+  let cs = 0, n = 0, worst = 1, agree = 0, total = 0, overlap = 0;
+  for (const s of lines(o.sentences)) {
+    const ids = Array.from(tok.encode(s).inputIds);
+    const a = f.model.forward({ inputIds: [ids] }).lastHiddenState.data, b = q.model.forward({ inputIds: [ids] }).lastHiddenState.data;
+    for (let t = 0; t < ids.length; t++) {
+      const c = cosine(a.subarray(t * H, (t + 1) * H), b.subarray(t * H, (t + 1) * H));
+      cs += c;
+      n++;
+      worst = Math.min(worst, c);
+    }
+    for (let t = 1; t < ids.length - 1; t++) {
+      const m = ids.slice();
+      m[t] = MASK;
+      const opts = { mlm: { positions: [[0, t]] } };
+      const la = f.model.forward({ inputIds: [m] }, opts).mlmLogits.data, lb = q.model.forward({ inputIds: [m] }, opts).mlmLogits.data;
+      const ta = topK(la, 5), tb = new Set(topK(lb, 5));
+      agree += ta[0] === topK(lb, 1)[0] ? 1 : 0;
+      overlap += ta.filter((i) => tb.has(i)).length / 5;
+      total++;
+    }
+  }
+  console.log(`${o.model}: token cosine to f32 mean ${(cs / n).toFixed(5)}, worst ${worst.toFixed(5)} (${n} tokens); masked-LM top-1 agreement ${pct(agree, total)}, top-5 overlap ${((100 * overlap) / total).toFixed(1)}%`);
+  const cloze = lines(o.cloze).map((l) => l.split('\t'));
+  const hits = (nlp) => cloze.filter(([s, acc]) => {
+    const r = nlp.fillMask(s, { topK: 5 });
+    const list = Array.isArray(r[0]) ? r[0] : r;
+    const words = new Set(acc.split('|').map((w) => w.trim().toLowerCase()));
+    return list.some((c) => words.has(String(c.token_str ?? c.tokenStr).trim().toLowerCase()));
+  }).length;
+  console.log(`${o.model}: cloze top-5 f32 ${hits(f)}/${cloze.length}, q8 ${hits(q)}/${cloze.length}`);
+}
+if (o.classifier) {
+  const [f, q] = await both(o.classifier);
+  const data = lines(o.data).map((l) => JSON.parse(l));
+  const label = (nlp, t) => {
+    const r = nlp.classify(t);
+    return (Array.isArray(r) ? r[0] : r).label;
+  };
+  let agree = 0, rf = 0, rq = 0;
+  for (const { text, label: want } of data) {
+    const a = label(f, text), b = label(q, text);
+    agree += a === b ? 1 : 0;
+    rf += a === want ? 1 : 0;
+    rq += b === want ? 1 : 0;
+  }
+  console.log(`${o.classifier}: label agreement q8 vs f32 ${pct(agree, data.length)}; accuracy f32 ${pct(rf, data.length)}, q8 ${pct(rq, data.length)}`);
+}
+if (o.embed) {
+  const [f, q] = await both(o.embed);
+  const pairs = lines(o.pairs).map((l) => l.split('\t'));
+  const sims = (nlp) => pairs.map(([a, b]) => cosine(nlp.embed(a).data ?? nlp.embed(a), nlp.embed(b).data ?? nlp.embed(b)));
+  const sf = sims(f), sq = sims(q);
+  const gold = pairs.every((p) => p.length > 2) ? pairs.map((p) => Number(p[2])) : null;
+  console.log(`${o.embed}: Spearman(q8 similarities, f32 similarities) ${spearman(sq, sf).toFixed(4)} on ${pairs.length} pairs` +
+    (gold ? `; against the human scores f32 ${spearman(sf, gold).toFixed(3)}, q8 ${spearman(sq, gold).toFixed(3)}` : ''));
+}
+if (o.random) {
+  const f = lib.loadBertModel(o.random), q = lib.loadBertModel(o.random, { dtype: 'q8' });
+  const H = f.config.hiddenSize, V = f.config.vocabSize;
+  let s = 99, cs = 0, n = 0, worst = 1;
+  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (let r = 0; r < 8; r++) {
+    const ids = Array.from({ length: 64 }, (_, t) => (t === 0 ? 101 : t === 63 ? 102 : 1000 + Math.floor(rnd() * (V - 1000))));
+    const a = f.forward({ inputIds: [ids] }).lastHiddenState.data, b = q.forward({ inputIds: [ids] }).lastHiddenState.data;
+    for (let t = 0; t < 64; t++) {
+      const c = cosine(a.subarray(t * H, (t + 1) * H), b.subarray(t * H, (t + 1) * H));
+      cs += c;
+      n++;
+      worst = Math.min(worst, c);
+    }
+  }
+  console.log(`${o.random}: token cosine to f32 mean ${(cs / n).toFixed(5)}, worst ${worst.toFixed(5)} (${n} tokens, random ids)`);
+}
