@@ -7,12 +7,17 @@
 //   node tools/q8-accuracy.mjs --classifier weights/en-topic --data /tmp/topic-eval.jsonl
 //   node tools/q8-accuracy.mjs --embed weights/en-embed --pairs tools/train/eval/sts-en.tsv
 //   node tools/q8-accuracy.mjs --random bench/models/bert-base    # random weights, random ids
+//   node tools/q8-accuracy.mjs --outliers weights/en              # the int8 inputs' outliers, by the probe hook
 //
 // --model:      token cosine of last_hidden_state (mean, worst) on tools/eval/q8-sentences.txt;
 //               masked-LM top-1 agreement and top-5 overlap, masking each word piece of those
 //               sentences in turn; the cloze set's top-5 score (tools/train/eval/cloze-en.tsv).
 // --classifier: label agreement (and each dtype's accuracy) on a JSONL of {text, label}
 //               (tools/train/topic_eval_set.py prints the topic model's held-out set).
+// --outliers:   for every activation a q8 matrix reads (the embeddings' and each layer's
+//               LayerNorm outputs, attention's context, the GELU output), seen through the
+//               probe hook on the sentences: per token row, max |x| over the row's RMS (how much of
+//               the per-row int8 range one dimension takes), the worst row and the dimension.
 // --embed:      Spearman correlation between the f32 and the q8 cosine similarities of a TSV of
 //               sentence pairs (sentence1 <TAB> sentence2 [<TAB> score]), and each one's
 //               Spearman against the scores when given.
@@ -26,7 +31,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: o } = parseArgs({
   options: {
     model: { type: 'string' }, classifier: { type: 'string' }, data: { type: 'string' },
-    embed: { type: 'string' }, pairs: { type: 'string' }, random: { type: 'string' },
+    embed: { type: 'string' }, pairs: { type: 'string' }, random: { type: 'string' }, outliers: { type: 'string' },
     sentences: { type: 'string', default: join(root, 'tools', 'eval', 'q8-sentences.txt') },
     cloze: { type: 'string', default: join(root, 'tools', 'train', 'eval', 'cloze-en.tsv') },
   },
@@ -142,4 +147,34 @@ if (o.random) {
     }
   }
   console.log(`${o.random}: token cosine to f32 mean ${(cs / n).toFixed(5)}, worst ${worst.toFixed(5)} (${n} tokens, random ids)`);
+}
+if (o.outliers) {
+  const nlp = await lib.loadPipeline(o.outliers);
+  const H = nlp.model.config.hiddenSize;
+  const reads = /^(embeddings|encoder\.layer\.\d+\.(attention\.output|output|attention\.self\.context|intermediate))$/;
+  const worst = new Map(); // step kind → { ratio, mean, rows, dim }
+  for (const s of lines(o.sentences)) {
+    const ids = Array.from(nlp.tokenizer.encode(s).inputIds);
+    nlp.model.forward({ inputIds: [ids] }, {
+      probe: (step, t) => {
+        if (!reads.test(step)) return;
+        const W = t.shape[t.shape.length - 1], kind = step.replace(/^encoder\.layer\.\d+\./, 'layer.');
+        for (let r = 0; r < t.data.length / W; r++) {
+          let max = 0, dim = 0, ss = 0;
+          for (let h = 0; h < W; h++) {
+            const v = Math.abs(t.data[r * W + h]);
+            ss += v * v;
+            if (v > max) [max, dim] = [v, h];
+          }
+          const ratio = max / Math.sqrt(ss / W);
+          const w = worst.get(kind) ?? { ratio: 0, sum: 0, rows: 0, dim: 0, step };
+          w.sum += ratio;
+          w.rows++;
+          if (ratio > w.ratio) Object.assign(w, { ratio, dim, step });
+          worst.set(kind, w);
+        }
+      },
+    });
+  }
+  for (const [kind, w] of worst) console.log(`${o.outliers}: ${kind}: max|x| / rms per row mean ${(w.sum / w.rows).toFixed(1)}, worst ${w.ratio.toFixed(1)} (dimension ${w.dim} of ${w.step}; H ${H})`);
 }
