@@ -1,11 +1,13 @@
 // The built command line, as a user runs it: `node dist/cli.js …`.
-// The bundle is rebuilt first (esbuild, no type declarations) so it matches src/.
+// The bundle is built first (esbuild, no type declarations) into a temporary
+// folder (test/helpers/built-cli.ts), so it matches src/ and dist/ is left alone.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { buildPackage } from './helpers/built-cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+let cli = '';
 
 function bertTs(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', input, timeout: 60_000 });
@@ -13,7 +15,7 @@ function bertTs(args: string[], input?: string) {
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs'), '--no-types'], { cwd: root, stdio: 'inherit' });
+  cli = join(buildPackage(), 'dist', 'cli.js');
 });
 
 describe('bert-ts CLI', () => {

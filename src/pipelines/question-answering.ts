@@ -21,6 +21,7 @@
  * Offsets are UTF-16 indices into the context (JavaScript string indices).
  */
 import { BertTsError } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { toModelInput } from './model-input.ts';
 import { maxTokens, type PipelineContext } from './pipeline.ts';
 import type { Encoding } from '../tokenizer/index.ts';
@@ -51,9 +52,12 @@ export interface QaInput {
   context: string;
 }
 
+export const ANSWER_OPTIONS = ['topK', 'maxAnswerLength', 'docStride', 'maxSeqLength', 'handleImpossibleAnswer', 'batchSize'] as const;
+
 export function answer(p: PipelineContext, input: QaInput, options?: AnswerOptions): Answer | Answer[];
 export function answer(p: PipelineContext, inputs: QaInput[], options?: AnswerOptions): (Answer | Answer[])[];
 export function answer(p: PipelineContext, input: QaInput | QaInput[], options: AnswerOptions = {}): Answer | Answer[] | (Answer | Answer[])[] {
+  checkOptions('answer', options, ANSWER_OPTIONS);
   const list = Array.isArray(input) ? input : [input];
   if (list.length === 0 || !list.every((x) => x && typeof x.question === 'string' && typeof x.context === 'string')) {
     throw new BertTsError('answer: expected { question, context } strings (or an array of them)');

@@ -2,7 +2,7 @@
 // learned, shown step by step: tokens, fill-mask, next sentence, the topic
 // classifier, where each attention head looks, the golden check against
 // PyTorch, then the Chinese model on 今天天气真好.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertTsError, quote } from '../../errors.ts';
@@ -49,7 +49,8 @@ function shippedModel(name: string): string | undefined {
 
 /** a folder as the user would type it from here */
 function shown(dir: string): string {
-  const r = relative(process.cwd(), dir);
+  const real = (d: string) => (existsSync(d) ? realpathSync(d) : d); // a symlinked checkout or cwd still gives weights/en
+  const r = relative(real(process.cwd()), real(dir));
   return r && !r.startsWith('..') ? r : dir;
 }
 
@@ -104,7 +105,7 @@ async function english(dir: string, io: Io, say: (s: string) => void) {
   const fills = EN_FILL.map((t) => ({ text: t, top: firstMask(fillMask(nlp, t, { topK: 5 })) }));
   for (const f of fills) {
     say(`  ${f.text}`);
-    for (const x of f.top) say(`    ${x.tokenStr.padEnd(14)} ${x.score.toFixed(3)} ${bar(x.score)}`);
+    for (const x of f.top) say(`    ${x.token_str.padEnd(14)} ${x.score.toFixed(3)} ${bar(x.score)}`);
   }
 
   say(`\n3. Next sentence: the NSP head's P(B follows A)`);
@@ -140,7 +141,7 @@ async function chinese(dir: string, io: Io, say: (s: string) => void) {
   const first = Array.from(h.data.subarray(h.shape[2], h.shape[2] + 4), (x) => x.toFixed(3));
   say(`  last_hidden_state ${shapeString(h.shape)}; "${e.tokens[1]}" starts [${first.join(', ')}, …]`);
   const fill = nlp.model.hasMlmHead ? firstMask(fillMask(nlp, ZH_FILL, { topK: 5 })) : [];
-  if (fill.length) say(`  ${ZH_FILL} → ${fill.map((x) => `${x.tokenStr} ${x.score.toFixed(2)}`).join(', ')}`);
+  if (fill.length) say(`  ${ZH_FILL} → ${fill.map((x) => `${x.token_str} ${x.score.toFixed(2)}`).join(', ')}`);
   const golden = goldenOf(dir, nlp);
   if (golden) say(`  golden check against PyTorch: ${golden.ok ? 'OK' : 'NOT OK'}`);
   nlp.model.dispose();

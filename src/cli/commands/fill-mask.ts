@@ -29,7 +29,7 @@ export const fillMaskCommand = pipelineCommand({
     const perMask = (Array.isArray(result[0]) ? result : [result]) as FillMaskCandidate[][];
     perMask.forEach((candidates, m) => {
       if (perMask.length > 1) io.stdout.write(`  mask ${m + 1}:\n`);
-      for (const c of candidates) io.stdout.write(`  ${fmt(c.score)}  ${c.tokenStr.padEnd(12)}  ${c.sequence}\n`);
+      for (const c of candidates) io.stdout.write(`  ${fmt(c.score)}  ${c.token_str.padEnd(12)}  ${c.sequence}\n`);
     });
   }),
 });

@@ -26,7 +26,7 @@ export const nerCommand = pipelineCommand<string, (TokenEntity | GroupedEntity)[
     io.stdout.write(`${text}\n`);
     if (entities.length === 0) io.stdout.write('  (no entities)\n');
     for (const e of entities) {
-      const label = 'entity' in e ? e.entity : e.entityGroup;
+      const label = 'entity' in e ? e.entity : e.entity_group;
       io.stdout.write(`  ${label.padEnd(8)} ${JSON.stringify(e.word).padEnd(20)} [${e.start}, ${e.end})  ${fmt(e.score)}\n`);
     }
   }),
