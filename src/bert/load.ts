@@ -2,6 +2,7 @@
  * Load a BERT from a local Hugging Face model folder (Node): `config.json` plus
  * `model.safetensors` (or a sharded `model.safetensors.index.json`).
  */
+import { checkOptions } from '../options.ts';
 import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
 import { pathKind, readJsonFile } from '../read-file.ts';
@@ -18,6 +19,8 @@ export function readBertConfig(dir: string): BertConfig {
   return parseBertConfig(readJsonFile(file, 'model config'), file);
 }
 
+export const LOAD_OPTIONS = ['architecture', 'onUnusedTensors'] as const;
+
 export interface LoadOptions {
   /** the head to load instead of config.architectures' ('BertModel': the encoder alone; see ARCHITECTURES) */
   architecture?: string;
@@ -33,6 +36,7 @@ export interface LoadOptions {
  * linear weight into the heap).
  */
 export function loadBertModel(dir: string, options: LoadOptions = {}): BertModel {
+  checkOptions('loadBertModel', options, LOAD_OPTIONS);
   const config = readBertConfig(dir);
   const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;
   let model: BertModel;

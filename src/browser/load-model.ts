@@ -14,6 +14,7 @@
  * kernels read them in place (model.dispose() frees it); elsewhere they stream
  * into one JS buffer of the file's size.
  */
+import { checkOptions } from '../options.ts';
 import { BertTsError } from '../errors.ts';
 import { parseBertConfig, type BertConfig } from '../bert/config.ts';
 import { BertModel } from '../bert/model.ts';
@@ -45,6 +46,7 @@ export interface LoadedModel {
 export type ModelSource = string | URL | ArrayLike<File>;
 
 export async function loadModel(source: ModelSource | ModelFiles, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  checkOptions('loadModel', options, ['endpoint', 'revision', 'fetch', 'architecture', 'onProgress', 'onUnusedTensors']);
   const files = isModelFiles(source) ? source : modelFiles(source, options);
   const progress = options.onProgress;
   const configJson = await readJson(files, 'config.json', progress);

@@ -6,12 +6,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
-import { loadBertModel, type LoadOptions } from '../bert/load.ts';
+import { LOAD_OPTIONS, loadBertModel, type LoadOptions } from '../bert/load.ts';
+import { checkOptions } from '../options.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { BertPipeline } from './bert-pipeline.ts';
 import { sentenceTransformersDefaults, transformerFolder, type EmbedDefaults } from './sentence-transformers.ts';
 
 export function loadPipeline(dir: string, options: LoadOptions = {}): BertPipeline {
+  checkOptions('loadPipeline', options, LOAD_OPTIONS);
   // a sentence-transformers folder of the old layout keeps the BERT in a subfolder (0_BERT/)
   const sub = transformerFolder((path) => readJsonIn(dir, path));
   const modelDir = !existsSync(join(dir, 'config.json')) && sub !== '' && existsSync(join(dir, sub, 'config.json')) ? join(dir, sub) : dir;
