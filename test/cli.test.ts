@@ -85,4 +85,11 @@ describe('bert-ts CLI', () => {
     expect(out.classifier.results[0].labels[0]).toHaveProperty('label');
     expect(out.chinese.tokens).toEqual(['[CLS]', '今', '天', '天', '气', '真', '好', '[SEP]']);
   });
+  it('output piped into head ends quietly (EPIPE): no stack trace, exit 0', () => {
+    // 2,000 lines of --jsonl results, far more than a pipe holds, read one line of
+    const input = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ text: `w1 w${i % 50} w3` })).join('\n') + '\n';
+    const r = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" tokenize -m test/fixtures/golden/masked-lm --jsonl | head -n 1; echo "status ${PIPESTATUS[0]}" >&2', process.execPath, cli], { cwd: root, encoding: 'utf8', input, timeout: 60_000 });
+    expect(r.stdout.split('\n')).toHaveLength(2); // one line, and the end
+    expect(r.stderr).toBe('status 0\n');
+  });
 });

@@ -150,6 +150,7 @@ async function chinese(dir: string, io: Io, say: (s: string) => void) {
 
 export const demoCommand: Command = {
   name: 'demo',
+  modelOptional: true,
   summary: 'what the models shipped in weights/ have learned: tokens, fill-mask, next sentence, topics, attention, golden check, Chinese',
   args: '',
   argsHelp:

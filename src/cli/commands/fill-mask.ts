@@ -23,7 +23,7 @@ export const fillMaskCommand = pipelineCommand({
   },
   fromArgs: (p) => texts('fill-mask', p),
   fromJson: (o, line) => field('fill-mask', o, 'text', line)!,
-  compute: (nlp, inputs: string[], o) => nlp.fillMask(inputs, o),
+  compute: (nlp, inputs: string[], o, hooks) => nlp.fillMask(inputs, { ...o, ...hooks }),
   print: each((io, text, result: FillMaskResult) => {
     io.stdout.write(`${text}\n`);
     const perMask = (Array.isArray(result[0]) ? result : [result]) as FillMaskCandidate[][];

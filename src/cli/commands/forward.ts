@@ -43,9 +43,9 @@ export const forwardCommand: Command = {
     ...COMPUTE,
   },
   examples: [
-    'bert-ts forward -m weights/demo "The cat sat on the mat."',
-    'bert-ts forward -m weights/demo --json --output last_hidden_state,pooler_output "Paris is nice." --pair "It is in France."',
-    'bert-ts forward -m weights/demo --batch 8 --seq 128 --threads 2',
+    'bert-ts forward -m weights/en "The cat sat on the mat."',
+    'bert-ts forward -m weights/en --json --output last_hidden_state,pooler_output "Paris is nice." --pair "It is in France."',
+    'bert-ts forward -m weights/en --batch 8 --seq 64 --threads 2',
   ],
   async run(p, io) {
     const c = 'forward';
