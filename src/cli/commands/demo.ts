@@ -41,7 +41,7 @@ function shippedModel(name: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, 'weights', name);
-    if (existsSync(join(candidate, 'config.json'))) return candidate;
+    if (existsSync(join(candidate, 'config.json'))) return realpathSync(candidate); // a linked package prints weights/en, not the link
     dir = dirname(dir);
   }
   return undefined;
@@ -81,7 +81,8 @@ function attentionOf(nlp: BertPipeline, text: string, word: string) {
 }
 
 function goldenOf(dir: string, nlp: BertPipeline): VerifyReport | undefined {
-  return existsSync(join(dir, 'golden.safetensors')) ? verifyGoldenCase(dir, undefined, nlp.model) : undefined;
+  if (!existsSync(join(dir, 'golden.safetensors'))) return undefined;
+  return { ...verifyGoldenCase(dir, undefined, nlp.model), case: shown(dir) }; // the folder as the user would type it
 }
 
 function firstMask(r: unknown): FillMaskCandidate[] {
