@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectError as expectOneError } from './helpers/expect-error.ts';
+import { safetensorsBytes } from './helpers/safetensors-bytes.ts';
 import { DTYPE_SIZE, decodeFloat32, decodeInts, type DType } from '../src/tensor/dtype.ts';
 import { BertTsError } from '../src/errors.ts';
 import { openCheckpoint, readSafetensors, writeSafetensors } from '../src/tensor/safetensors-fs.ts';
@@ -22,16 +23,8 @@ interface RawTensor {
   offsets?: unknown; // override data_offsets
 }
 
-/** 8-byte LE length + header text + data, with the header padded by spaces so the data starts at `dataAt` mod 8. */
-function fileBytes(header: string, data: Uint8Array = new Uint8Array(0), dataAt = 0): Uint8Array {
-  while ((8 + header.length) % 8 !== dataAt) header += ' ';
-  const json = new TextEncoder().encode(header);
-  const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
-}
+/** A file as the writer lays it out: the header padded by spaces so the data starts at `dataAt` mod 8. */
+const fileBytes = (header: string, data?: Uint8Array, dataAt = 0) => safetensorsBytes(header, data, { dataAt });
 
 /** A file holding `tensors` contiguously in the order given (offsets may be overridden). */
 function buildFile(tensors: RawTensor[], opts: { metadata?: unknown; dataAt?: number; extra?: number } = {}): Uint8Array {
@@ -69,11 +62,9 @@ function writeTmp(bytes: Uint8Array, name = `f${fileCount++}.safetensors`): stri
   return path;
 }
 
-/** fn must throw exactly one BertTsError: one line, starting with `file: `, containing every fragment. */
+/** fn must throw one BertTsError (helpers/expect-error.ts) whose message starts with `file: ` and contains every fragment. */
 function expectError(fn: () => unknown, file: string, ...fragments: string[]): BertTsError {
-  const error = expectOneError(fn, ...fragments);
-  expect(error.message.startsWith(`${file}: `), error.message).toBe(true);
-  return error;
+  return expectOneError(fn, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), ...fragments);
 }
 
 function fromBytes(bytes: Uint8Array, name = 'test.safetensors') {
