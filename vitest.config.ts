@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,9 @@ const ALL_ONLY = [
 // the worker the pool starts when the library runs from TypeScript source is built
 // into this folder by test/setup/build-worker.ts, and src/runtime/worker-host.ts's
 // path to it is rewritten below for the tests only.
+const ownDir = process.env.BERT_TS_TEST_BUILD === undefined;
 const buildDir = (process.env.BERT_TS_TEST_BUILD ??= mkdtempSync(join(tmpdir(), 'bert-ts-test-build-')));
+if (ownDir) process.once('exit', () => rmSync(buildDir, { recursive: true, force: true })); // after every project's tests
 const WORKER_REF = /(['"])\.\.\/\.\.\/dist\/worker\.js\1/;
 
 export default defineConfig({
