@@ -11,7 +11,7 @@ import { modelArg, runIfMain } from './run.mjs';
 export function main(argv) {
   const nlp = loadPipeline(modelArg(argv, 0, 'weights/en-qa', 'a BertForQuestionAnswering model (e.g. fine-tuned on SQuAD)'));
   const question = argv[1] ?? 'Where does Wolfgang live?';
-  const context = argv[2] ?? 'Anna works as a baker. Wolfgang lives in Berlin. He was born in 1975.';
+  const context = argv[2] ?? 'Peter likes to eat fish. Wolfgang lives in Berlin. Anna was born in 1961.';
   console.log(`Q: ${question}\ncontext: ${context}`);
   for (const a of nlp.answer({ question, context }, { topK: 3 })) {
     console.log(`  ${a.score.toFixed(3)}  "${a.answer}"  (characters ${a.start}–${a.end})`);
