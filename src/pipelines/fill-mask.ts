@@ -135,7 +135,7 @@ function targetIdsOf(p: PipelineContext, targets: string | string[], warn: (mess
     if (id === undefined) {
       id = p.tokenizer.encode(t, undefined, { addSpecialTokens: false }).inputIds[0];
       if (id === undefined) warn(`fillMask: target ${quote(t)} gives no token; it is left out`);
-      else warn(`fillMask: target ${quote(t)} is not a single token of the vocabulary; using ${quote(p.tokenizer.idToToken(id) ?? String(id))}`);
+      else warn(`fillMask: target ${quote(t)} is not a single token; using ${quote(p.tokenizer.idToToken(id) ?? String(id))}`);
     }
     if (id !== undefined) ids.add(id);
   }

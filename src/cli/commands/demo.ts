@@ -3,7 +3,7 @@
 // classifier, where each attention head looks, the golden check against
 // PyTorch, then the Chinese model on 今天天气真好.
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertTsError, quote } from '../../errors.ts';
 import { shapeString } from '../../tensor/tensor.ts';
@@ -41,7 +41,7 @@ function shippedModel(name: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, 'weights', name);
-    if (existsSync(join(candidate, 'config.json'))) return realpathSync(candidate); // a linked package prints weights/en, not the link
+    if (existsSync(join(candidate, 'config.json'))) return candidate;
     dir = dirname(dir);
   }
   return undefined;
@@ -49,9 +49,13 @@ function shippedModel(name: string): string | undefined {
 
 /** a folder as the user would type it from here */
 function shown(dir: string): string {
-  const real = (d: string) => (existsSync(d) ? realpathSync(d) : d); // a symlinked checkout or cwd still gives weights/en
+  const inside = (r: string) => r !== '' && !r.startsWith('..') && !isAbsolute(r);
+  const direct = relative(process.cwd(), dir);
+  if (inside(direct)) return direct;
+  // a symlinked checkout, cwd or package folder: compare where they really are
+  const real = (d: string) => (existsSync(d) ? realpathSync(d) : d);
   const r = relative(real(process.cwd()), real(dir));
-  return r && !r.startsWith('..') ? r : dir;
+  return inside(r) ? r : dir;
 }
 
 function bar(p: number): string {
