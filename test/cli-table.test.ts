@@ -120,6 +120,7 @@ describe('pipeline commands: --json is the library result', () => {
       [['ner', '-m', join(FIX, 'tokcls'), long], 32, 16],
       [['fill-mask', '-m', join(FIX, 'masked-lm'), `[MASK] ${long}`], 33, 20],
       [['explain', '-m', join(FIX, 'masked-lm'), long], 32, 20],
+      [['forward', '-m', join(FIX, 'masked-lm'), long], 32, 20],
     ] as [string[], number, number][]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(0);
