@@ -114,6 +114,15 @@ describe('truncation is reported, never silent', () => {
   });
 });
 
+describe('question answering: the context is cut into windows, the question never', () => {
+  it('a question too long for maxSeqLength is one error saying so', () => {
+    const qa = loadPipeline(join(FIX, 'qa')); // 24 positions
+    expectError(() => qa.answer({ question: Array(40).fill('w3').join(' '), context: 'w1 w2' }), 'answer: the question has 40 tokens; with [CLS], two [SEP] and the context it does not fit in maxSeqLength 24');
+    const r = qa.answer({ question: 'w3 w4', context: Array(60).fill('w1').join(' ') }); // a long context is windowed, not cut
+    expect(Array.isArray(r) ? r : [r]).toHaveLength(1);
+  });
+});
+
 describe('fill-mask targets that are not one token warn, as Python does', () => {
   it('zzzqqq and "new york" are replaced by their first token, with a warning each', () => {
     const warnings: string[] = [];

@@ -77,6 +77,14 @@ export function answer(p: PipelineContext, input: QaInput | QaInput[], options: 
   if (docStride > maxSeqLength) throw new BertTsError(`answer: docStride ${docStride} is larger than maxSeqLength ${maxSeqLength}`);
 
   const results = list.map(({ question, context }) => {
+    // the context is cut into windows, never the question: it must leave room for at least one context token
+    const q = tokenizer.encode(question, undefined, { addSpecialTokens: false }).inputIds.length;
+    if (q + 4 > maxSeqLength) {
+      throw new BertTsError(
+        `answer: the question has ${q} tokens; with [CLS], two [SEP] and the context it does not fit in maxSeqLength ${maxSeqLength}`,
+        `shorten the question${maxSeqLength < maxTokens(p) ? `, or raise maxSeqLength (up to the model's ${maxTokens(p)})` : ''}`,
+      );
+    }
     const first = tokenizer.encode(question, context, { truncation: 'only_second', maxLength: maxSeqLength, stride: docStride, returnOverflowingTokens: true });
     const windows = [first, ...first.overflowing];
     const answers: Answer[] = [];
