@@ -8,7 +8,7 @@ export async function main(argv) {
   const text = argv[1] ?? `The cat sat on the ${nlp.tokenizer.maskToken}.`;
   console.log(text);
   for (const c of nlp.fillMask(text, { topK: 5 })) {
-    console.log(`  ${c.score.toFixed(3)}  ${c.tokenStr.padEnd(12)} ${c.sequence}`);
+    console.log(`  ${c.score.toFixed(3)}  ${c.token_str.padEnd(12)} ${c.sequence}`);
   }
 }
 

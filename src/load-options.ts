@@ -41,6 +41,18 @@ export interface ModelOptions {
 
 export type LoadModelOptions = HubOptions & ModelOptions;
 
+/** Each option type's keys, for the strict check (src/options.ts): a misspelt key is an error, not a default. */
+export const HUB_OPTION_KEYS = ['revision', 'endpoint', 'token', 'cacheDir', 'localFilesOnly', 'fetch', 'onProgress', 'onWarning'] as const;
+export const MODEL_OPTION_KEYS = ['architecture', 'onUnusedTensors', 'dtype'] as const;
+export const LOAD_MODEL_OPTION_KEYS = [...HUB_OPTION_KEYS, ...MODEL_OPTION_KEYS] as const;
+
+/** The ModelOptions among `options` (a folder loader takes no Hub options). */
+export function modelPart(options: ModelOptions): ModelOptions {
+  const out: ModelOptions = {};
+  for (const k of MODEL_OPTION_KEYS) if (Object.hasOwn(options, k)) (out as Record<string, unknown>)[k] = options[k];
+  return out;
+}
+
 export function warn(options: HubOptions, message: string): void {
   if (options.onWarning) options.onWarning(message);
   else console.warn(`bert-ts: warning: ${message}`);

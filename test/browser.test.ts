@@ -17,6 +17,7 @@ import { buildBrowser } from '../tools/build-browser.mjs';
 import { serveStatic, type StaticServer } from '../tools/static-server.mjs';
 import { loadBertModel } from '../src/bert/load.ts';
 import { readGoldenInputs } from '../src/golden/golden-case.ts';
+import { loadTokenizer } from '../src/tokenizer/load.ts';
 import { setThreads } from '../src/runtime/pool.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -186,7 +187,11 @@ describe.skipIf(!haveChromium)('bert-ts in Chromium', () => {
     for (const m of r.models.filter((x) => x.url.startsWith('/weights/'))) expect(m.page.idsMatch).toBe(true);
     expect(r.files.ok).toBe(true);
     if (shipped.length > 0) expect(r.hub?.ok).toBe(true);
-    expect(r.readmePage).toMatch(new RegExp(`^golden check: OK, ${r.pageThreads} thread\\(s\\), logits 1,9,1814 in [\\d.]+ ms$`));
+    // the page loads ./weights/MODEL/ and fills one mask: logits [1, S, V]
+    const model = /BertWorker\.load\('\.\/(weights\/[\w-]+)\/'/.exec(readFileSync(join(root, 'README.md'), 'utf8'))![1];
+    const S = loadTokenizer(join(root, model)).encode('Paris is the capital of [MASK].').inputIds.length;
+    const V = loadBertModel(join(root, model)).config.vocabSize;
+    expect(r.readmePage).toMatch(new RegExp(`^golden check: OK, ${r.pageThreads} thread\\(s\\), logits 1,${S},${V} in [\\d.]+ ms$`));
   }
 
   it('without COOP/COEP: one thread on unshared memory; setThreads(2) says why not', async () => {

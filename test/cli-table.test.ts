@@ -29,6 +29,26 @@ describe('the command table', () => {
     expect(block![1]).toBe(topLevelHelp(COMMANDS) + '\n');
     expect((await cli(['--help'])).out).toBe(topLevelHelp(COMMANDS) + '\n');
   });
+  it('help examples use the trained models in weights/ (never the random demo) or real Hub ids (org/name)', () => {
+    const shipped = new Set(['en', 'en-topic', 'zh', 'en-embed']);
+    for (const c of COMMANDS) {
+      for (const e of c.examples) {
+        for (const m of e.matchAll(/(?:-m|--model|bert-ts (?:inspect|download)) (\S+)/g)) {
+          const model = m[1];
+          if (model.startsWith('weights/')) expect(shipped.has(model.split('/')[1]), `${c.name}: ${e}`).toBe(true);
+          else if (!model.startsWith('path/to/')) expect(model, `${c.name}: ${e}`).toMatch(/^[\w.-]+\/[\w.-]+$/);
+        }
+      }
+    }
+  });
+  it('[-m MODEL] in usage comes from the command\'s modelOptional field', () => {
+    for (const c of COMMANDS) {
+      const usage = commandHelp(c).split('\n')[0];
+      if (c.modelOptional) expect(usage, c.name).toContain('[-m MODEL]');
+      else expect(usage, c.name).not.toContain('[-m MODEL]');
+    }
+    expect(COMMANDS.filter((c) => c.modelOptional).map((c) => c.name).sort()).toEqual(['analogy', 'demo', 'neighbours', 'serve']);
+  });
   it('every command has help, examples, -m/--model when it loads one, and --threads/--backend when it computes', async () => {
     for (const c of COMMANDS) {
       const r = await cli([...c.name.split(' '), '--help']);
@@ -90,6 +110,41 @@ describe('pipeline commands: --json is the library result', () => {
     expect(await json(['nsp', '-m', nsp, 'w1 w2', '--pair', 'w3'])).toBe(loadPipeline(nsp).nextSentence('w1 w2', 'w3'));
     const r = await cli(['classify', '-m', seq, '--architecture', 'BertForSequenceClassification', 'w1']);
     expect(r.out).toMatch(/^w1\n {2}0\.\d{4} {2}\w+\n$/);
+  });
+  it('an input cut to the model\'s limit is one warning line on stderr, on every pipeline command and explain', async () => {
+    const long = Array(30).fill('w3').join(' '); // the fixtures take 16 positions
+    const one = (n: number, limit: number) => new RegExp(`^bert-ts: warning: the input has ${n} tokens, more than the model's limit of ${limit}: only the first ${limit} (were used|are explained)\\n$`);
+    for (const [args, n, limit] of [
+      [['classify', '-m', join(FIX, 'seqcls-single'), long], 32, 16],
+      [['embed', '-m', join(FIX, 'st-layout'), `${long} ${long} ${long}`], 92, 64],
+      [['ner', '-m', join(FIX, 'tokcls'), long], 32, 16],
+      [['fill-mask', '-m', join(FIX, 'masked-lm'), `[MASK] ${long}`], 33, 20],
+      [['explain', '-m', join(FIX, 'masked-lm'), long], 32, 20],
+      [['forward', '-m', join(FIX, 'masked-lm'), long], 32, 20],
+    ] as [string[], number, number][]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.err, args.join(' ')).toMatch(one(n, limit));
+      const j = await cli([...args, '--json']); // --json output keeps its shape; the warning stays on stderr
+      expect(j.err).toMatch(one(n, limit));
+      expect(() => JSON.parse(j.out)).not.toThrow();
+    }
+    const nsp = await cli(['nsp', '-m', join(FIX, 'nsp-only'), long, '--pair', long]);
+    expect(nsp.err).toMatch(/^bert-ts: warning: the input has 63 tokens, more than the model's limit of 16: only the first 16 were used\n$/);
+    const several = await cli(['classify', '-m', join(FIX, 'seqcls-single'), 'w1', long, long]);
+    expect(several.err).toBe("bert-ts: warning: 2 of 3 inputs have more tokens than the model's limit of 16 and were cut to it (input 2: 32, input 3: 32)\n");
+    expect((await cli(['classify', '-m', join(FIX, 'seqcls-single'), 'w1 w2'])).err).toBe('');
+  });
+  it('a [MASK] past the limit is an error saying so; a target that is not one token is a warning', async () => {
+    await expect(cli(['fill-mask', '-m', join(FIX, 'masked-lm'), `${Array(30).fill('w3').join(' ')} [MASK]`])).rejects.toThrow(/^fillMask: the \[MASK\] at token 32 of input .* is past the model's limit of 20 tokens \(the text has 33\)$/);
+    const t = await cli(['fill-mask', '-m', join(FIX, 'masked-lm'), '--targets', 'w1,zzzqqq', 'w1 [MASK] w2']);
+    expect(t.code).toBe(0);
+    expect(t.err).toMatch(/^bert-ts: warning: fillMask: target 'zzzqqq' is not a single token; using '\S+'\n$/);
+  });
+  it('inspect shows the input limit: the smaller of max_position_embeddings and model_max_length', async () => {
+    const r = await cli(['inspect', join(root, 'weights', 'en')]);
+    expect(r.out).toContain("max input  64 tokens (max_position_embeddings 64, below the tokenizer's model_max_length 128); longer inputs are cut, with a warning");
+    expect((await json(['inspect', join(root, 'weights', 'en')])).maxInputTokens).toBe(64);
   });
   it('a head the command does not load is a warning on stderr', async () => {
     await expect(cli(['classify', '-m', join(FIX, 'seqcls-single'), '--architecture', 'BertModel', 'w1'])).rejects.toThrow(/no sequence-classification head/);

@@ -1,11 +1,13 @@
 // The built command line, as a user runs it: `node dist/cli.js …`.
-// The bundle is rebuilt first (esbuild, no type declarations) so it matches src/.
+// The bundle is built first (esbuild, no type declarations) into a temporary
+// folder (test/helpers/built-cli.ts), so it matches src/ and dist/ is left alone.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { buildPackage } from './helpers/built-cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+let cli = '';
 
 function bertTs(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', input, timeout: 60_000 });
@@ -13,7 +15,7 @@ function bertTs(args: string[], input?: string) {
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs'), '--no-types'], { cwd: root, stdio: 'inherit' });
+  cli = join(buildPackage(), 'dist', 'cli.js');
 });
 
 describe('bert-ts CLI', () => {
@@ -82,5 +84,12 @@ describe('bert-ts CLI', () => {
     expect(out.english.nextSentence[0].isNext).toBeGreaterThan(out.english.nextSentence[1].isNext);
     expect(out.classifier.results[0].labels[0]).toHaveProperty('label');
     expect(out.chinese.tokens).toEqual(['[CLS]', '今', '天', '天', '气', '真', '好', '[SEP]']);
+  });
+  it('output piped into head ends quietly (EPIPE): no stack trace, exit 0', () => {
+    // 2,000 lines of --jsonl results, far more than a pipe holds, read one line of
+    const input = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ text: `w1 w${i % 50} w3` })).join('\n') + '\n';
+    const r = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" tokenize -m test/fixtures/golden/masked-lm --jsonl | head -n 1; echo "status ${PIPESTATUS[0]}" >&2', process.execPath, cli], { cwd: root, encoding: 'utf8', input, timeout: 60_000 });
+    expect(r.stdout.split('\n')).toHaveLength(2); // one line, and the end
+    expect(r.stderr).toBe('status 0\n');
   });
 });

@@ -36,7 +36,6 @@ afterEach(() => vi.restoreAllMocks());
 const CASES: Record<string, () => { argv: string[]; expect: RegExp }> = {
   'fill-mask.mjs': () => ({ argv: [join(FIX, 'masked-lm'), 'w1 [MASK] w2'], expect: /^w1 \[MASK\] w2\n(  0\.\d{3}  \S+ +w1 \S+ w2\n?){5}$/ }),
   'classification.mjs': () => ({ argv: [join(FIX, 'seqcls-multi')], expect: /labels: sports, politics, science, arts[\s\S]*(sports|politics|science|arts) 0\.\d{3}/ }),
-  'sentiment.mjs': () => ({ argv: [join(FIX, 'seqcls-single'), 'w1 w2', 'w3'], expect: /^(negative|neutral|positive) +0\.\d{3}  w1 w2\n(negative|neutral|positive) +0\.\d{3}  w3$/ }),
   'question-answering.mjs': () => ({ argv: [join(FIX, 'qa'), 'w1?', 'w2 w3 w4 w5'], expect: /Q: w1\?\ncontext: w2 w3 w4 w5\n {2}0\.\d{3}  "w[\s\S]*characters \d+–\d+/ }),
   'semantic-search.mjs': () => ({ argv: [join(FIX, 'st-layout')], expect: /query: a sleeping cat\n( {2}-?[01]\.\d{3}  .+\n?){5}$/ }),
   'probe-hook.mjs': () => ({ argv: [join(FIX, 'masked-lm'), 'w1 w2 w3'], expect: /how much each token's vector changes[\s\S]*\[CLS\] +[\d.]+ +[\d.]+ +\S+ \(0\.\d\d\)/ }),
@@ -52,6 +51,29 @@ describe('examples/', () => {
     it(`${name} runs and prints a readable result`, async () => {
       const c = make();
       expect(await run(name, c.argv)).toMatch(c.expect);
+    });
+  }
+  // as shipped: no arguments, the default models in weights/ (what a user runs first)
+  const SHIPPED: Record<string, RegExp> = {
+    'fill-mask.mjs': /\[MASK\][\s\S]*(  0\.\d{3}  \S+ +.+\n?){5}$/,
+    'classification.mjs': /^labels: computers, science, politics, law, food, sports, education, love\n/,
+    'question-answering.mjs': /^Q: Where does Wolfgang live\?\ncontext: .*\n {2}0\.\d{3}  "Berlin"  \(characters \d+–\d+\)/,
+    'semantic-search.mjs': /^query: [\s\S]*( {2}-?[01]\.\d{3}  .+\n?){5}$/,
+    'probe-hook.mjs': /how much each token's vector changes/,
+    'chinese-tokens.mjs': /tokens: \[CLS\] 今 天 天 气 真 好 \[SEP\]/,
+  };
+  it('every example has a case as shipped', () => {
+    expect(Object.keys(SHIPPED).sort()).toEqual(Object.keys(CASES).sort());
+  });
+  for (const [name, pattern] of Object.entries(SHIPPED)) {
+    it(`${name} runs as shipped, on the default models in weights/`, async () => {
+      const cwd = process.cwd();
+      process.chdir(root); // the defaults are relative to the checkout, as in README's instructions
+      try {
+        expect(await run(name, [])).toMatch(pattern);
+      } finally {
+        process.chdir(cwd);
+      }
     });
   }
   it('a missing default model folder is one clear message', async () => {

@@ -4,6 +4,7 @@
 // nesting. Each input parses (and then every tensor decodes) or is one
 // BertTsError; never another exception, never a slow input, and memory does not grow.
 import { describe, it, expect } from 'vitest';
+import { safetensorsBytes } from './helpers/safetensors-bytes.ts';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseSafetensors, type SafetensorsFile } from '../src/tensor/safetensors.ts';
@@ -61,13 +62,7 @@ function headerOf(bytes: Uint8Array): { length: number; text: string } {
 
 /** A file from header text and data bytes; `declared` overrides the length field. */
 function build(text: string, data: Uint8Array, declared?: number): Uint8Array {
-  const json = new TextEncoder().encode(text);
-  const out = new Uint8Array(8 + json.length + data.length);
-  const dv = new DataView(out.buffer);
-  dv.setBigUint64(0, BigInt(declared ?? json.length), true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
+  return safetensorsBytes(text, data, { declared });
 }
 
 function truncations(s: FuzzStats): void {

@@ -1,6 +1,6 @@
 // bert-ts download / inspect, and `--model org/name` on the other commands, as a
-// user runs them: a bundle of src/cli/main.ts (built here, into node_modules/.cache,
-// so it never races the dist/ build of cli.test.ts) against a loopback Hub.
+// user runs them: a bundle of src/cli/main.ts (built here, into the tests' temporary
+// build folder, never dist/) against a loopback Hub.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { formatInspect, inspect } from '../src/cli/commands/inspect.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const FIX = join(root, 'test', 'fixtures', 'golden');
-const cli = join(root, 'node_modules', '.cache', 'bert-ts-test', 'hub-cli.mjs');
+const cli = join(process.env.BERT_TS_TEST_BUILD ?? join(root, 'node_modules', '.cache', 'bert-ts-test'), 'hub-cli.mjs');
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 const files = (dir: string, names: string[]) => Object.fromEntries(names.map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
 const ST = files(join(FIX, 'st-layout'), ['config.json', 'model.safetensors', 'vocab.txt']);

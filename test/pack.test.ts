@@ -3,7 +3,7 @@
 // from npm's cache, where `npm ci` put them), then README's library example runs
 // there against a loopback Hub serving the demo model under the example's model id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -80,10 +80,10 @@ beforeAll(async () => {
   // a copy of what `npm pack` packs, built here so the test never races the dist/ of other tests
   const stage = join(scratch, 'stage');
   mkdirSync(join(stage, 'tools'), { recursive: true });
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'src', 'weights', 'web']) if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });
+  for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'src', 'weights', 'web']) if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });
   for (const f of readdirSync(join(root, 'tools')).filter((n) => /\.m?[jt]s$/.test(n))) cpSync(join(root, 'tools', f), join(stage, 'tools', f)); // build.mjs and its helpers
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
-  execFileSync(process.execPath, [join(stage, 'tools', 'build.mjs'), '--no-types'], { cwd: stage, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(stage, 'tools', 'build.mjs')], { cwd: stage, stdio: 'inherit' }); // with dist/types, as prepack builds it
   const packed = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', scratch], { cwd: stage, encoding: 'utf8' });
   tarball = join(scratch, packed.trim().split('\n').pop()!);
 
@@ -106,12 +106,16 @@ afterAll(async () => {
 });
 
 describe('npm pack → npm install (offline) → the README example', () => {
-  it('the tarball holds dist, the LICENSE and the demo weights, and no tools/', () => {
+  it('the tarball holds dist, the LICENSE and the trained weights; no tools/, no test model, no prepare script', () => {
     const list = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
-    for (const f of ['package/LICENSE', 'package/README.md', 'package/dist/index.js', 'package/dist/cli.js', 'package/dist/bert-ts.browser.js', 'package/weights/demo/model.safetensors', 'package/src/hub/resolve.ts']) {
+    for (const f of ['package/LICENSE', 'package/README.md', 'package/dist/index.js', 'package/dist/cli.js', 'package/dist/bert-ts.browser.js', 'package/weights/en/model.safetensors', 'package/src/hub/resolve.ts']) {
       expect(list).toContain(f);
     }
     expect(list.some((f) => f.startsWith('package/tools/'))).toBe(false);
+    expect(list.some((f) => f.startsWith('package/weights/demo/'))).toBe(false); // random weights, for the tests only
+    expect(list.some((f) => f.endsWith('.map'))).toBe(false);
+    // npm 11 warns about a dependency's prepare script on install: the package has none
+    expect(JSON.parse(readFileSync(join(project, 'node_modules', 'bert-ts', 'package.json'), 'utf8')).scripts?.prepare).toBeUndefined();
     // no import a bundler would follow (the runtime probes worker_threads by a name it hides from bundlers)
     expect(readFileSync(join(project, 'node_modules', 'bert-ts', 'dist', 'bert-ts.browser.js'), 'utf8')).not.toMatch(/\bfrom\s*["']node:|\b(import|require)\(\s*["']node:/);
   });
@@ -128,14 +132,41 @@ describe('npm pack → npm install (offline) → the README example', () => {
     expect(lines[1]).toBe('[ 1, 64 ]');
   });
 
-  it('ESM-only, usable from CommonJS with await import(); the bin and ./browser resolve; prepare is harmless', async () => {
+  it('ESM-only, usable from CommonJS with await import(); the bin and ./browser resolve', async () => {
     writeFileSync(join(project, 'from-cjs.cjs'), "import('bert-ts').then((m) => console.log(typeof m.loadModel, typeof m.loadTokenizer));\n");
     expect((await run(process.execPath, ['from-cjs.cjs'], project)).stdout.trim()).toBe('function function');
     writeFileSync(join(project, 'browser.mjs'), "const m = await import('bert-ts/browser'); console.log(typeof m.BertModel, typeof m.resolveModelFolder);\n");
     expect((await run(process.execPath, ['browser.mjs'], project)).stdout.trim()).toBe('function undefined');
     const help = await run(join(project, 'node_modules', '.bin', 'bert-ts'), ['--help'], project);
     expect(help.stdout).toContain('bert-ts download [options] MODEL');
-    const prepare = await run(npm, ['run', 'prepare', '--silent'], join(project, 'node_modules', 'bert-ts'));
-    expect(prepare.code).toBe(0); // no tools/ in an installed package: nothing to build, no failure
+  });
+
+  it('the published types compile in a strict TypeScript project without @types/node (skipLibCheck: false)', () => {
+    const dir = join(scratch, 'types-project');
+    mkdirSync(dir);
+    symlinkSync(join(project, 'node_modules'), join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true, types: [], lib: ['ES2022', 'DOM'] },
+      files: ['use.ts'],
+    }));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'types-project', private: true, type: 'module' }));
+    writeFileSync(join(dir, 'use.ts'), [
+      "import { loadPipeline, loadModel, loadTokenizer, BertTsError, type FillMaskCandidate } from 'bert-ts';",
+      "import { BertWorker } from 'bert-ts/browser';",
+      "const nlp = await loadPipeline('weights/en');",
+      "const one: FillMaskCandidate[] = nlp.fillMask('Paris is the [MASK] of France.');",
+      'const score: number = one[0].score;',
+      "const tokenStr: string = one[0].token_str;",
+      "const two: FillMaskCandidate[][] = nlp.fillMask('[MASK] is the [MASK] of France.', { topK: 2 });",
+      "const many = nlp.fillMask(['a [MASK].', 'b [MASK].']);",
+      "const model = await loadModel('weights/en');",
+      "const tok = await loadTokenizer('weights/en');",
+      'console.log(score, tokenStr, two, many, model, tok, BertTsError, BertWorker);',
+      '',
+    ].join('\n'));
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });

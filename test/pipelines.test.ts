@@ -63,13 +63,13 @@ describe('fill-mask (fill_mask.py)', () => {
     const text = rowText(dir, 1);
     const V = 200, S = 12;
     const ref = softmax(golden(dir, 'mlm_logits').subarray((1 * S + 4) * V, (1 * S + 5) * V));
-    const out = nlp.fillMask(text, { topK: 3 }) as { score: number; token: number; tokenStr: string; sequence: string }[];
+    const out = nlp.fillMask(text, { topK: 3 }) as { score: number; token: number; token_str: string; sequence: string }[];
     expect(out).toHaveLength(3);
     expect(out.map((c) => c.token)).toEqual(topK(ref, 3));
     out.forEach((c) => close(c.score, ref[c.token], 1e-5));
-    // sequence: the mask replaced, special tokens skipped (single mask); tokenStr = decode([token])
-    expect(out[0].sequence).toBe(text.replace('[MASK]', out[0].tokenStr));
-    expect(Object.keys(out[0])).toEqual(['score', 'token', 'tokenStr', 'sequence']);
+    // sequence: the mask replaced, special tokens skipped (single mask); token_str = decode([token])
+    expect(out[0].sequence).toBe(text.replace('[MASK]', out[0].token_str));
+    expect(Object.keys(out[0])).toEqual(['score', 'token', 'token_str', 'sequence']);
   });
   it('targets restrict the candidates without renormalising; topK is capped at their number', () => {
     const text = rowText(dir, 1);
@@ -82,11 +82,11 @@ describe('fill-mask (fill_mask.py)', () => {
     expect(out.reduce((a, c) => a + c.score, 0)).toBeLessThan(1);
   });
   it('several masks give a list per mask, the other [MASK] kept in the sequence', () => {
-    const out = nlp.fillMask('w1 [MASK] w2 [MASK]', { topK: 2 }) as { sequence: string; tokenStr: string }[][];
+    const out = nlp.fillMask('w1 [MASK] w2 [MASK]', { topK: 2 }) as { sequence: string; token_str: string }[][];
     expect(out).toHaveLength(2);
     expect(out[0]).toHaveLength(2);
-    expect(out[0][0].sequence).toBe(`[CLS] w1 ${out[0][0].tokenStr} w2 [MASK] [SEP]`);
-    expect(out[1][0].sequence).toBe(`[CLS] w1 [MASK] w2 ${out[1][0].tokenStr} [SEP]`);
+    expect(out[0][0].sequence).toBe(`[CLS] w1 ${out[0][0].token_str} w2 [MASK] [SEP]`);
+    expect(out[1][0].sequence).toBe(`[CLS] w1 [MASK] w2 ${out[1][0].token_str} [SEP]`);
   });
   it('no mask is an error; a batch equals one call per text', () => {
     expect(() => nlp.fillMask('w1 w2')).toThrow(/no mask token/);
@@ -154,7 +154,9 @@ describe('embed (sentence-transformers Pooling / Normalize)', () => {
     const st = loadPipeline(root);
     expect(st.embedDefaults).toEqual({ pooling: 'cls', normalize: false, maxSeqLength: 3 });
     // cls pooling, and truncation to 3 tokens: [CLS] w1 [SEP]
-    expect(st.embed('w1 w2 w3 w4')).toEqual(nlp.embed('w1', { pooling: 'cls' }));
+    const cut = st.embed('w1 w2 w3 w4');
+    expect([...cut]).toEqual(nlp.embed('w1', { pooling: 'cls' }));
+    expect(cut.truncated).toBe(true); // and it says so
   });
   it.skipIf(!existsSync(MINILM))('all-MiniLM-L6-v2: mean pooling, normalized, 256 tokens', () => {
     expect(readEmbedDefaults(MINILM)).toEqual({ pooling: 'mean', normalize: true, maxSeqLength: 256 });
@@ -215,7 +217,7 @@ describe('ner (token_classification.py)', () => {
   });
   it('simple: B-/I- grouping (group_entities, get_tag): a B- starts a new group', () => {
     const out = postprocessEntities(pre, id2label, 'simple', ['O'], join2);
-    expect(out.map((e) => ('entityGroup' in e ? [e.entityGroup, e.word, text.slice(e.start, e.end)] : []))).toEqual([
+    expect(out.map((e) => ('entity_group' in e ? [e.entity_group, e.word, text.slice(e.start, e.end)] : []))).toEqual([
       ['PER', 'En', 'En'],
       ['ORG', '##zo', 'zo'], // convert_tokens_to_string keeps a leading ##
       ['ORG', 'Hugging', 'Hugging'],
@@ -225,14 +227,14 @@ describe('ner (token_classification.py)', () => {
     close(g.score, (0.7 + 0.8) / 2);
   });
   it('first / max / average fuse subwords into words (aggregate_words, aggregate_word)', () => {
-    const words = (a: 'first' | 'max' | 'average') => postprocessEntities(pre, id2label, a, [], join2).map((e) => ('entityGroup' in e ? `${e.entityGroup}:${e.word}` : ''));
+    const words = (a: 'first' | 'max' | 'average') => postprocessEntities(pre, id2label, a, [], join2).map((e) => ('entity_group' in e ? `${e.entity_group}:${e.word}` : ''));
     expect(words('first')).toEqual(['PER:Enzo', 'O:works at', 'ORG:Hugging', 'ORG:Face']);
     // max: the token with the highest score decides (Enzo: En .9 → B-PER; Hugging: ##gging .8 → I-ORG)
     expect(words('max')).toEqual(['PER:Enzo', 'O:works at', 'ORG:Hugging', 'ORG:Face']);
     // average over Hu (B-ORG .7, others .075) and ##gging (I-ORG .8, others .05):
     // I-ORG (.075 + .8) / 2 beats B-ORG (.7 + .05) / 2; Face is B-ORG, so it starts a new group
     const avg = postprocessEntities(pre, id2label, 'average', ['O'], join2);
-    expect(avg.map((e) => ('entityGroup' in e ? `${e.entityGroup}:${e.word}:${e.start}-${e.end}` : ''))).toEqual(['PER:Enzo:0-4', 'ORG:Hugging:14-21', 'ORG:Face:22-26']);
+    expect(avg.map((e) => ('entity_group' in e ? `${e.entity_group}:${e.word}:${e.start}-${e.end}` : ''))).toEqual(['PER:Enzo:0-4', 'ORG:Hugging:14-21', 'ORG:Face:22-26']);
     close((avg[1] as { score: number }).score, (0.075 + 0.8) / 2, 1e-9);
     expect(getTag('B-LOC')).toEqual(['B', 'LOC']);
     expect(getTag('MISC')).toEqual(['I', 'MISC']);

@@ -2,6 +2,7 @@
 // BertTsError (one line, bounded length), never a TypeError, a hang or a
 // silent wrong answer.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { safetensorsBytes } from './helpers/safetensors-bytes.ts';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -51,15 +52,6 @@ function copyCase(name = 'masked-lm'): string {
   return d;
 }
 
-/** A safetensors file from raw header text (padded), with `data` bytes after it. */
-function rawSafetensors(header: string, data = new Uint8Array(0)): Uint8Array {
-  const json = new TextEncoder().encode(header);
-  const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
-}
 
 describe('quote()', () => {
   it('caps what an error quotes and keeps it on one line', () => {
@@ -110,12 +102,12 @@ describe('config.json bounded by the checkpoint', () => {
 describe('safetensors: strict header, bounded messages', () => {
   it('deep nesting (depth 5000, ~10 KB) is a BertTsError, also through the CLI', () => {
     const deep = '{"a":' + '['.repeat(5000) + ']'.repeat(5000) + '}';
-    refuses(() => parseSafetensors(rawSafetensors(deep), 'deep.safetensors'), /nesting deeper than 128/);
+    refuses(() => parseSafetensors(safetensorsBytes(deep), 'deep.safetensors'), /nesting deeper than 128/);
     const nested = '{"w":{"dtype":"F32","shape":' + '['.repeat(5000) + ']'.repeat(5000) + ',"data_offsets":[0,0]}}';
-    refuses(() => parseSafetensors(rawSafetensors(nested), 'deep.safetensors'));
+    refuses(() => parseSafetensors(safetensorsBytes(nested), 'deep.safetensors'));
   });
   it('integers written 2.0 or 8e0 are refused, as the Rust reader refuses them', () => {
-    const f = (shape: string, offsets = '[0,8]') => rawSafetensors(`{"w":{"dtype":"F32","shape":${shape},"data_offsets":${offsets}}}`, new Uint8Array(8));
+    const f = (shape: string, offsets = '[0,8]') => safetensorsBytes(`{"w":{"dtype":"F32","shape":${shape},"data_offsets":${offsets}}}`, new Uint8Array(8));
     expect(parseSafetensors(f('[2]'), 'ok').names()).toEqual(['w']);
     refuses(() => parseSafetensors(f('[2.0]'), 'x'), /shape \[2\]/);
     refuses(() => parseSafetensors(f('[2]', '[0,8e0]'), 'x'), /data_offsets/);
@@ -123,17 +115,17 @@ describe('safetensors: strict header, bounded messages', () => {
   });
   it('duplicate keys are refused', () => {
     const h = '{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}';
-    refuses(() => parseSafetensors(rawSafetensors(h, new Uint8Array(4)), 'dup.safetensors'), /duplicate key 'w'|duplicate key "w"/);
-    refuses(() => parseSafetensors(rawSafetensors('{"w":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,4]}}', new Uint8Array(4)), 'x'), /duplicate key/);
+    refuses(() => parseSafetensors(safetensorsBytes(h, new Uint8Array(4)), 'dup.safetensors'), /duplicate key 'w'|duplicate key "w"/);
+    refuses(() => parseSafetensors(safetensorsBytes('{"w":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,4]}}', new Uint8Array(4)), 'x'), /duplicate key/);
   });
   it('names and shapes of megabytes are quoted in a few dozen characters', () => {
     const name = 'n'.repeat(3_000_000);
-    const e1 = refuses(() => parseSafetensors(rawSafetensors(`{"${name}":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}`, new Uint8Array(8)), 'big'));
+    const e1 = refuses(() => parseSafetensors(safetensorsBytes(`{"${name}":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}`, new Uint8Array(8)), 'big'));
     expect(e1.message).toMatch(/…\(3000000 chars\)/);
     const shape = '[' + Array(500_000).fill('1').join(',') + ']';
-    refuses(() => parseSafetensors(rawSafetensors(`{"w":{"dtype":"F32","shape":${shape},"data_offsets":[0,8]}}`, new Uint8Array(8)), 'big'), /dims/);
+    refuses(() => parseSafetensors(safetensorsBytes(`{"w":{"dtype":"F32","shape":${shape},"data_offsets":[0,8]}}`, new Uint8Array(8)), 'big'), /dims/);
     const dtype = 'F'.repeat(1_000_000);
-    refuses(() => parseSafetensors(rawSafetensors(`{"w":{"dtype":"${dtype}","shape":[1],"data_offsets":[0,4]}}`, new Uint8Array(4)), 'big'), /unknown dtype/);
+    refuses(() => parseSafetensors(safetensorsBytes(`{"w":{"dtype":"${dtype}","shape":[1],"data_offsets":[0,4]}}`, new Uint8Array(4)), 'big'), /unknown dtype/);
   });
   it('a FIFO is refused without blocking; a symlink loop is reported as one', () => {
     const d = tmpDir();
@@ -300,7 +292,7 @@ describe('CLI: one line, exit 2, never 70 with a stack', () => {
   });
   it('a deep-nesting safetensors header through the CLI', async () => {
     const d = copyCase();
-    writeFileSync(join(d, 'model.safetensors'), rawSafetensors('{"a":' + '['.repeat(5000) + ']'.repeat(5000) + '}'));
+    writeFileSync(join(d, 'model.safetensors'), safetensorsBytes('{"a":' + '['.repeat(5000) + ']'.repeat(5000) + '}'));
     const r = await cli(['golden', 'verify', d]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/nesting deeper than 128 levels/);

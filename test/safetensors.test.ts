@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectError as expectOneError } from './helpers/expect-error.ts';
+import { expectError } from './helpers/expect-error.ts';
+import { safetensorsBytes } from './helpers/safetensors-bytes.ts';
 import { DTYPE_SIZE, decodeFloat32, decodeInts, type DType } from '../src/tensor/dtype.ts';
 import { BertTsError } from '../src/errors.ts';
 import { openCheckpoint, readSafetensors, writeSafetensors } from '../src/tensor/safetensors-fs.ts';
@@ -22,16 +23,8 @@ interface RawTensor {
   offsets?: unknown; // override data_offsets
 }
 
-/** 8-byte LE length + header text + data, with the header padded by spaces so the data starts at `dataAt` mod 8. */
-function fileBytes(header: string, data: Uint8Array = new Uint8Array(0), dataAt = 0): Uint8Array {
-  while ((8 + header.length) % 8 !== dataAt) header += ' ';
-  const json = new TextEncoder().encode(header);
-  const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
-}
+/** A file as the writer lays it out: the header padded by spaces so the data starts at `dataAt` mod 8. */
+const fileBytes = (header: string, data?: Uint8Array, dataAt = 0) => safetensorsBytes(header, data, { dataAt });
 
 /** A file holding `tensors` contiguously in the order given (offsets may be overridden). */
 function buildFile(tensors: RawTensor[], opts: { metadata?: unknown; dataAt?: number; extra?: number } = {}): Uint8Array {
@@ -69,11 +62,9 @@ function writeTmp(bytes: Uint8Array, name = `f${fileCount++}.safetensors`): stri
   return path;
 }
 
-/** fn must throw exactly one BertTsError: one line, starting with `file: `, containing every fragment. */
-function expectError(fn: () => unknown, file: string, ...fragments: string[]): BertTsError {
-  const error = expectOneError(fn, ...fragments);
-  expect(error.message.startsWith(`${file}: `), error.message).toBe(true);
-  return error;
+/** fn must throw one BertTsError (helpers/expect-error.ts) whose message starts with `file: ` and contains every fragment. */
+function expectFileError(fn: () => unknown, file: string, ...fragments: string[]): BertTsError {
+  return expectError(fn, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), ...fragments);
 }
 
 function fromBytes(bytes: Uint8Array, name = 'test.safetensors') {
@@ -215,8 +206,8 @@ describe('dtype decoding', () => {
     ]));
     expect(f.ints('bert.embeddings.position_ids')).toEqual(ids);
     expect(f.ints('edge')).toEqual([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, -(2 ** 32)]);
-    expectError(() => f.ints('huge'), 'test.safetensors', "tensor 'huge'", 'element 1', '2^53');
-    expectError(() => f.ints('w'), 'test.safetensors', "tensor 'w' has dtype F32");
+    expectFileError(() => f.ints('huge'), 'test.safetensors', "tensor 'huge'", 'element 1', '2^53');
+    expectFileError(() => f.ints('w'), 'test.safetensors', "tensor 'w' has dtype F32");
   });
 
   it('aligned F32 is a view of the file buffer; unaligned is a copy with the same values', () => {
@@ -310,7 +301,7 @@ describe('corrupt files: one clear error naming the file', () => {
   for (const [title, make, fragments] of cases) {
     it(title, () => {
       const path = writeTmp(make());
-      const error = expectError(() => readSafetensors(path), path, ...fragments);
+      const error = expectFileError(() => readSafetensors(path), path, ...fragments);
       expect(error.hint).toBeTruthy();
     });
   }
@@ -319,17 +310,17 @@ describe('corrupt files: one clear error naming the file', () => {
     const bytes = fileBytes(JSON.stringify({
       'bert.embeddings.word_embeddings.weight': { dtype: 'F32', shape: [30522, 768], data_offsets: [0, 1000] },
     }), new Uint8Array(1000));
-    expectError(() => parseSafetensors(bytes, 'model.safetensors'), 'model.safetensors',
+    expectFileError(() => parseSafetensors(bytes, 'model.safetensors'), 'model.safetensors',
       "tensor 'bert.embeddings.word_embeddings.weight' has dtype F32 and shape [30522, 768] = 93763584 bytes, but its offsets span 1000 bytes");
   });
 
   it('missing file, folder instead of file, missing tensor', () => {
     const missing = join(dir, 'nope.safetensors');
-    expectError(() => readSafetensors(missing), missing, 'no such file');
-    expectError(() => readSafetensors(dir), dir, 'is a folder');
+    expectFileError(() => readSafetensors(missing), missing, 'no such file');
+    expectFileError(() => readSafetensors(dir), dir, 'is a folder');
     const path = writeTmp(buildFile([good()]));
     const f = readSafetensors(path);
-    expectError(() => f.float32('bert.pooler.dense.weight'), path, "no tensor named 'bert.pooler.dense.weight'");
+    expectFileError(() => f.float32('bert.pooler.dense.weight'), path, "no tensor named 'bert.pooler.dense.weight'");
     expect(f.info('nope')).toBeUndefined();
   });
 
@@ -395,16 +386,16 @@ describe('openCheckpoint', () => {
     expect(Array.from(source.float32('b'))).toEqual([2, 3]);
     expect(Array.from(source.float32('c'))).toEqual([4]);
     expect(source.info('nope')).toBeUndefined();
-    expectError(() => source.float32('nope'), join(d, 'model.safetensors.index.json'), "no tensor named 'nope' in any shard");
+    expectFileError(() => source.float32('nope'), join(d, 'model.safetensors.index.json'), "no tensor named 'nope' in any shard");
   });
 
   it('explains a folder with neither file', () => {
     const d = folder({ 'config.json': '{}' });
-    const e = expectError(() => openCheckpoint(d), d, 'has neither model.safetensors nor model.safetensors.index.json');
+    const e = expectFileError(() => openCheckpoint(d), d, 'has neither model.safetensors nor model.safetensors.index.json');
     expect(e.hint).toContain('model.safetensors');
     const t = folder({ 'pytorch_model.bin': 'x' });
-    expect(expectError(() => openCheckpoint(t), t).hint).toContain('pytorch_model.bin');
-    expectError(() => openCheckpoint(join(dir, 'absent')), join(dir, 'absent'), 'no such folder');
+    expect(expectFileError(() => openCheckpoint(t), t).hint).toContain('pytorch_model.bin');
+    expectFileError(() => openCheckpoint(join(dir, 'absent')), join(dir, 'absent'), 'no such folder');
   });
 
   it('sharded: missing shard, tensor absent in its shard, same name in two shards, bad index', () => {
@@ -413,26 +404,26 @@ describe('openCheckpoint', () => {
     const idx = 'model.safetensors.index.json';
 
     let d = folder({ [one]: shard({ a: [1] }), [idx]: index({ a: one, b: two }) });
-    expectError(() => openCheckpoint(d), join(d, idx), `shard file '${two}' is missing`);
+    expectFileError(() => openCheckpoint(d), join(d, idx), `shard file '${two}' is missing`);
 
     d = folder({ [one]: shard({ a: [1] }), [two]: shard({ c: [1] }), [idx]: index({ a: one, b: two }) });
-    expectError(() => openCheckpoint(d), join(d, idx), `lists tensor 'b' in ${join(d, two)}, but that shard has no such tensor`);
+    expectFileError(() => openCheckpoint(d), join(d, idx), `lists tensor 'b' in ${join(d, two)}, but that shard has no such tensor`);
 
     d = folder({ [one]: shard({ a: [1] }), [two]: shard({ a: [2] }), [idx]: index({ a: one, b: two }) });
-    expectError(() => openCheckpoint(d), join(d, idx), `tensor 'a' is in two shards, ${join(d, one)} and ${join(d, two)}`);
+    expectFileError(() => openCheckpoint(d), join(d, idx), `tensor 'a' is in two shards, ${join(d, one)} and ${join(d, two)}`);
 
     d = folder({ [idx]: '{"weight_map": ' });
-    expectError(() => openCheckpoint(d), join(d, idx), 'not valid JSON');
+    expectFileError(() => openCheckpoint(d), join(d, idx), 'not valid JSON');
     d = folder({ [idx]: '{"metadata": {}}' });
-    expectError(() => openCheckpoint(d), join(d, idx), 'weight_map is missing');
+    expectFileError(() => openCheckpoint(d), join(d, idx), 'weight_map is missing');
     d = folder({ [idx]: index({ a: 3 }) });
-    expectError(() => openCheckpoint(d), join(d, idx), "weight_map entry 'a' is a number");
+    expectFileError(() => openCheckpoint(d), join(d, idx), "weight_map entry 'a' is a number");
     d = folder({ [idx]: index({ a: '../model.safetensors' }) });
-    expectError(() => openCheckpoint(d), join(d, idx), 'not a plain file name');
+    expectFileError(() => openCheckpoint(d), join(d, idx), 'not a plain file name');
 
     // A corrupt shard is reported by its own file name.
     d = folder({ [one]: shard({ a: [1] }).subarray(0, -2), [idx]: index({ a: one }) });
-    expectError(() => openCheckpoint(d), join(d, one), 'out of range');
+    expectFileError(() => openCheckpoint(d), join(d, one), 'out of range');
   });
 });
 

@@ -11,7 +11,7 @@
 //
 // `npm test` checks a sample (every code point below U+0800, every table
 // boundary and its neighbours, every 13th code point beyond); `npm run
-// test:full` (BERT_TS_FULL=1) checks all 1,112,064 of them.
+// test:all` (BERT_TS_FULL=1) checks all 1,112,064 of them.
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startViewerServer, type ViewerServer } from '../src/cli/commands/serve.ts';
+import { modelsIn, startViewerServer, type ViewerServer } from '../src/cli/commands/serve.ts';
 import { buildWeb } from '../web/build.mjs';
 import { loadBertModel } from '../src/bert/load.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
@@ -45,7 +45,7 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
   beforeAll(async () => {
     web = mkdtempSync(join(tmpdir(), 'bert-ts-web-'));
     await buildWeb(web);
-    server = await startViewerServer({ webRoot: web, models: [{ name: 'en', dir: DEMO }, { name: 'demo', dir: join(ROOT, 'weights', 'demo') }], port: 0 });
+    server = await startViewerServer({ webRoot: web, models: modelsIn(join(ROOT, 'weights')), port: 0 });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -83,7 +83,10 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
   };
 
   it('offers the shipped model and loads it in a worker', async () => {
-    expect(await page.locator('#model-select option').allTextContents()).toEqual(['en', 'demo']);
+    // the trained English model first (the page opens on it); the random-weights model last, labelled
+    const offered = await page.locator('#model-select option').allTextContents();
+    expect(offered[0]).toBe('en');
+    expect(offered[offered.length - 1]).toBe('demo: random weights (tests)');
     expect(await page.locator('#status').textContent()).toMatch(/^en: \d+ tokens in \d+ ms$/);
   });
 
@@ -137,6 +140,16 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
     expect(names).toHaveLength(10);
     expect(names[0]).toBe(best);
     await shot('fill-mask');
+  });
+
+  it('says when the text was cut to the model\'s limit', async () => {
+    const long = Array(40).fill('the cat sat').join(' '); // 120 words: more than en's 64 positions
+    await page.locator('#text').fill(long);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && /the rest was cut/.test(document.querySelector('#status')!.textContent!));
+    const whole = tokenizer.encode(long).inputIds.length;
+    expect(await page.locator('#status').textContent()).toMatch(new RegExp(`^en: 64 tokens in \\d+ ms \\(the text has ${whole} tokens; the model takes 64: the rest was cut\\)$`));
+    await typeSentence(TEXT);
+    expect(await page.locator('#status').textContent()).not.toContain('cut');
   });
 
   it("compares two sentences' mean vectors", async () => {

@@ -1,38 +1,59 @@
 // Builds the package with esbuild: the Node CLI, the library (ESM), the worker
 // used by the thread pool, and a browser bundle. Type declarations come from tsc.
-// Run by `npm install` (prepare), `npm run build` and `npm run bench`.
-// --worker: only dist/worker.js, which the pool starts when the library runs
+// Run by `npm install` (prepare, in a git checkout), `npm run build` and `npm run bench`.
+// --outdir DIR: build there instead of dist/ (the tests build into a temporary
+// folder, never into the working tree's dist/, which a running CLI may be using).
+// --if-stale: build only when dist/cli.js is missing or older than a source file
+// (`npm start` runs it first, so a fresh clone needs no separate build step).
+// --worker: only worker.js, which the pool starts when the library runs
 // from its TypeScript source (vitest's global setup, test/setup/build-worker.ts).
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { buildBrowser } from './build-browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cwd = process.cwd();
 process.chdir(root);
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
 const node = { ...common, platform: 'node', external: ['@petamoriken/float16', 'cli-progress'] };
-const worker = { ...node, entryPoints: { worker: 'src/runtime/node-worker.ts' }, outdir: 'dist' };
+const at = process.argv.indexOf('--outdir');
+const outdir = at > 0 ? resolve(cwd, process.argv[at + 1] ?? '') : join(root, 'dist');
+if (at > 0 && !process.argv[at + 1]) throw new Error('tools/build.mjs: --outdir needs a folder');
+const worker = { ...node, entryPoints: { worker: 'src/runtime/node-worker.ts' }, outdir };
 if (process.argv.includes('--worker')) {
   await build(worker);
   process.exit(0);
 }
-rmSync('dist', { recursive: true, force: true });
+if (process.argv.includes('--if-stale') && !stale(join(outdir, 'cli.js'), ['src', 'web', 'tools', 'package.json'])) process.exit(0);
+rmSync(outdir, { recursive: true, force: true });
 
-await build({ ...node, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' });
-await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...node, entryPoints: { index: 'src/index.ts' }, outdir });
+await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } });
 await build(worker);
-await buildBrowser(); // tools/build-browser.mjs
+await buildBrowser({ outdir }); // tools/build-browser.mjs
 // the attention viewer (bert-ts serve): dist/web
-await (await import('../web/build.mjs')).buildWeb(join(root, 'dist', 'web'));
+await (await import('../web/build.mjs')).buildWeb(join(outdir, 'web'));
 
 // Declarations for library users; skipped quietly if TypeScript is not installed
 // (a production install without devDependencies), and with --no-types (tests).
 if (process.argv.includes('--no-types')) process.exit(0);
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 if (existsSync(tsc)) {
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(outdir, 'types')], { stdio: 'inherit' });
+}
+
+/** Is `built` missing, or older than any file under `sources`? */
+function stale(built, sources) {
+  if (!existsSync(built)) return true;
+  const t = statSync(built).mtimeMs;
+  const newer = (p) => {
+    const s = statSync(p);
+    if (!s.isDirectory()) return s.mtimeMs > t;
+    return readdirSync(p).some((n) => newer(join(p, n)));
+  };
+  return sources.some((p) => existsSync(p) && newer(p));
 }

@@ -77,6 +77,8 @@ function errorText(e: unknown): string {
 interface Offered {
   name: string;
   url: string;
+  /** the menu's text when not the name ("demo: random weights (tests)") */
+  label?: string;
   default?: boolean;
 }
 
@@ -152,7 +154,8 @@ async function analyze(): Promise<void> {
     if (state.selected !== null && state.selected >= a.S) state.selected = null;
     if (state.attention.focus !== null && state.attention.focus >= a.S) state.attention.focus = null;
     render();
-    setStatus(`${state.model.name}: ${a.S} tokens in ${a.ms.toFixed(0)} ms`);
+    const cut = a.truncated ? ` (the text has ${a.truncated.tokens} tokens; the model takes ${a.truncated.limit}: the rest was cut)` : '';
+    setStatus(`${state.model.name}: ${a.S} tokens in ${a.ms.toFixed(0)} ms${cut}`);
     document.body.dataset.state = 'ready';
   } catch (e) {
     if (mine !== state.requested) return;
@@ -168,6 +171,8 @@ async function compare(a: string, b: string): Promise<void> {
   document.body.dataset.state = 'busy';
   try {
     state.similarity = await client.call('similarity', { a, b });
+    const t = state.similarity.truncated;
+    if (t) setStatus(`${[t.a !== undefined ? `text A has ${t.a} tokens` : '', t.b !== undefined ? `text B has ${t.b} tokens` : ''].filter(Boolean).join(', ')}; the model takes ${t.limit}: the rest was cut`);
     document.body.dataset.state = 'ready';
   } catch (e) {
     setStatus(errorText(e), true);
@@ -295,7 +300,7 @@ async function start(): Promise<void> {
 
   const select = $<HTMLSelectElement>('model-select');
   const offered = await offeredModels();
-  select.replaceChildren(...offered.map((o) => h('option', { value: o.url }, o.name)));
+  select.replaceChildren(...offered.map((o) => h('option', { value: o.url }, o.label ?? o.name)));
   if (offered.length === 0) select.append(h('option', { value: '' }, '(none offered: open a folder or give a URL)'));
   select.addEventListener('change', () => {
     const o = offered.find((x) => x.url === select.value);

@@ -34,6 +34,8 @@ export interface Analysis {
   /** the masked-LM head's top predictions at each [MASK] */
   fillMask: { position: number; top: { token: string; id: number; p: number }[] }[];
   explain: ExplainResult;
+  /** present when the text had more tokens than the model takes (it was cut to limit) */
+  truncated?: { tokens: number; limit: number };
   ms: number;
 }
 
@@ -48,6 +50,8 @@ export interface Similarity {
   clsCosine: number;
   /** [SA, SB] cosine between each token of A and each token of B */
   tokenCosines: Float32Array;
+  /** the texts that had more tokens than the model takes (cut to limit) */
+  truncated?: { a?: number; b?: number; limit: number };
 }
 
 export type Request =

@@ -91,14 +91,21 @@ function analyze(text: string, pair: string | undefined): { result: Analysis; tr
     explain: explain(model, tokenizer, text, { pair }),
     ms: performance.now() - t0,
   };
+  if (result.explain.truncated) result.truncated = result.explain.truncated;
   return { result, transfer: [attentions.buffer] };
 }
 
 function similarity(a: string, b: string): Similarity {
   const { model, tokenizer } = need();
   const H = model.config.hiddenSize;
+  const limit = maxLength(model, tokenizer);
+  // only an encoding that fills the limit can have been cut: count the whole text then
+  const cut = (e: { inputIds: number[] }, text: string): number | undefined => {
+    const whole = e.inputIds.length < limit ? 0 : tokenizer.encode(text).inputIds.length;
+    return whole > limit ? whole : undefined;
+  };
   const run = (text: string) => {
-    const e = tokenizer.encode(text, undefined, { truncation: true, maxLength: maxLength(model, tokenizer) });
+    const e = tokenizer.encode(text, undefined, { truncation: true, maxLength: limit });
     const h = model.forward({ inputIds: [e.inputIds], attentionMask: [e.attentionMask], tokenTypeIds: [e.tokenTypeIds] }).lastHiddenState.data;
     const mean = new Float32Array(H);
     let n = 0;
@@ -108,13 +115,14 @@ function similarity(a: string, b: string): Similarity {
       for (let i = 0; i < H; i++) mean[i] += h[s * H + i];
     });
     for (let i = 0; i < H; i++) mean[i] /= Math.max(1, n);
-    return { tokens: e.tokens, h, mean, S: e.tokens.length };
+    return { tokens: e.tokens, h, mean, S: e.tokens.length, cut: cut(e, text) };
   };
   const x = run(a);
   const y = run(b);
   const tokenCosines = new Float32Array(x.S * y.S);
   for (let i = 0; i < x.S; i++) for (let j = 0; j < y.S; j++) tokenCosines[i * y.S + j] = cosine(x.h.subarray(i * H, (i + 1) * H), y.h.subarray(j * H, (j + 1) * H));
-  return { a, b, tokensA: x.tokens, tokensB: y.tokens, meanCosine: cosine(x.mean, y.mean), clsCosine: cosine(x.h.subarray(0, H), y.h.subarray(0, H)), tokenCosines };
+  const truncated = x.cut || y.cut ? { ...(x.cut ? { a: x.cut } : {}), ...(y.cut ? { b: y.cut } : {}), limit } : undefined;
+  return { a, b, tokensA: x.tokens, tokensB: y.tokens, meanCosine: cosine(x.mean, y.mean), clsCosine: cosine(x.h.subarray(0, H), y.h.subarray(0, H)), tokenCosines, ...(truncated ? { truncated } : {}) };
 }
 
 scope.onmessage = async (ev: MessageEvent<Request>) => {

@@ -66,3 +66,4 @@ export function profileForward(model: BertModel, B: number, S: number, ids?: Int
   model.forward({ inputIds }, { probe });
   return ms;
 }
+export { jsKernels } from '../../src/runtime/js-kernels.ts';

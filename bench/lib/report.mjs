@@ -19,6 +19,11 @@ function table(header, rows) {
   ].join('\n');
 }
 
+function ceilingLine(mm) {
+  if (!mm.ceilings) return '';
+  return `This machine's ceilings, one core, multiply-add chains in registers (no loads): ${Object.entries(mm.ceilings).map(([k, g]) => `${k} ${f(g, 1)}`).join(', ')} G(FL)OP/s; int8 rows count 2 operations per multiply-add.`;
+}
+
 function matmulSection(mm) {
   const shapes = [...new Set(mm.rows.map((r) => r.shape))];
   const engines = [...new Set(mm.rows.map((r) => r.engine))];
@@ -42,6 +47,8 @@ function matmulSection(mm) {
       ['engine', ...shapes],
       engines.map((e) => [e, ...shapes.map((s) => (get(e, s) && fast(s) ? `${f(get(e, s).gflops / fast(s), 2)}×` : '–'))]),
     ),
+    '',
+    ceilingLine(mm),
     '',
     `_${machineLine(mm.machine)}${mm.quick ? ' (--quick)' : ''}_`,
     '',
@@ -133,6 +140,80 @@ const COLORS = ['#d62728', '#ff7f0e', '#e6550d', '#fd8d3c', '#a50f15', '#fb6a4a'
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** One panel per model: log-log latency (ms) vs seq at batch 1, one polyline per engine. */
+function versusSection(v) {
+  const out = ['## bert-ts against onnxruntime', '',
+    `Kernels: wasm ${v.variant}; CPU flags ${(v.cpuFlags ?? []).join(' ')}. One forward (last hidden state), engines alternated round by round, medians (min–max). ` +
+      'Ratios are speed relative to bert-ts: the peer\'s time over bert-ts\'s in the same run (above 1×: bert-ts is faster).', ''];
+  for (const m of v.models) {
+    out.push(`### ${m.name}`, '');
+    const keys = [...new Set(m.rows.map((r) => `${r.input} ${r.threads}`))];
+    const get = (k, e) => m.rows.find((r) => `${r.input} ${r.threads}` === k && r.engine === e);
+    const cell = (r) => (r ? `${ms(r.ms)} (${ms(r.msMin)}–${ms(r.msMax)})` : '–');
+    const ratio = (a, b) => (a && b ? `${f(a.ms / b.ms, 2)}×` : '–');
+    out.push(table(
+      ['shape, threads', 'bert-ts f32', 'bert-ts q8', 'onnxruntime-node', 'onnxruntime-web', 'f32 vs node', 'q8 vs node', 'f32 vs web', 'q8 vs web'],
+      keys.map((k) => {
+        const [bf, bq, on, ow] = ['bert-ts f32', 'bert-ts q8', 'onnxruntime-node', 'onnxruntime-web'].map((e) => get(k, e));
+        return [k.replace(' ', ', ') + 'T', cell(bf), cell(bq), cell(on), cell(ow), ratio(on, bf), ratio(on, bq), ratio(ow, bf), ratio(ow, bq)];
+      }),
+    ), '');
+    for (const n of m.notes) out.push(`- ${n}`);
+    out.push('');
+  }
+  out.push(`_${machineLine(v.machine)}${v.quick ? ' (--quick)' : ''}_`, '');
+  return out.join('\n');
+}
+
+function throughputSection(t) {
+  if (!t.rows) return '';
+  return ['## Batch throughput', '',
+    `${t.rows[0].sentences} sentences of 8–128 tokens through ${t.model} on ${t.threads} threads; sentences per second (median of the whole pass).`, '',
+    table(['engine', 'sentences/s', 'pass'], t.rows.map((r) => [r.engine, f(r.perSecond, 0), ms(r.ms)])), '',
+    `_${machineLine(t.machine)}${t.quick ? ' (--quick)' : ''}_`, ''].join('\n');
+}
+
+/** Speed relative to onnxruntime-node (its time over the engine's) per shape and thread count: bars, one group per shape. */
+export function versusSvg(v) {
+  const engines = ['bert-ts f32', 'bert-ts q8', 'onnxruntime-web'];
+  const W = 520, H = 300, pad = { l: 46, r: 10, t: 34, b: 56 };
+  const width = W * v.models.length, height = H + 26;
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`, '<rect width="100%" height="100%" fill="white"/>'];
+  v.models.forEach((m, mi) => {
+    const keys = [...new Set(m.rows.map((r) => `${r.input} ${r.threads}T`))];
+    const node = (k) => m.rows.find((r) => `${r.input} ${r.threads}T` === k && r.engine === 'onnxruntime-node');
+    const val = (k, e) => {
+      const r = m.rows.find((x) => `${x.input} ${x.threads}T` === k && x.engine === e), n = node(k);
+      return r && n ? n.ms / r.ms : null;
+    };
+    const top = Math.max(1.2, ...keys.flatMap((k) => engines.map((e) => val(k, e) ?? 0))) * 1.1;
+    const x0 = mi * W + pad.l, x1 = (mi + 1) * W - pad.r, y0 = H - pad.b, y1 = pad.t;
+    const sy = (x) => y0 - (x / top) * (y0 - y1);
+    parts.push(`<text x="${(x0 + x1) / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${esc(m.name)}: speed relative to onnxruntime-node (= 1)</text>`);
+    for (let g = 0; g <= top; g += 0.25) {
+      parts.push(`<line x1="${x0}" x2="${x1}" y1="${sy(g)}" y2="${sy(g)}" stroke="${g === 1 ? '#444' : '#e4e4e4'}"${g === 1 ? ' stroke-dasharray="4 3"' : ''}/>`);
+      if (Math.abs(g * 2 - Math.round(g * 2)) < 1e-9) parts.push(`<text x="${x0 - 5}" y="${sy(g) + 4}" text-anchor="end">${g.toFixed(1)}×</text>`);
+    }
+    const gw = (x1 - x0) / keys.length, bw = (gw - 10) / engines.length;
+    keys.forEach((k, ki) => {
+      engines.forEach((e, ei) => {
+        const x = val(k, e);
+        if (x === null) return;
+        const bx = x0 + ki * gw + 5 + ei * bw;
+        parts.push(`<rect x="${bx.toFixed(1)}" y="${sy(x).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${(y0 - sy(x)).toFixed(1)}" fill="${COLORS[ei]}"/>`);
+      });
+      parts.push(`<text x="${x0 + ki * gw + gw / 2}" y="${y0 + 14}" text-anchor="middle">${esc(k.split(' ')[0])}</text>`);
+      parts.push(`<text x="${x0 + ki * gw + gw / 2}" y="${y0 + 27}" text-anchor="middle" fill="#666">${esc(k.split(' ')[1])}</text>`);
+    });
+    parts.push(`<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#888"/>`);
+  });
+  engines.forEach((e, ei) => {
+    const x = 20 + ei * 170;
+    parts.push(`<rect x="${x}" y="${H + 4}" width="14" height="10" fill="${COLORS[ei]}"/><text x="${x + 20}" y="${H + 13}">${esc(e)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
 export function latencySvg(e) {
   const W = 460, Hh = 340, pad = { l: 62, r: 14, t: 34, b: 44 };
   const models = e.models;
@@ -189,6 +270,8 @@ export function writeReport(results, dir) {
   const md = ['# bert-ts benchmark: latest results', ''];
   md.push(`Written by \`npm run bench\` (bench/run.mjs). Machine: ${machineLine(results.machine)}.`, '');
   if (results.peers) md.push(`Peers: ${Object.entries(results.peers).map(([k, v]) => `${k} ${v ?? '(not installed)'}`).join(', ')}.`, '');
+  if (results.versus) md.push('![speed relative to onnxruntime-node](versus.svg)', '', versusSection(results.versus));
+  if (results.throughput) md.push(throughputSection(results.throughput));
   if (results.e2e) md.push('![latency vs sequence length](latency.svg)', '', e2eSection(results.e2e));
   if (results.matmul) md.push(matmulSection(results.matmul));
   if (results.ops) md.push(opsSection(results.ops));
@@ -196,6 +279,7 @@ export function writeReport(results, dir) {
   if (results.tokenizer || existsSync(join(dir, 'tokenizer.json'))) md.push(tokenizerSection());
   writeFileSync(join(dir, 'latest.md'), md.join('\n'));
   if (results.e2e) writeFileSync(join(dir, 'latency.svg'), latencySvg(results.e2e));
+  if (results.versus) writeFileSync(join(dir, 'versus.svg'), versusSvg(results.versus));
 }
 
 export function readResults(dir) {

@@ -2,6 +2,7 @@
  * Load a BERT from a local Hugging Face model folder (Node): `config.json` plus
  * `model.safetensors` (or a sharded `model.safetensors.index.json`).
  */
+import { checkOptions } from '../options.ts';
 import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
 import { pathKind, readJsonFile } from '../read-file.ts';
@@ -9,7 +10,7 @@ import { openCheckpoint } from '../tensor/safetensors-fs.ts';
 import { Arena, heapShared } from '../runtime/heap.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
-import type { ModelOptions } from '../load-options.ts';
+import { MODEL_OPTION_KEYS, type ModelOptions } from '../load-options.ts';
 import { checkDType } from './quantize-weights.ts';
 import { collectGarbage } from '../runtime/node-gc.ts';
 
@@ -30,6 +31,7 @@ export function readBertConfig(dir: string): BertConfig {
  * to int8 at load (src/bert/quantize-weights.ts).
  */
 export function loadBertModel(dir: string, options: ModelOptions = {}): BertModel {
+  checkOptions('loadBertModel', options, MODEL_OPTION_KEYS);
   const dtype = checkDType(options.dtype, `loadBertModel(${dir})`);
   const config = readBertConfig(dir);
   const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;

@@ -11,6 +11,7 @@
  * the same blob as the pool's workers. threads > 1 works where the page is
  * cross-origin isolated; elsewhere the worker warns and runs one thread.
  */
+import { checkOptions } from '../options.ts';
 import { BertTsError } from '../errors.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import type { BertConfig } from '../bert/config.ts';
@@ -62,6 +63,7 @@ export class BertWorker {
 
   /** Start a worker and load the model there: a URL, a Hub id or picked files (see model-files.ts). */
   static async load(source: string | URL | ArrayLike<File>, options: BertWorkerOptions = {}): Promise<BertWorker> {
+    checkOptions('BertWorker.load', options, ['endpoint', 'revision', 'threads', 'backend', 'onProgress', 'minMacs']);
     const url = workerUrl();
     if (!url) throw new BertTsError('BertWorker: the worker code is missing', "import bert-ts's browser bundle (dist/bert-ts.browser.js), not its TypeScript source");
     const worker = new Worker(url, { name: 'bert-ts model' });

@@ -38,6 +38,8 @@ export interface Command {
   /** what the positionals are, said plainly */
   argsHelp?: string;
   options: Record<string, OptionSpec>;
+  /** -m MODEL may be left out (the command has a default model, or another source such as --vectors): usage shows [-m MODEL] */
+  modelOptional?: boolean;
   examples: string[];
   /** runs after parsing; checks its arguments before loading anything */
   run(p: Parsed, io: Io): Promise<number>;

@@ -6,6 +6,7 @@
  */
 import { BertTsError } from '../errors.ts';
 import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
+import type { Truncation } from '../pipelines/pipeline.ts';
 import { str, type Command, type Io, type OptionSpec, type Parsed } from './command.ts';
 import { ARCHITECTURE, COMPUTE, JSON_OUT, JSONL, MODEL, applyCompute, computeOptions, modelDir, printJson, readJsonLines, releaseCompute } from './common.ts';
 import { loadForCli } from './load.ts';
@@ -26,8 +27,8 @@ export interface PipelineCommandSpec<I, R, O> {
   fromArgs(p: Parsed, o: O): I[];
   /** one input from a --jsonl object (line number for errors) */
   fromJson(o: Record<string, unknown>, line: number): I;
-  /** the library call on all inputs at once (batched inside) */
-  compute(nlp: BertPipeline, inputs: I[], o: O): R[];
+  /** the library call on all inputs at once (batched inside); hooks go to the library's onTruncate / onWarning */
+  compute(nlp: BertPipeline, inputs: I[], o: O, hooks: CliHooks): R[];
   /** the readable output of all results */
   print(io: Io, inputs: I[], results: R[]): void;
 }
@@ -55,7 +56,10 @@ export function pipelineCommand<I, R, O>(spec: PipelineCommandSpec<I, R, O>): Co
       await applyCompute(compute);
       try {
         const nlp = await loadForCli(dir, { architecture: str(p, 'architecture'), dtype: compute.dtype, io });
-        const results = inputs.length > 0 ? spec.compute(nlp, inputs, o) : [];
+        const cut: Truncation[] = [];
+        const hooks: CliHooks = { onTruncate: (t) => void cut.push(t), onWarning: (m) => void io.stderr.write(`bert-ts: warning: ${m}\n`) };
+        const results = inputs.length > 0 ? spec.compute(nlp, inputs, o, hooks) : [];
+        if (cut.length > 0) io.stderr.write(`bert-ts: warning: ${truncationWarning(cut, inputs.length)}\n`);
         if (p.values.jsonl) results.forEach((r) => printJson(io, r));
         else if (p.values.json) printJson(io, results.length === 1 ? results[0] : results);
         else spec.print(io, inputs, results);
@@ -65,6 +69,20 @@ export function pipelineCommand<I, R, O>(spec: PipelineCommandSpec<I, R, O>): Co
       return 0;
     },
   };
+}
+
+/** What the CLI passes to the library to hear of cut inputs and replaced targets. */
+export interface CliHooks {
+  onTruncate: (t: Truncation) => void;
+  onWarning: (message: string) => void;
+}
+
+/** One line for all the inputs that were cut to the model's limit. */
+export function truncationWarning(cut: readonly Truncation[], inputs: number): string {
+  const limit = cut[0].limit;
+  if (inputs === 1) return `the input has ${cut[0].tokens} tokens, more than the model's limit of ${limit}: only the first ${limit} were used`;
+  const shown = cut.slice(0, 5).map((t) => `input ${t.index + 1}: ${t.tokens}`).join(', ');
+  return `${cut.length} of ${inputs} inputs have more tokens than the model's limit of ${limit} and were cut to it (${shown}${cut.length > 5 ? ', …' : ''})`;
 }
 
 /** At least one positional text. */

@@ -5,12 +5,21 @@ import { BertTsError } from '../errors.ts';
 import { str, type Command, type Parsed } from './command.ts';
 import { JSON_OUT } from './common.ts';
 
-export function resultCommand<R>(spec: Omit<Command, 'run'> & { compute(p: Parsed): R | Promise<R>; format(r: R): string }): Command & { compute(p: Parsed): R | Promise<R>; format(r: R): string } {
+type ResultSpec<R> = Omit<Command, 'run'> & {
+  compute(p: Parsed): R | Promise<R>;
+  format(r: R): string;
+  /** a warning about the result for stderr (one line), e.g. that the input was cut */
+  warning?(r: R): string | undefined;
+};
+
+export function resultCommand<R>(spec: ResultSpec<R>): Command & ResultSpec<R> {
   return {
     ...spec,
     options: { ...spec.options, ...JSON_OUT },
     async run(p, io) {
       const r = await spec.compute(p);
+      const warning = spec.warning?.(r);
+      if (warning) io.stderr.write(`bert-ts: warning: ${warning}\n`);
       io.stdout.write(p.values.json ? JSON.stringify(r, jsonNumbers) + '\n' : spec.format(r).trimEnd() + '\n');
       return 0;
     },

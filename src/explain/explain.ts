@@ -112,6 +112,8 @@ export interface ExplainResult {
   config: { layers: number; hidden: number; heads: number; headSize: number; intermediate: number; vocab: number; activation: string };
   /** the token whose attention is shown, when one was chosen */
   focus?: number;
+  /** present when the input had more tokens than the model takes: it was cut to `limit` */
+  truncated?: { tokens: number; limit: number };
   steps: ExplainStep[];
 }
 
@@ -124,8 +126,11 @@ export function explain(model: BertModel, tokenizer: BertTokenizer, text: string
   if (options.pair !== undefined && c.typeVocabSize < 2) {
     throw new BertTsError(`explain: this model has ${c.typeVocabSize} token type (type_vocab_size), so it takes no pair of texts`, 'leave out the pair');
   }
-  const enc = tokenizer.encode(text, options.pair, { truncation: true, maxLength: Math.min(tokenizer.modelMaxLength, c.maxPositionEmbeddings) });
+  const limit = Math.min(tokenizer.modelMaxLength, c.maxPositionEmbeddings);
+  const enc = tokenizer.encode(text, options.pair, { truncation: true, maxLength: limit });
   const S = enc.inputIds.length;
+  // only an encoding that fills the limit can have been cut: count the whole input then
+  const whole = S < limit ? S : tokenizer.encode(text, options.pair).inputIds.length;
   const focus = focusPosition(enc.tokens, options.token);
   const masks = enc.inputIds.flatMap((id, s) => (id === tokenizer.maskTokenId ? [s] : []));
 
@@ -219,6 +224,7 @@ export function explain(model: BertModel, tokenizer: BertTokenizer, text: string
     ...(options.pair !== undefined ? { pair: options.pair } : {}),
     config: { layers: L, hidden: H, heads: A, headSize: D, intermediate: I, vocab: c.vocabSize, activation: c.hiddenAct },
     ...(focus !== undefined ? { focus } : {}),
+    ...(whole > S ? { truncated: { tokens: whole, limit } } : {}),
     steps,
   };
 }

@@ -16,6 +16,9 @@ export type { HubOptions };
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 
+/** The environment (process.env), typed without @types/node so the published types compile without it. */
+export type Env = Record<string, string | undefined>;
+
 export interface HubSettings {
   endpoint: string;
   cacheDir: string;
@@ -36,19 +39,19 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
 }
 
-export function hfHome(env: NodeJS.ProcessEnv = process.env): string {
+export function hfHome(env: Env = process.env): string {
   if (env.HF_HOME) return resolve(expandHome(env.HF_HOME));
   return resolve(expandHome(env.XDG_CACHE_HOME || join(homedir(), '.cache')), 'huggingface');
 }
 
 /** The hub cache folder: HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE, else HF_HOME/hub. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultCacheDir(env: Env = process.env): string {
   const explicit = env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE;
   return explicit ? resolve(expandHome(explicit)) : join(hfHome(env), 'hub');
 }
 
 /** HF_TOKEN, else the token file that `hf auth login` (huggingface-cli login) writes. */
-export function defaultToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function defaultToken(env: Env = process.env): string | undefined {
   const fromEnv = env.HF_TOKEN || env.HUGGING_FACE_HUB_TOKEN;
   if (fromEnv) return fromEnv.trim();
   const file = env.HF_TOKEN_PATH ? expandHome(env.HF_TOKEN_PATH) : join(hfHome(env), 'token');
@@ -60,7 +63,7 @@ export function defaultToken(env: NodeJS.ProcessEnv = process.env): string | und
   return undefined;
 }
 
-export function hubSettings(options: HubOptions = {}, env: NodeJS.ProcessEnv = process.env): HubSettings {
+export function hubSettings(options: HubOptions = {}, env: Env = process.env): HubSettings {
   return {
     endpoint: (options.endpoint ?? env.HF_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
     cacheDir: options.cacheDir !== undefined ? resolve(expandHome(options.cacheDir)) : defaultCacheDir(env),

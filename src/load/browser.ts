@@ -16,7 +16,8 @@ import type { BertTokenizer } from '../tokenizer/bert-tokenizer.ts';
 import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
 import { hubFiles, isUrl, pickedFiles, urlFiles, type ModelFiles } from './model-files.ts';
 import { readModel, readPipeline, readTokenizer } from './from-files.ts';
-import type { HubOptions, LoadModelOptions } from '../load-options.ts';
+import { HUB_OPTION_KEYS, LOAD_MODEL_OPTION_KEYS, type HubOptions, type LoadModelOptions } from '../load-options.ts';
+import { checkOptions } from '../options.ts';
 
 export type ModelSource = string | URL | ArrayLike<File> | ModelFiles;
 
@@ -32,14 +33,17 @@ export async function modelFiles(source: ModelSource, options: HubOptions = {}):
 }
 
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<BertModel> {
+  checkOptions('loadModel', options, LOAD_MODEL_OPTION_KEYS);
   return readModel(await modelFiles(source, options), options);
 }
 
 export async function loadTokenizer(source: ModelSource, options: HubOptions = {}): Promise<BertTokenizer> {
+  checkOptions('loadTokenizer', options, HUB_OPTION_KEYS);
   return readTokenizer(await modelFiles(source, options), options);
 }
 
 export async function loadPipeline(source: ModelSource, options: LoadModelOptions = {}): Promise<BertPipeline> {
+  checkOptions('loadPipeline', options, LOAD_MODEL_OPTION_KEYS);
   return readPipeline(await modelFiles(source, options), options);
 }
 

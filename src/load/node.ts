@@ -32,28 +32,33 @@ import { pickedFiles, urlFiles, type ModelFiles } from './model-files.ts';
 import { folderFiles } from './folder-files.ts';
 import { readModel, readPipeline, readTokenizer } from './from-files.ts';
 import { isModelFiles } from './browser.ts';
-import type { HubOptions, LoadModelOptions } from '../load-options.ts';
+import { HUB_OPTION_KEYS, LOAD_MODEL_OPTION_KEYS, modelPart, type HubOptions, type LoadModelOptions } from '../load-options.ts';
+import { checkOptions } from '../options.ts';
 
 export type ModelSource = string | URL | ArrayLike<File> | ModelFiles;
 
 /** A model's files: from a folder, the cache and the Hub, a URL, File objects (a ModelFiles as it is). */
 export async function modelFiles(source: ModelSource, options: HubOptions = {}): Promise<ModelFiles> {
+  checkOptions('modelFiles', options, HUB_OPTION_KEYS);
   return filesFor(source, options, 'all');
 }
 
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<BertModel> {
+  checkOptions('loadModel', options, LOAD_MODEL_OPTION_KEYS);
   const files = await filesFor(source, options, 'model');
-  return files.dir !== undefined ? loadBertModel(files.dir, options) : readModel(files, options);
+  return files.dir !== undefined ? loadBertModel(files.dir, modelPart(options)) : readModel(files, options);
 }
 
 export async function loadTokenizer(source: ModelSource, options: HubOptions = {}): Promise<BertTokenizer> {
+  checkOptions('loadTokenizer', options, HUB_OPTION_KEYS);
   const files = await filesFor(source, options, 'tokenizer');
   return files.dir !== undefined ? loadTokenizerFolder(files.dir, { name: files.folder }) : readTokenizer(files, options);
 }
 
 export async function loadPipeline(source: ModelSource, options: LoadModelOptions = {}): Promise<BertPipeline> {
+  checkOptions('loadPipeline', options, LOAD_MODEL_OPTION_KEYS);
   const files = await filesFor(source, options, 'all');
-  return files.dir !== undefined ? loadPipelineFolder(files.dir, { ...options, name: files.folder }) : readPipeline(files, options);
+  return files.dir !== undefined ? loadPipelineFolder(files.dir, { ...modelPart(options), name: files.folder }) : readPipeline(files, options);
 }
 
 /** The files of `source`; from the Hub, only those `parts` needs are fetched. */

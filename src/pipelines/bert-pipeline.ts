@@ -4,12 +4,13 @@
  *   nlp.fillMask('Paris is the [MASK] of France.')
  */
 import type { PipelineContext } from './pipeline.ts';
-import { fillMask, type FillMaskOptions, type FillMaskResult } from './fill-mask.ts';
-import { embed, type EmbedOptions } from './embed.ts';
-import { classify, type ClassifyOptions, type LabelScore } from './classify.ts';
-import { ner, type GroupedEntity, type NerOptions, type TokenEntity } from './ner.ts';
+import type { MaybeTruncated } from './pipeline.ts';
+import { fillMask, type FillMaskCandidate, type FillMaskOptions, type FillMaskResult, type MaskText, type MultiMaskText } from './fill-mask.ts';
+import { embed, type EmbedOptions, type Embedding } from './embed.ts';
+import { classify, type ClassifyOptions, type ClassifyResult } from './classify.ts';
+import { ner, type NerOptions, type NerResult } from './ner.ts';
 import { answer, type Answer, type AnswerOptions, type QaInput } from './question-answering.ts';
-import { nextSentence } from './next-sentence.ts';
+import { nextSentence, type NextSentenceOptions } from './next-sentence.ts';
 
 export class BertPipeline implements PipelineContext {
   readonly model: PipelineContext['model'];
@@ -22,27 +23,30 @@ export class BertPipeline implements PipelineContext {
     this.embedDefaults = context.embedDefaults;
   }
 
+  /** One mask: its candidates (`r[0].score`); several: a list per mask, as transformers returns them. */
+  fillMask(text: MultiMaskText, options?: FillMaskOptions): MaybeTruncated<FillMaskCandidate[][]>;
+  fillMask(text: MaskText, options?: FillMaskOptions): MaybeTruncated<FillMaskCandidate[]>;
   fillMask(text: string, options?: FillMaskOptions): FillMaskResult;
   fillMask(texts: string[], options?: FillMaskOptions): FillMaskResult[];
   fillMask(input: string | string[], options?: FillMaskOptions): FillMaskResult | FillMaskResult[] {
     return fillMask(this, input as string[], options);
   }
 
-  embed(text: string, options?: EmbedOptions): number[];
-  embed(texts: string[], options?: EmbedOptions): number[][];
-  embed(input: string | string[], options?: EmbedOptions): number[] | number[][] {
+  embed(text: string, options?: EmbedOptions): Embedding;
+  embed(texts: string[], options?: EmbedOptions): Embedding[];
+  embed(input: string | string[], options?: EmbedOptions): Embedding | Embedding[] {
     return embed(this, input as string[], options);
   }
 
-  classify(text: string, options?: ClassifyOptions): LabelScore[];
-  classify(texts: string[], options?: ClassifyOptions): LabelScore[][];
-  classify(input: string | string[], options?: ClassifyOptions): LabelScore[] | LabelScore[][] {
+  classify(text: string, options?: ClassifyOptions): ClassifyResult;
+  classify(texts: string[], options?: ClassifyOptions): ClassifyResult[];
+  classify(input: string | string[], options?: ClassifyOptions): ClassifyResult | ClassifyResult[] {
     return classify(this, input as string[], options);
   }
 
-  ner(text: string, options?: NerOptions): (TokenEntity | GroupedEntity)[];
-  ner(texts: string[], options?: NerOptions): (TokenEntity | GroupedEntity)[][];
-  ner(input: string | string[], options?: NerOptions): (TokenEntity | GroupedEntity)[] | (TokenEntity | GroupedEntity)[][] {
+  ner(text: string, options?: NerOptions): NerResult;
+  ner(texts: string[], options?: NerOptions): NerResult[];
+  ner(input: string | string[], options?: NerOptions): NerResult | NerResult[] {
     return ner(this, input as string[], options);
   }
 
@@ -52,9 +56,9 @@ export class BertPipeline implements PipelineContext {
     return answer(this, input as QaInput[], options);
   }
 
-  nextSentence(a: string, b: string): number;
-  nextSentence(pairs: [string, string][]): number[];
-  nextSentence(a: string | [string, string][], b?: string): number | number[] {
-    return typeof a === 'string' ? nextSentence(this, a, b as string) : nextSentence(this, a);
+  nextSentence(a: string, b: string, options?: NextSentenceOptions): number;
+  nextSentence(pairs: [string, string][], options?: NextSentenceOptions): number[];
+  nextSentence(a: string | [string, string][], b?: string | NextSentenceOptions, options?: NextSentenceOptions): number | number[] {
+    return typeof a === 'string' ? nextSentence(this, a, b as string, options) : nextSentence(this, a, b as NextSentenceOptions | undefined);
   }
 }

@@ -12,9 +12,10 @@
  * - postprocess: every label scored, sorted by score (highest first), cut to top_k.
  */
 import { BertTsError } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { inBatches, DEFAULT_BATCH_SIZE } from './batching.ts';
 import { toModelInput } from './model-input.ts';
-import { maxTokens, textList, type PipelineContext } from './pipeline.ts';
+import { encodeAll, markTruncated, maxTokens, textList, type MaybeTruncated, type PipelineContext, type TruncationOptions } from './pipeline.ts';
 import { sigmoid, softmax } from './scores.ts';
 
 export interface LabelScore {
@@ -24,7 +25,10 @@ export interface LabelScore {
 
 export type ScoreFunction = 'softmax' | 'sigmoid' | 'none';
 
-export interface ClassifyOptions {
+/** One text's labels, best first. */
+export type ClassifyResult = MaybeTruncated<LabelScore[]>;
+
+export interface ClassifyOptions extends TruncationOptions {
   /** labels per text, best first (default 1; Infinity or the label count for all) */
   topK?: number;
   /** override the config's choice */
@@ -49,9 +53,12 @@ export function labelScores(logits: ArrayLike<number>, id2label: readonly string
     .map(({ label, score }) => ({ label, score }));
 }
 
-export function classify(p: PipelineContext, text: string, options?: ClassifyOptions): LabelScore[];
-export function classify(p: PipelineContext, texts: string[], options?: ClassifyOptions): LabelScore[][];
-export function classify(p: PipelineContext, input: string | string[], options: ClassifyOptions = {}): LabelScore[] | LabelScore[][] {
+export const CLASSIFY_OPTIONS = ['topK', 'functionToApply', 'batchSize', 'onTruncate'] as const;
+
+export function classify(p: PipelineContext, text: string, options?: ClassifyOptions): ClassifyResult;
+export function classify(p: PipelineContext, texts: string[], options?: ClassifyOptions): ClassifyResult[];
+export function classify(p: PipelineContext, input: string | string[], options: ClassifyOptions = {}): ClassifyResult | ClassifyResult[] {
+  checkOptions('classify', options, CLASSIFY_OPTIONS);
   const texts = textList('classify', input);
   const { model, tokenizer } = p;
   if (model.taskHead !== 'sequence-classification') {
@@ -61,10 +68,13 @@ export function classify(p: PipelineContext, input: string | string[], options: 
   if (!(topK >= 1)) throw new BertTsError(`classify: topK must be ≥ 1, got ${topK}`);
   const { numLabels: N, id2label, problemType } = model.labels;
   const fn = options.functionToApply ?? scoreFunctionFor(problemType, N);
-  const encodings = texts.map((t) => tokenizer.encode(t, undefined, { truncation: true, maxLength: maxTokens(p) }));
-  const out = inBatches(encodings, (e) => e.inputIds.length, options.batchSize ?? DEFAULT_BATCH_SIZE, (batch) => {
-    const logits = model.forward(toModelInput(batch, Math.max(tokenizer.padTokenId, 0)), { taskHead: true }).logits!.data; // [B, N]
-    return batch.map((_, b) => labelScores(logits.subarray(b * N, (b + 1) * N), id2label, fn, topK));
+  const { encodings, cut } = encodeAll(p, texts.map((t) => [t, undefined] as const), maxTokens(p), options.onTruncate);
+  const out = inBatches(encodings.map((e, i) => ({ e, i })), (x) => x.e.inputIds.length, options.batchSize ?? DEFAULT_BATCH_SIZE, (batch) => {
+    const logits = model.forward(toModelInput(batch.map((x) => x.e), Math.max(tokenizer.padTokenId, 0)), { taskHead: true }).logits!.data; // [B, N]
+    return batch.map(({ i }, b) => {
+      const r = labelScores(logits.subarray(b * N, (b + 1) * N), id2label, fn, topK);
+      return cut[i] ? markTruncated(r) : r;
+    });
   });
   return Array.isArray(input) ? out : out[0];
 }

@@ -9,21 +9,28 @@
  * Defaults come from a sentence-transformers folder when the context has them.
  */
 import { BertTsError } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { inBatches } from './batching.ts';
 import { toModelInput } from './model-input.ts';
-import { maxTokens, textList, type PipelineContext } from './pipeline.ts';
+import { encodeAll, markTruncated, maxTokens, textList, type MaybeTruncated, type PipelineContext, type TruncationOptions } from './pipeline.ts';
 import type { Pooling } from './sentence-transformers.ts';
 
-export interface EmbedOptions {
+export interface EmbedOptions extends TruncationOptions {
   pooling?: Pooling;
   normalize?: boolean;
   /** texts per forward pass (default 32, sentence-transformers' default) */
   batchSize?: number;
 }
 
-export function embed(p: PipelineContext, text: string, options?: EmbedOptions): number[];
-export function embed(p: PipelineContext, texts: string[], options?: EmbedOptions): number[][];
-export function embed(p: PipelineContext, input: string | string[], options: EmbedOptions = {}): number[] | number[][] {
+export const EMBED_OPTIONS = ['pooling', 'normalize', 'batchSize', 'onTruncate'] as const;
+
+/** One text's vector. */
+export type Embedding = MaybeTruncated<number[]>;
+
+export function embed(p: PipelineContext, text: string, options?: EmbedOptions): Embedding;
+export function embed(p: PipelineContext, texts: string[], options?: EmbedOptions): Embedding[];
+export function embed(p: PipelineContext, input: string | string[], options: EmbedOptions = {}): Embedding | Embedding[] {
+  checkOptions('embed', options, EMBED_OPTIONS);
   const texts = textList('embed', input);
   const d = p.embedDefaults;
   const pooling = options.pooling ?? d?.pooling ?? 'mean';
@@ -32,14 +39,15 @@ export function embed(p: PipelineContext, input: string | string[], options: Emb
   const maxLength = Math.min(maxTokens(p), d?.maxSeqLength ?? Infinity);
   const { model, tokenizer } = p;
   const H = model.config.hiddenSize;
-  const encodings = texts.map((t) => tokenizer.encode(d?.doLowerCase ? t.toLowerCase() : t, undefined, { truncation: true, maxLength }));
-  const vectors = inBatches(encodings, (e) => e.inputIds.length, options.batchSize ?? 32, (batch) => {
-    const input = toModelInput(batch, Math.max(tokenizer.padTokenId, 0));
+  const { encodings, cut } = encodeAll(p, texts.map((t) => [d?.doLowerCase ? t.toLowerCase() : t, undefined] as const), maxLength, options.onTruncate);
+  const vectors = inBatches(encodings.map((e, i) => ({ e, i })), (x) => x.e.inputIds.length, options.batchSize ?? 32, (batch) => {
+    const input = toModelInput(batch.map((x) => x.e), Math.max(tokenizer.padTokenId, 0));
     const h = model.forward(input).lastHiddenState.data; // [B, S, H]
     const S = input.inputIds[0].length;
-    return batch.map((_, b) => {
+    return batch.map(({ i }, b) => {
       const v = pool(h, input.attentionMask[b], b, S, H, pooling);
-      return normalize ? normalized(v) : v;
+      const out = normalize ? normalized(v) : v;
+      return cut[i] ? markTruncated(out) : out;
     });
   });
   return Array.isArray(input) ? vectors : vectors[0];

@@ -8,17 +8,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
 import { loadBertModel } from '../bert/load.ts';
-import type { ModelOptions } from '../load-options.ts';
+import { MODEL_OPTION_KEYS, modelPart, type ModelOptions } from '../load-options.ts';
+import { checkOptions } from '../options.ts';
 import { loadTokenizer } from '../tokenizer/load.ts';
 import { BertPipeline } from './bert-pipeline.ts';
 import { sentenceTransformersDefaults, transformerFolder, type EmbedDefaults } from './sentence-transformers.ts';
 
 /** `name`: the model's name when the folder is not named for it (a cache snapshot): the tokenizer's "-cased" rule reads it. */
 export function loadPipelineFolder(dir: string, options: ModelOptions & { name?: string } = {}): BertPipeline {
+  checkOptions('loadPipelineFolder', options, [...MODEL_OPTION_KEYS, 'name']);
   // a sentence-transformers folder of the old layout keeps the BERT in a subfolder (0_BERT/)
   const sub = transformerFolder((path) => readJsonIn(dir, path));
   const modelDir = !existsSync(join(dir, 'config.json')) && sub !== '' && existsSync(join(dir, sub, 'config.json')) ? join(dir, sub) : dir;
-  const model = loadBertModel(modelDir, options);
+  const model = loadBertModel(modelDir, modelPart(options));
   const tokenizer = loadTokenizer(modelDir, modelDir === dir ? { name: options.name } : {});
   return new BertPipeline({ model, tokenizer, embedDefaults: readEmbedDefaults(dir) });
 }

@@ -22,9 +22,10 @@
  * Offsets are UTF-16 indices into the text (JavaScript string indices).
  */
 import { BertTsError } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { inBatches, DEFAULT_BATCH_SIZE } from './batching.ts';
 import { toModelInput } from './model-input.ts';
-import { maxTokens, textList, type PipelineContext } from './pipeline.ts';
+import { encodeAll, markTruncated, maxTokens, textList, type MaybeTruncated, type PipelineContext, type TruncationOptions } from './pipeline.ts';
 import { argmax, softmax } from './scores.ts';
 import type { BertTokenizer, Encoding } from '../tokenizer/index.ts';
 
@@ -40,20 +41,25 @@ export interface TokenEntity {
   end: number;
 }
 
-/** Other strategies: one per group of tokens. */
+/** Other strategies: one per group of tokens (transformers' field names: entity_group, score, word, start, end). */
 export interface GroupedEntity {
-  entityGroup: string;
+  entity_group: string;
   score: number;
   word: string;
   start: number;
   end: number;
 }
 
-export interface NerOptions {
+export interface NerOptions extends TruncationOptions {
   aggregation?: Aggregation;
   ignoreLabels?: string[];
   batchSize?: number;
 }
+
+export const NER_OPTIONS = ['aggregation', 'ignoreLabels', 'batchSize', 'onTruncate'] as const;
+
+/** One text's entities. */
+export type NerResult = MaybeTruncated<(TokenEntity | GroupedEntity)[]>;
 
 /** gather_pre_entities' record of one token. */
 export interface PreEntity {
@@ -74,9 +80,10 @@ interface WordEntity {
   index?: number;
 }
 
-export function ner(p: PipelineContext, text: string, options?: NerOptions): (TokenEntity | GroupedEntity)[];
-export function ner(p: PipelineContext, texts: string[], options?: NerOptions): (TokenEntity | GroupedEntity)[][];
-export function ner(p: PipelineContext, input: string | string[], options: NerOptions = {}): (TokenEntity | GroupedEntity)[] | (TokenEntity | GroupedEntity)[][] {
+export function ner(p: PipelineContext, text: string, options?: NerOptions): NerResult;
+export function ner(p: PipelineContext, texts: string[], options?: NerOptions): NerResult[];
+export function ner(p: PipelineContext, input: string | string[], options: NerOptions = {}): NerResult | NerResult[] {
+  checkOptions('ner', options, NER_OPTIONS);
   const texts = textList('ner', input);
   const { model, tokenizer } = p;
   if (model.taskHead !== 'token-classification') {
@@ -87,15 +94,17 @@ export function ner(p: PipelineContext, input: string | string[], options: NerOp
     throw new BertTsError(`ner: aggregation must be none, simple, first, average or max, got '${aggregation}'`);
   }
   const N = model.labels.numLabels;
-  const items = texts.map((text) => ({ text, e: tokenizer.encode(text, undefined, { truncation: true, maxLength: maxTokens(p) }) }));
+  const { encodings, cut } = encodeAll(p, texts.map((t) => [t, undefined] as const), maxTokens(p), options.onTruncate);
+  const items = texts.map((text, i) => ({ text, e: encodings[i], cut: cut[i] }));
   const out = inBatches(items, (x) => x.e.inputIds.length, options.batchSize ?? DEFAULT_BATCH_SIZE, (batch) => {
     const input = toModelInput(batch.map((x) => x.e), Math.max(tokenizer.padTokenId, 0));
     const S = input.inputIds[0].length;
     const logits = model.forward(input, { taskHead: true }).logits!.data; // [B, S, N]
-    return batch.map(({ text, e }, b) => {
+    return batch.map(({ text, e, cut: truncated }, b) => {
       const scores = e.inputIds.map((_, s) => softmax(logits.subarray((b * S + s) * N, (b * S + s + 1) * N)));
       const pre = gatherPreEntities(text, e, scores, tokenizer);
-      return postprocessEntities(pre, model.labels.id2label, aggregation, options.ignoreLabels ?? ['O'], (t) => tokenizer.convertTokensToString(t));
+      const entities = postprocessEntities(pre, model.labels.id2label, aggregation, options.ignoreLabels ?? ['O'], (t) => tokenizer.convertTokensToString(t));
+      return truncated ? markTruncated(entities) : entities;
     });
   });
   return Array.isArray(input) ? out : out[0];
@@ -142,7 +151,7 @@ export function postprocessEntities(
       .filter((x) => !ignoreLabels.includes(x.entity))
       .map((x) => ({ entity: x.entity, score: x.score, index: x.index!, word: x.word, start: x.start, end: x.end }));
   }
-  return groupEntities(entities, tokensToString).filter((g) => !ignoreLabels.includes(g.entityGroup));
+  return groupEntities(entities, tokensToString).filter((g) => !ignoreLabels.includes(g.entity_group));
 }
 
 /** aggregate_words: a subword joins the current word; aggregate_word scores it. */
@@ -183,7 +192,7 @@ function groupEntities(entities: WordEntity[], tokensToString: (t: string[]) => 
     if (current.length === 0) return;
     const tag = current[0].entity.split('-').length > 1 ? current[0].entity.slice(current[0].entity.indexOf('-') + 1) : current[0].entity;
     groups.push({
-      entityGroup: tag,
+      entity_group: tag,
       score: current.reduce((a, x) => a + x.score, 0) / current.length,
       word: tokensToString(current.map((x) => x.word)),
       start: current[0].start,

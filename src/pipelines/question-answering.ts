@@ -21,6 +21,7 @@
  * Offsets are UTF-16 indices into the context (JavaScript string indices).
  */
 import { BertTsError } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { toModelInput } from './model-input.ts';
 import { maxTokens, type PipelineContext } from './pipeline.ts';
 import type { Encoding } from '../tokenizer/index.ts';
@@ -51,9 +52,12 @@ export interface QaInput {
   context: string;
 }
 
+export const ANSWER_OPTIONS = ['topK', 'maxAnswerLength', 'docStride', 'maxSeqLength', 'handleImpossibleAnswer', 'batchSize'] as const;
+
 export function answer(p: PipelineContext, input: QaInput, options?: AnswerOptions): Answer | Answer[];
 export function answer(p: PipelineContext, inputs: QaInput[], options?: AnswerOptions): (Answer | Answer[])[];
 export function answer(p: PipelineContext, input: QaInput | QaInput[], options: AnswerOptions = {}): Answer | Answer[] | (Answer | Answer[])[] {
+  checkOptions('answer', options, ANSWER_OPTIONS);
   const list = Array.isArray(input) ? input : [input];
   if (list.length === 0 || !list.every((x) => x && typeof x.question === 'string' && typeof x.context === 'string')) {
     throw new BertTsError('answer: expected { question, context } strings (or an array of them)');
@@ -73,6 +77,14 @@ export function answer(p: PipelineContext, input: QaInput | QaInput[], options: 
   if (docStride > maxSeqLength) throw new BertTsError(`answer: docStride ${docStride} is larger than maxSeqLength ${maxSeqLength}`);
 
   const results = list.map(({ question, context }) => {
+    // the context is cut into windows, never the question: it must leave room for at least one context token
+    const q = tokenizer.encode(question, undefined, { addSpecialTokens: false }).inputIds.length;
+    if (q + 4 > maxSeqLength) {
+      throw new BertTsError(
+        `answer: the question has ${q} tokens; with [CLS], two [SEP] and the context it does not fit in maxSeqLength ${maxSeqLength}`,
+        `shorten the question${maxSeqLength < maxTokens(p) ? `, or raise maxSeqLength (up to the model's ${maxTokens(p)})` : ''}`,
+      );
+    }
     const first = tokenizer.encode(question, context, { truncation: 'only_second', maxLength: maxSeqLength, stride: docStride, returnOverflowingTokens: true });
     const windows = [first, ...first.overflowing];
     const answers: Answer[] = [];

@@ -6,6 +6,7 @@
 //   → truncate into windows (encoding.ts) → add special tokens (template.ts) → pad
 //
 // Offsets are UTF-16 indices into the text the token came from.
+import { checkOptions } from '../options.ts';
 import { BertTsError, quote, quoteJson } from '../errors.ts';
 import { TokenMatcher, type AddedToken } from './added-vocabulary.ts';
 import { cleanUpTokenization, decodeWordPieces } from './decoder.ts';
@@ -37,6 +38,8 @@ export const MAX_PAD_LENGTH = 1 << 20;
 
 /** Scratch (units of normalized text, words) kept between calls; more is released after the call that needed it. */
 export const KEEP_SCRATCH_UNITS = 1 << 20;
+
+export const ENCODE_OPTIONS = ['addSpecialTokens', 'truncation', 'maxLength', 'stride', 'returnOverflowingTokens', 'padding', 'padToMultipleOf'] as const;
 
 export interface EncodeOptions {
   /** Add [CLS] / [SEP] (default true). */
@@ -193,6 +196,7 @@ export class BertTokenizer {
       throw new BertTsError('encode: text and pair must be strings');
     }
     if (typeof options !== 'object' || options === null) throw new BertTsError(`encode: options must be an object, found ${quoteJson(options)}`);
+    checkOptions('encode', options, ENCODE_OPTIONS);
     const addSpecial = (options.addSpecialTokens ?? true) && this.template !== null;
     const a = this.sequence(text);
     const b = pair === undefined ? undefined : this.sequence(pair);

@@ -21,7 +21,7 @@ export const classifyCommand = pipelineCommand({
   }),
   fromArgs: (p) => texts('classify', p),
   fromJson: (o, line) => field('classify', o, 'text', line)!,
-  compute: (nlp, inputs: string[], o) => nlp.classify(inputs, o),
+  compute: (nlp, inputs: string[], o, { onTruncate }) => nlp.classify(inputs, { ...o, onTruncate }),
   print: each((io, text, labels: LabelScore[]) => {
     io.stdout.write(`${text}\n`);
     for (const l of labels) io.stdout.write(`  ${fmt(l.score)}  ${l.label}\n`);

@@ -2,8 +2,8 @@
 // learned, shown step by step: tokens, fill-mask, next sentence, the topic
 // classifier, where each attention head looks, the golden check against
 // PyTorch, then the Chinese model on 今天天气真好.
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertTsError, quote } from '../../errors.ts';
 import { shapeString } from '../../tensor/tensor.ts';
@@ -50,8 +50,13 @@ function shippedModel(name: string): string | undefined {
 
 /** a folder as the user would type it from here */
 function shown(dir: string): string {
-  const r = relative(process.cwd(), dir);
-  return r && !r.startsWith('..') ? r : dir;
+  const inside = (r: string) => r !== '' && !r.startsWith('..') && !isAbsolute(r);
+  const direct = relative(process.cwd(), dir);
+  if (inside(direct)) return direct;
+  // a symlinked checkout, cwd or package folder: compare where they really are
+  const real = (d: string) => (existsSync(d) ? realpathSync(d) : d);
+  const r = relative(real(process.cwd()), real(dir));
+  return inside(r) ? r : dir;
 }
 
 function bar(p: number): string {
@@ -83,7 +88,8 @@ function attentionOf(nlp: BertPipeline, text: string, word: string) {
 function goldenOf(dir: string, nlp: BertPipeline): VerifyReport | undefined {
   // golden outputs are PyTorch's float32 ones: a q8 model is approximate by design, not checked against them
   if (nlp.model.dtype === 'q8') return undefined;
-  return existsSync(join(dir, 'golden.safetensors')) ? verifyGoldenCase(dir, undefined, nlp.model) : undefined;
+  if (!existsSync(join(dir, 'golden.safetensors'))) return undefined;
+  return { ...verifyGoldenCase(dir, undefined, nlp.model), case: shown(dir) }; // the folder as the user would type it
 }
 
 function firstMask(r: unknown): FillMaskCandidate[] {
@@ -107,7 +113,7 @@ async function english(dir: string, io: Io, say: (s: string) => void, dtype: DTy
   const fills = EN_FILL.map((t) => ({ text: t, top: firstMask(fillMask(nlp, t, { topK: 5 })) }));
   for (const f of fills) {
     say(`  ${f.text}`);
-    for (const x of f.top) say(`    ${x.tokenStr.padEnd(14)} ${x.score.toFixed(3)} ${bar(x.score)}`);
+    for (const x of f.top) say(`    ${x.token_str.padEnd(14)} ${x.score.toFixed(3)} ${bar(x.score)}`);
   }
 
   say(`\n3. Next sentence: the NSP head's P(B follows A)`);
@@ -143,7 +149,7 @@ async function chinese(dir: string, io: Io, say: (s: string) => void, dtype: DTy
   const first = Array.from(h.data.subarray(h.shape[2], h.shape[2] + 4), (x) => x.toFixed(3));
   say(`  last_hidden_state ${shapeString(h.shape)}; "${e.tokens[1]}" starts [${first.join(', ')}, …]`);
   const fill = nlp.model.hasMlmHead ? firstMask(fillMask(nlp, ZH_FILL, { topK: 5 })) : [];
-  if (fill.length) say(`  ${ZH_FILL} → ${fill.map((x) => `${x.tokenStr} ${x.score.toFixed(2)}`).join(', ')}`);
+  if (fill.length) say(`  ${ZH_FILL} → ${fill.map((x) => `${x.token_str} ${x.score.toFixed(2)}`).join(', ')}`);
   const golden = goldenOf(dir, nlp);
   if (golden) say(`  golden check against PyTorch: ${golden.ok ? 'OK' : 'NOT OK'}`);
   nlp.model.dispose();
@@ -152,6 +158,7 @@ async function chinese(dir: string, io: Io, say: (s: string) => void, dtype: DTy
 
 export const demoCommand: Command = {
   name: 'demo',
+  modelOptional: true,
   summary: 'what the models shipped in weights/ have learned: tokens, fill-mask, next sentence, topics, attention, golden check, Chinese',
   args: '',
   argsHelp:

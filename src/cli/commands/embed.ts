@@ -15,7 +15,7 @@ export const embedCommand = pipelineCommand({
     normalize: { type: 'boolean', help: 'unit-length vectors (default: when the folder has a Normalize module)' },
     'no-normalize': { type: 'boolean', help: 'raw pooled vectors even when the folder normalises' },
   },
-  examples: ['bert-ts embed -m all-MiniLM-L6-v2 "A man is eating food." "A man eats."', 'bert-ts embed -m weights/en --pooling cls --json "some text"'],
+  examples: ['bert-ts embed -m sentence-transformers/all-MiniLM-L6-v2 "A man is eating food." "A man eats."', 'bert-ts embed -m weights/en --pooling cls --json "some text"'],
   jsonlShape: '{"text": "..."}',
   check: (c, p) => ({
     pooling: p.values.pooling === undefined ? undefined : oneOf(c, p, 'pooling', ['mean', 'cls', 'max'] as const, 'mean' as Pooling),
@@ -23,7 +23,7 @@ export const embedCommand = pipelineCommand({
   }),
   fromArgs: (p) => texts('embed', p),
   fromJson: (o, line) => field('embed', o, 'text', line)!,
-  compute: (nlp, inputs: string[], o) => nlp.embed(inputs, o),
+  compute: (nlp, inputs: string[], o, { onTruncate }) => nlp.embed(inputs, { ...o, onTruncate }),
   print(io, inputs, vectors: number[][]) {
     vectors.forEach((v, i) => {
       io.stdout.write(`${inputs[i]}\n  [${v.length}] ${v.slice(0, 6).map((x) => x.toFixed(4)).join(' ')} …  (norm ${Math.hypot(...v).toFixed(4)})\n`);

@@ -25,7 +25,7 @@ attention head looks at) → the pooler → the masked-LM predictions at each
     top: { type: 'string', value: 'K', help: 'predictions per [MASK] (default 5)' },
     ...COMPUTE,
   },
-  examples: ['bert-ts explain -m weights/demo "the cat sat on the [MASK]."', 'bert-ts explain -m weights/demo --layer 0 --token cat "the cat sat on the mat."'],
+  examples: ['bert-ts explain -m weights/en "the cat sat on the [MASK]."', 'bert-ts explain -m weights/en --layer 0 --token cat "the cat sat on the mat."'],
   async compute(p) {
     const dir = modelDir('explain', p);
     if (p.positionals.length !== 1) throw new BertTsError(`explain: expected one TEXT, got ${p.positionals.length}`, 'quote the text: bert-ts explain -m DIR "the cat sat on the [MASK]."');
@@ -44,6 +44,7 @@ attention head looks at) → the pooler → the masked-LM predictions at each
     }
   },
   format: formatExplain,
+  warning: (r) => (r.truncated ? `the input has ${r.truncated.tokens} tokens, more than the model's limit of ${r.truncated.limit}: only the first ${r.truncated.limit} are explained` : undefined),
 });
 
 const W = 80;

@@ -23,13 +23,13 @@ export const fillMaskCommand = pipelineCommand({
   },
   fromArgs: (p) => texts('fill-mask', p),
   fromJson: (o, line) => field('fill-mask', o, 'text', line)!,
-  compute: (nlp, inputs: string[], o) => nlp.fillMask(inputs, o),
+  compute: (nlp, inputs: string[], o, hooks) => nlp.fillMask(inputs, { ...o, ...hooks }),
   print: each((io, text, result: FillMaskResult) => {
     io.stdout.write(`${text}\n`);
     const perMask = (Array.isArray(result[0]) ? result : [result]) as FillMaskCandidate[][];
     perMask.forEach((candidates, m) => {
       if (perMask.length > 1) io.stdout.write(`  mask ${m + 1}:\n`);
-      for (const c of candidates) io.stdout.write(`  ${fmt(c.score)}  ${c.tokenStr.padEnd(12)}  ${c.sequence}\n`);
+      for (const c of candidates) io.stdout.write(`  ${fmt(c.score)}  ${c.token_str.padEnd(12)}  ${c.sequence}\n`);
     });
   }),
 });

@@ -12,6 +12,7 @@ import { toModelInput } from '../../pipelines/model-input.ts';
 import { int, str, type Command } from '../command.ts';
 import { ARCHITECTURE, COMPUTE, JSON_OUT, MODEL, applyCompute, computeOptions, modelDir, printJson, releaseCompute } from '../common.ts';
 import { loadForCli } from '../load.ts';
+import { truncationWarning } from '../pipeline-command.ts';
 
 /** --output names (Hugging Face's) → the forward output field and the option that computes it. */
 const OUTPUTS: Record<string, { field: keyof BertOutput; needs?: 'outputHiddenStates' | 'outputAttentions' | 'nsp' | 'mlm' | 'taskHead' }> = {
@@ -43,9 +44,9 @@ export const forwardCommand: Command = {
     ...COMPUTE,
   },
   examples: [
-    'bert-ts forward -m weights/demo "The cat sat on the mat."',
-    'bert-ts forward -m weights/demo --json --output last_hidden_state,pooler_output "Paris is nice." --pair "It is in France."',
-    'bert-ts forward -m weights/demo --batch 8 --seq 128 --threads 2',
+    'bert-ts forward -m weights/en "The cat sat on the mat."',
+    'bert-ts forward -m weights/en --json --output last_hidden_state,pooler_output "Paris is nice." --pair "It is in France."',
+    'bert-ts forward -m weights/en --batch 8 --seq 64 --threads 2',
   ],
   async run(p, io) {
     const c = 'forward';
@@ -70,7 +71,11 @@ export const forwardCommand: Command = {
       const loadMs = performance.now() - t0;
       let input: BertInput;
       if (text !== undefined) {
-        input = toModelInput([tokenizer.encode(text, str(p, 'pair'), { truncation: true, maxLength: Math.min(model.config.maxPositionEmbeddings, tokenizer.modelMaxLength) })]);
+        const limit = Math.min(model.config.maxPositionEmbeddings, tokenizer.modelMaxLength);
+        const enc = tokenizer.encode(text, str(p, 'pair'), { truncation: true, maxLength: limit });
+        const whole = enc.inputIds.length < limit ? enc.inputIds.length : tokenizer.encode(text, str(p, 'pair')).inputIds.length;
+        if (whole > limit) io.stderr.write(`bert-ts: warning: ${truncationWarning([{ index: 0, tokens: whole, limit }], 1)}\n`);
+        input = toModelInput([enc]);
       } else {
         const B = batch ?? 1;
         const S = seq ?? Math.min(128, model.config.maxPositionEmbeddings);

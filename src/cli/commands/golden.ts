@@ -74,7 +74,7 @@ export const goldenRecordCommand: Command = {
     ...ARCHITECTURE,
     ...COMPUTE_EXACT,
   },
-  examples: ['bert-ts golden record -m weights/demo --inputs weights/demo/inputs.json --out /tmp/golden.safetensors'],
+  examples: ['bert-ts golden record -m weights/en --inputs weights/en/inputs.json --out /tmp/golden.safetensors'],
   async run(p, io) {
     const c = 'golden record';
     const need = (k: string) => {

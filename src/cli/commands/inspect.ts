@@ -13,9 +13,18 @@ import { getSimd } from '../../runtime/simd.ts';
 import { formatBytes, progressReporter } from '../progress-bar.ts';
 import { HUB, hubCommandOptions, type HubCommandOptions } from './download.ts';
 
-export async function inspect(o: HubCommandOptions, onProgress?: ProgressCallback): Promise<ModelInfo> {
+/** ModelInfo, and the longest input the pipelines give the model: min(max_position_embeddings, model_max_length). */
+export type InspectResult = ModelInfo & { maxInputTokens: number };
+
+export async function inspect(o: HubCommandOptions, onProgress?: ProgressCallback): Promise<InspectResult> {
   const dir = await resolveModelFolder(o.name, { revision: o.revision, cacheDir: o.cacheDir, token: o.token, onProgress, parts: 'all' });
-  return inspectModelFolder(dir);
+  const info = inspectModelFolder(dir);
+  return { ...info, maxInputTokens: effectiveLimit(info) };
+}
+
+/** The pipelines cut inputs to this many tokens (special tokens included). */
+export function effectiveLimit(info: ModelInfo): number {
+  return Math.min(info.config.maxPositionEmbeddings, info.tokenizer.modelMaxLength ?? Infinity);
 }
 
 /** The kernels a model would run on here, by default: backend and wasm variant. */
@@ -35,7 +44,8 @@ export function formatInspect(info: ModelInfo): string {
     `unused     ${info.unusedTensors.length === 0 ? 'none' : info.unusedTensors.join(', ')}`,
     `parameters ${info.parameters.toLocaleString('en-US')} (${dtypes})`,
     `weights    ${formatBytes(info.fileBytes)} in ${info.weightFiles.map((f) => basename(f)).join(', ')}`,
-    `tokenizer  ${tok.kind === 'none' ? 'none (no tokenizer.json or vocab.txt)' : `WordPiece from ${tok.kind}: ${tok.vocabSize} tokens, ${tok.lowercase ? 'lowercased' : 'cased'}, max length ${tok.modelMaxLength}`}`,
+    `tokenizer  ${tok.kind === 'none' ? 'none (no tokenizer.json or vocab.txt)' : `WordPiece from ${tok.kind}: ${tok.vocabSize} tokens, ${tok.lowercase ? 'lowercased' : 'cased'}, model_max_length ${tok.modelMaxLength}`}`,
+    `max input  ${effectiveLimit(info)} tokens (${limitReason(info)}); longer inputs are cut, with a warning`,
   ];
   if (info.sentenceTransformers) {
     const p = info.sentenceTransformers.pooling;
@@ -49,17 +59,25 @@ export function formatInspect(info: ModelInfo): string {
   return lines.join('\n');
 }
 
+function limitReason(info: ModelInfo): string {
+  const p = info.config.maxPositionEmbeddings;
+  const t = info.tokenizer.modelMaxLength;
+  if (t === undefined) return `max_position_embeddings ${p}`;
+  if (t === p) return `max_position_embeddings and model_max_length`;
+  return t < p ? `the tokenizer's model_max_length ${t}, below max_position_embeddings ${p}` : `max_position_embeddings ${p}, below the tokenizer's model_max_length ${t}`;
+}
+
 export const inspectCommand: Command = {
   name: 'inspect',
   summary: 'config, head, unused tensors, every tensor (dtype, shape), parameters, file size, tokenizer',
   args: 'MODEL',
   argsHelp: 'MODEL is a model folder, or a Hub model id (found in the cache, else downloaded). Nothing is run.',
   options: { ...MODEL, ...HUB, ...JSON_OUT },
-  examples: ['bert-ts inspect weights/demo', 'bert-ts inspect google-bert/bert-base-uncased --json'],
+  examples: ['bert-ts inspect weights/en', 'bert-ts inspect google-bert/bert-base-uncased --json'],
   async run(p, io) {
     const o = hubCommandOptions('inspect', p);
     const bar = await progressReporter();
-    let info: ModelInfo;
+    let info: InspectResult;
     try {
       info = await inspect(o, bar.onProgress);
     } finally {

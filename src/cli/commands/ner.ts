@@ -13,7 +13,7 @@ export const nerCommand = pipelineCommand<string, (TokenEntity | GroupedEntity)[
     aggregation: { type: 'string', value: 'A', help: "none | simple | first | average | max: how tokens merge into entities (default none, as transformers)" },
     'ignore-labels': { type: 'string', value: 'L1,L2', help: 'labels to drop (default O; give "" to keep all)' },
   },
-  examples: ['bert-ts ner -m dslim-bert-base-NER --aggregation simple "My name is Wolfgang and I live in Berlin."'],
+  examples: ['bert-ts ner -m dslim/bert-base-NER --aggregation simple "My name is Wolfgang and I live in Berlin."'],
   jsonlShape: '{"text": "..."}',
   check: (c, p) => ({
     aggregation: oneOf(c, p, 'aggregation', ['none', 'simple', 'first', 'average', 'max'] as const, 'none' as Aggregation),
@@ -21,12 +21,12 @@ export const nerCommand = pipelineCommand<string, (TokenEntity | GroupedEntity)[
   }),
   fromArgs: (p) => texts('ner', p),
   fromJson: (o, line) => field('ner', o, 'text', line)!,
-  compute: (nlp, inputs: string[], o) => nlp.ner(inputs, o),
+  compute: (nlp, inputs: string[], o, { onTruncate }) => nlp.ner(inputs, { ...o, onTruncate }),
   print: each((io, text: string, entities: (TokenEntity | GroupedEntity)[]) => {
     io.stdout.write(`${text}\n`);
     if (entities.length === 0) io.stdout.write('  (no entities)\n');
     for (const e of entities) {
-      const label = 'entity' in e ? e.entity : e.entityGroup;
+      const label = 'entity' in e ? e.entity : e.entity_group;
       io.stdout.write(`  ${label.padEnd(8)} ${JSON.stringify(e.word).padEnd(20)} [${e.start}, ${e.end})  ${fmt(e.score)}\n`);
     }
   }),

@@ -18,7 +18,7 @@ export const nspCommand = pipelineCommand({
     return [[p.positionals[0], o.pair] as [string, string]];
   },
   fromJson: (o, line) => [field('nsp', o, 'text', line)!, field('nsp', o, 'pair', line)!] as [string, string],
-  compute: (nlp, inputs: [string, string][]) => nlp.nextSentence(inputs),
+  compute: (nlp, inputs: [string, string][], _o, { onTruncate }) => nlp.nextSentence(inputs, { onTruncate }),
   print: each((io, [a, b], p: number) => {
     io.stdout.write(`A: ${a}\nB: ${b}\nP(B follows A) = ${fmt(p)}\n`);
   }),

@@ -18,7 +18,7 @@ export const qaCommand = pipelineCommand({
     'max-seq-length': { type: 'string', value: 'N', help: 'tokens per window, question included (default 384 or the model maximum)' },
     'handle-impossible-answer': { type: 'boolean', help: 'allow the empty answer when no span is likely' },
   },
-  examples: ['bert-ts qa -m squad-bert --context "The Eiffel Tower is in Paris." "Where is the Eiffel Tower?"'],
+  examples: ['bert-ts qa -m deepset/bert-base-cased-squad2 --context "The Eiffel Tower is in Paris." "Where is the Eiffel Tower?"'],
   jsonlShape: '{"question": "...", "context": "..."}',
   check: (c, p) => ({
     topK: int(c, p, 'top-k', 1, 1),
@@ -35,7 +35,7 @@ export const qaCommand = pipelineCommand({
     return [{ question: p.positionals[0], context: o.context }];
   },
   fromJson: (o, line): QaInput => ({ question: field('qa', o, 'question', line)!, context: field('qa', o, 'context', line)! }),
-  compute: (nlp, inputs: QaInput[], o) => nlp.answer(inputs, o),
+  compute: (nlp, inputs: QaInput[], { context: _context, ...o }) => nlp.answer(inputs, o),
   print: each((io, input, result: Answer | Answer[]) => {
     io.stdout.write(`Q: ${input.question}\n`);
     for (const a of Array.isArray(result) ? result : [result]) io.stdout.write(`  ${fmt(a.score)}  ${JSON.stringify(a.answer)}  [${a.start}, ${a.end})\n`);

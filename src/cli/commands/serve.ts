@@ -20,6 +20,8 @@ export interface OfferedModel {
   name: string;
   /** the model folder on disk */
   dir: string;
+  /** what the page's menu shows, when not the name */
+  label?: string;
 }
 
 export interface ViewerServerOptions {
@@ -49,13 +51,21 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** Model folders under `dir` (each with a config.json), by folder name. */
+/** weights/demo has random weights (the tests' model): offered last, and labelled so. */
+const RANDOM_MODELS: Record<string, string> = { demo: 'demo: random weights (tests)' };
+
+/**
+ * Model folders under `dir` (each with a config.json): the trained English model
+ * `en` first (the page opens on the first), then by folder name, random-weight
+ * models last.
+ */
 export function modelsIn(dir: string): OfferedModel[] {
   if (!existsSync(dir)) return [];
+  const rank = (d: string) => (d === 'en' ? 0 : Object.hasOwn(RANDOM_MODELS, d) ? 2 : 1);
   return readdirSync(dir)
     .filter((d) => existsSync(join(dir, d, 'config.json')))
-    .sort()
-    .map((d) => ({ name: d, dir: join(dir, d) }));
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map((d) => ({ name: d, dir: join(dir, d), ...(Object.hasOwn(RANDOM_MODELS, d) ? { label: RANDOM_MODELS[d] } : {}) }));
 }
 
 export function startViewerServer(o: ViewerServerOptions): Promise<ViewerServer> {
@@ -64,7 +74,7 @@ export function startViewerServer(o: ViewerServerOptions): Promise<ViewerServer>
   }
   checkPort(o.port ?? 8000);
   const byName = new Map(o.models.map((m) => [m.name, m]));
-  const list = JSON.stringify(o.models.map((m, i) => ({ name: m.name, url: `./models/${encodeURIComponent(m.name)}/`, ...(i === 0 ? { default: true } : {}) })));
+  const list = JSON.stringify(o.models.map((m, i) => ({ name: m.name, ...(m.label ? { label: m.label } : {}), url: `./models/${encodeURIComponent(m.name)}/`, ...(i === 0 ? { default: true } : {}) })));
   let port = o.port ?? 8000;
 
   /** The file on disk a path names, if it may be sent. */
@@ -186,6 +196,7 @@ const packageRoot = findPackageRoot();
 
 export const serveCommand = resultCommand<{ url: string; models: string[] }>({
   name: 'serve',
+  modelOptional: true,
   summary: 'the attention viewer: BERT in your browser, served on 127.0.0.1',
   args: '',
   argsHelp: `Serves the bert-ts viewer and the model files on http://127.0.0.1:P/. The page

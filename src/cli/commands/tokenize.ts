@@ -26,7 +26,7 @@ export const tokenizeCommand: Command = {
     ...JSON_OUT,
     ...JSONL,
   },
-  examples: ['bert-ts tokenize -m weights/demo "Where is it?" --pair "Paris is nice."', 'echo \'{"text": "hello world"}\' | bert-ts tokenize -m weights/demo --jsonl'],
+  examples: ['bert-ts tokenize -m weights/en "Where is it?" --pair "Paris is nice."', 'echo \'{"text": "hello world"}\' | bert-ts tokenize -m weights/en --jsonl'],
   async run(p, io) {
     const dir = modelDir('tokenize', p);
     const options = encodeOptions(p);

@@ -59,11 +59,12 @@ export interface NeighboursResult {
 
 export const neighboursCommand = resultCommand<NeighboursResult>({
   name: 'neighbours',
+  modelOptional: true,
   summary: 'the nearest words to WORD by cosine, in static word vectors',
   args: 'WORD',
   argsHelp: 'The words whose vectors have the highest cosine similarity u·v / (|u| |v|) with\nWORD\'s vector, from --vectors FILE or from a model\'s input embedding table.',
   options: SOURCE_OPTIONS,
-  examples: ['bert-ts neighbours --vectors glove.6B.50d.txt bank', 'bert-ts neighbours -m weights/demo -k 5 bank'],
+  examples: ['bert-ts neighbours --vectors glove.6B.50d.txt bank', 'bert-ts neighbours -m weights/en -k 5 bank'],
   async compute(p) {
     if (p.positionals.length !== 1) throw new BertTsError(`neighbours: expected one WORD, got ${p.positionals.length}`, "run 'bert-ts neighbours --help'");
     const k = int('neighbours', p, 'k', 1, 10);
@@ -82,11 +83,12 @@ export interface AnalogyResult {
 
 export const analogyCommand = resultCommand<AnalogyResult>({
   name: 'analogy',
+  modelOptional: true,
   summary: 'A − B + C ≈ ? (king − man + woman ≈ queen) in static word vectors',
   args: 'A B C',
   argsHelp: 'The words nearest to A − B + C, as gensim\'s most_similar(positive=[A, C],\nnegative=[B]) computes it: the mean of the unit vectors +Â − B̂ + Ĉ, then\ncosine similarity; A, B and C themselves are never answers.\n"man is to king as woman is to ?" is: bert-ts analogy king man woman',
   options: SOURCE_OPTIONS,
-  examples: ['bert-ts analogy --vectors glove.6B.50d.txt king man woman', 'bert-ts analogy -m weights/demo king man woman'],
+  examples: ['bert-ts analogy --vectors glove.6B.50d.txt king man woman', 'bert-ts analogy -m weights/en king man woman'],
   async compute(p) {
     if (p.positionals.length !== 3) throw new BertTsError(`analogy: expected three words A B C (A − B + C), got ${p.positionals.length}`, "run 'bert-ts analogy --help'");
     const k = int('analogy', p, 'k', 1, 10);
