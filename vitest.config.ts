@@ -15,6 +15,7 @@ const ALL_ONLY = [
   'test/viewer.test.ts', // Chromium
   'test/fuzz-*.test.ts',
   'test/cli.test.ts', // the built CLI as a subprocess
+  'test/cli-kernels.test.ts', // the built CLI as a subprocess
   'test/hub-cli.test.ts', // the built CLI as a subprocess, against a loopback Hub
   'test/pack.test.ts', // npm pack + npm install
   'test/examples.test.ts',

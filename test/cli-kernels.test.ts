@@ -1,14 +1,15 @@
 // The CLI's kernel choices, as a user runs them: --simd and BERT_TS_SIMD pick
 // the wasm kernel module, --dtype q8 the int8 path, and inspect and the demo
 // say which runs.
+import '../src/runtime/node-relaxed-simd.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { relaxedSimdSupported } from '../src/wasm/kernels.ts';
-import '../src/runtime/node-relaxed-simd.ts';
+import { buildPackage } from './helpers/built-cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+let cli = '';
 
 function bertTs(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
@@ -16,7 +17,7 @@ function bertTs(args: string[], env: Record<string, string> = {}) {
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs'), '--no-types'], { cwd: root, stdio: 'inherit' });
+  cli = join(buildPackage(), 'dist', 'cli.js');
 });
 
 describe('kernel variant and dtype on the CLI', () => {
