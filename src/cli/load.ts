@@ -36,7 +36,7 @@ export async function loadModelForCli(modelArg: string, options: CliLoadOptions 
 
 /** --model → the tokenizer alone (tokenize): only the tokenizer files are fetched. */
 export async function loadTokenizerForCli(modelArg: string, options: CliLoadOptions = {}): Promise<BertTokenizer> {
-  return withProgress(options, (o: HubOptions) => loadTokenizer(modelArg, o));
+  return withProgress(options, (o: HubOptions) => loadTokenizer(modelArg, { onProgress: o.onProgress, onWarning: o.onWarning }));
 }
 
 async function withProgress<T>(options: CliLoadOptions, load: (o: LoadModelOptions) => Promise<T>): Promise<T> {
