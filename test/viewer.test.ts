@@ -69,8 +69,11 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
       const chips = Array.from(document.querySelectorAll('#tokens .tok'));
       return document.body.dataset.state === 'ready' && chips.length > 0 && (document.querySelector('#text') as HTMLInputElement).value === t;
     }, text);
-    // the last keystroke's analysis has landed: the tokens are those of the full text
-    await page.waitForFunction((n) => document.querySelectorAll('#tokens .tok').length === n, tokenizer.encode(text).tokens.length);
+    // the last keystroke's analysis has landed: the tokens are those of the full text, and the
+    // status line is that analysis's (the chips can show a newer text before its analysis returns)
+    const n = tokenizer.encode(text).tokens.length;
+    await page.waitForFunction((n) => document.querySelectorAll('#tokens .tok').length === n, n);
+    await page.waitForFunction((n) => new RegExp(`^\\S+: ${n} tokens in `).test(document.querySelector('#status')!.textContent!), n);
   }
 
   async function view(name: string): Promise<void> {
