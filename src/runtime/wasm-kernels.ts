@@ -74,16 +74,23 @@ function packedWeights(W: Float32Array, K: number, N: number): number {
 /** The in-place product: W [N, K] read at heap offset wPtr. */
 function linearDot(ws: Scratch, out: Float32Array, x: Float32Array, wPtr: number, bias: Float32Array | null, M: number, K: number, N: number): void {
   const pairs = Math.ceil(M / 2), Mp = 2 * pairs, Np = 4 * Math.ceil(N / 4), groups = Np / 4;
-  const xPtr = ws.stage((Mp * K + Np + Mp * Np) * 4), bPtr = xPtr + Mp * K * 4, oPtr = bPtr + Np * 4;
-  const X = heapF32(xPtr, Mp * K); // views only after the last allocation (a non-shared heap detaches them when it grows)
-  X.set(x.subarray(0, M * K));
-  X.fill(0, M * K); // the padding row, if M is odd
+  // x and out are used where they lie when they are in the heap, M is even (the kernel takes rows
+  // in pairs) and, for out, N a multiple of 4 (its rows unpadded): no copy in or out
+  const xo = M === Mp ? heapOffset(x) : -1, oo = M === Mp && N === Np ? heapOffset(out) : -1;
+  const stage = ws.stage(((xo < 0 ? Mp * K : 0) + Np + (oo < 0 ? Mp * Np : 0)) * 4);
+  const xPtr = xo >= 0 ? xo : stage, bPtr = stage + (xo < 0 ? Mp * K * 4 : 0), oPtr = oo >= 0 ? oo : bPtr + Np * 4;
+  if (xo < 0) {
+    const X = heapF32(xPtr, Mp * K); // views only after the last allocation (a non-shared heap detaches them when it grows)
+    X.set(x.subarray(0, M * K));
+    X.fill(0, M * K); // the padding row, if M is odd
+  }
   const Bv = heapF32(bPtr, Np);
   if (bias) Bv.set(bias.subarray(0, N));
   Bv.fill(0, bias ? N : 0);
   const chunks = Math.min(groups, CHUNKS_PER_THREAD * getThreads());
   const args = { xPtr, wPtr, bPtr, oPtr, K, N, pairs, groups, chunks, simd: simdArg() };
   if (!parallelFor(dotTask, chunks, args, 2 * pairs * K * N, ws.local)) dotGroups(kernels().dot, xPtr, wPtr, bPtr, oPtr, K, N, pairs, 0, groups);
+  if (oo >= 0) return;
   const O = heapF32(oPtr, Mp * Np);
   if (Np === N) out.set(O.subarray(0, M * N));
   else for (let m = 0; m < M; m++) out.set(O.subarray(m * Np, m * Np + N), m * N);
@@ -210,12 +217,15 @@ export const wasmKernelTable: Kernels = {
     for (let i = 0; i < Ws.length; i++) {
       const w = Ws[i], out = outs[i], N = w.N, groups = Math.ceil(N / 4), Np = 4 * groups;
       const wPtr = heapOffset(w.q), cPtr = heapOffset(w.cols);
+      // out where it lies when it is in the heap with whole pairs of rows and unpadded rows, else staged
+      const direct = M === Mp && N === Np ? heapOffset(out) : -1, o = direct >= 0 ? direct : oPtr;
       if (wPtr < 0 || cPtr < 0) throw new BertTsError('qlinear: int8 weights must lie in the heap', 'quantize them into the model\'s arena (quantizeLinear with arena memory)');
       const chunks = Math.min(groups, CHUNKS_PER_THREAD * getThreads());
-      const args = { xPtr, ldx: Kp, wPtr, Kp, cPtr, rPtr, oPtr, ldo: Np * 4, N, pairs, groups, chunks, simd };
+      const args = { xPtr, ldx: Kp, wPtr, Kp, cPtr, rPtr, oPtr: o, ldo: Np * 4, N, pairs, groups, chunks, simd };
       if (!parallelFor(qdotTask, chunks, args, (Mp * Kp * N) / 2, ws.local)) {
-        qdotGroups(wk.qdot, xPtr, Kp, wPtr, Kp, cPtr, rPtr, oPtr, Np * 4, N, pairs, 0, groups);
+        qdotGroups(wk.qdot, xPtr, Kp, wPtr, Kp, cPtr, rPtr, o, Np * 4, N, pairs, 0, groups);
       }
+      if (direct >= 0) continue;
       const O = heapF32(oPtr, Mp * Np);
       if (Np === N) out.set(O.subarray(0, M * N));
       else for (let m = 0; m < M; m++) out.set(O.subarray(m * Np, m * Np + N), m * N);
