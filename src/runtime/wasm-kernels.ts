@@ -29,6 +29,15 @@ import type { Kernels } from './kernels.ts';
 
 const kernels = (): WasmKernels => wasmKernels(heapMemory(), getSimd());
 
+/**
+ * The pool's minMacs (default 2²⁰) is calibrated on the JS kernels, where that
+ * is about 0.25 ms of work. The wasm product does a multiply-add about ten
+ * times faster and waking a worker costs tens of microseconds, so its work
+ * counts half (int8: a quarter): products under 2²¹ multiply-adds (≈ 0.1 ms
+ * here: MiniLM's 1×8 query/key/value) stay on the calling thread.
+ */
+const WASM_WORK = 1 / 2, INT8_WORK = 1 / 4;
+
 /** Packed copies of weights that are not in the heap: W → heap offset; freed when W is collected. */
 const packed = new WeakMap<Float32Array, number>();
 const unpack = new FinalizationRegistry<number>((ptr) => heapFree(ptr));
@@ -89,7 +98,7 @@ function linearDot(ws: Scratch, out: Float32Array, x: Float32Array, wPtr: number
   Bv.fill(0, bias ? N : 0);
   const chunks = Math.min(groups, CHUNKS_PER_THREAD * getThreads());
   const args = { xPtr, wPtr, bPtr, oPtr, K, N, pairs, groups, chunks, simd: simdArg() };
-  if (!parallelFor(dotTask, chunks, args, 2 * pairs * K * N, ws.local)) dotGroups(kernels().dot, xPtr, wPtr, bPtr, oPtr, K, N, pairs, 0, groups);
+  if (!parallelFor(dotTask, chunks, args, 2 * pairs * K * N * WASM_WORK, ws.local)) dotGroups(kernels().dot, xPtr, wPtr, bPtr, oPtr, K, N, pairs, 0, groups);
   if (oo >= 0) return;
   const O = heapF32(oPtr, Mp * Np);
   if (Np === N) out.set(O.subarray(0, M * N));
@@ -119,7 +128,7 @@ function linearPacked(ws: Scratch, out: Float32Array, x: Float32Array, W: Float3
   const panelBytes = K * NR * 4, ldo = Np * 4;
   const chunks = Math.min(panels, CHUNKS_PER_THREAD * getThreads());
   const args = { xPtr, wPtr, panelBytes, K, oPtr, ldo, tiles, panels, chunks, simd: simdArg() };
-  if (!parallelFor(panelsTask, chunks, args, tiles * MR * K * panels * NR, ws.local)) {
+  if (!parallelFor(panelsTask, chunks, args, tiles * MR * K * panels * NR * WASM_WORK, ws.local)) {
     const { panel } = kernels();
     for (let p = 0; p < panels; p++) panel(xPtr, wPtr + p * panelBytes, K, oPtr + p * NR * 4, ldo, tiles);
   }
@@ -130,6 +139,7 @@ function linearPacked(ws: Scratch, out: Float32Array, x: Float32Array, W: Float3
     else for (let n = 0; n < N; n++) out[o + n] = O[s + n];
   }
 }
+
 
 /** Floats of GELU staged per pass when x is not in the heap (256 KiB). */
 const GELU_CHUNK = 1 << 16;
@@ -222,7 +232,7 @@ export const wasmKernelTable: Kernels = {
       if (wPtr < 0 || cPtr < 0) throw new BertTsError('qlinear: int8 weights must lie in the heap', 'quantize them into the model\'s arena (quantizeLinear with arena memory)');
       const chunks = Math.min(groups, CHUNKS_PER_THREAD * getThreads());
       const args = { xPtr, ldx: Kp, wPtr, Kp, cPtr, rPtr, oPtr: o, ldo: Np * 4, N, pairs, groups, chunks, simd };
-      if (!parallelFor(qdotTask, chunks, args, (Mp * Kp * N) / 2, ws.local)) {
+      if (!parallelFor(qdotTask, chunks, args, Mp * Kp * N * INT8_WORK, ws.local)) {
         qdotGroups(wk.qdot, xPtr, Kp, wPtr, Kp, cPtr, rPtr, o, Np * 4, N, pairs, 0, groups);
       }
       if (direct >= 0) continue;
