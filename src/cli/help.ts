@@ -25,7 +25,7 @@ export function topLevelHelp(commands: readonly Command[]): string {
     `  ${'bert-ts --help | --version'.padEnd(width)}  this list | the version`,
     '',
     "Every command takes --help. The text is the positional argument; for pairs, --pair is segment B.",
-    'Commands that compute take --threads N and --backend js|wasm|auto; --json prints the library\'s result.',
+    'Commands that compute take --threads N, --backend js|wasm|auto, --simd relaxed|simd128|auto and --dtype f32|q8; --json prints the library\'s result.',
   ].join('\n');
 }
 
