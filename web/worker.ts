@@ -9,7 +9,10 @@ import { cosine } from '../src/word-vectors/nearest.ts';
 import type { BertModel } from '../src/bert/model.ts';
 import type { BertTokenizer } from '../src/tokenizer/bert-tokenizer.ts';
 import { loadModel } from '../src/browser/load-model.ts';
-import type { Analysis, ModelSummary, Reply, Request, Similarity } from './protocol.ts';
+import { readJson } from '../src/browser/model-files.ts';
+import { pool } from '../src/pipelines/embed.ts';
+import { sentenceTransformersDefaults, type EmbedDefaults } from '../src/pipelines/sentence-transformers.ts';
+import type { Analysis, ModelSummary, Reply, Request, SentenceModelRef, Similarity } from './protocol.ts';
 
 /** the worker's global scope, typed for what this file uses (the DOM lib has no worker types) */
 const scope = self as unknown as {
@@ -93,7 +96,40 @@ function analyze(text: string, pair: string | undefined): { result: Analysis; tr
   return { result, transfer: [attentions.buffer] };
 }
 
-function similarity(a: string, b: string): Similarity {
+/** The sentence-embedding model of the similarity view, loaded once per URL (besides the page's chosen model). */
+let sentenceModel: { url: string; model: BertModel; tokenizer: BertTokenizer; defaults: EmbedDefaults } | null = null;
+
+async function loadSentenceModel(ref: SentenceModelRef) {
+  if (sentenceModel?.url === ref.url) return sentenceModel;
+  const { model, tokenizer, files } = await loadModel(ref.url);
+  // modules.json, the Pooling config and sentence_bert_config.json, read ahead for the synchronous parser
+  const json = new Map<string, unknown>();
+  const read = async (path: string) => json.set(path, await readJson(files, path));
+  await read('modules.json');
+  const modules = json.get('modules.json');
+  const poolingPath = Array.isArray(modules) ? (modules.find((m) => typeof m?.type === 'string' && m.type.endsWith('.Pooling')) as { path?: string } | undefined)?.path : undefined;
+  await Promise.all([read(`${poolingPath ? poolingPath + '/' : ''}config.json`), read('sentence_bert_config.json')]);
+  const defaults = sentenceTransformersDefaults((p) => json.get(p)) ?? { pooling: 'mean', normalize: false };
+  sentenceModel?.model.dispose();
+  sentenceModel = { url: ref.url, model, tokenizer, defaults };
+  return sentenceModel;
+}
+
+/** Cosine of two texts' sentence embeddings, pooled as the model's modules.json says (as embed() pools). */
+function sentenceCosine(s: NonNullable<typeof sentenceModel>, a: string, b: string): number {
+  const { model, tokenizer, defaults } = s;
+  const H = model.config.hiddenSize;
+  const vec = (text: string) => {
+    const limit = Math.min(maxLength(model, tokenizer), defaults.maxSeqLength ?? Infinity);
+    const e = tokenizer.encode(defaults.doLowerCase ? text.toLowerCase() : text, undefined, { truncation: true, maxLength: limit });
+    const h = model.forward({ inputIds: [e.inputIds], attentionMask: [e.attentionMask], tokenTypeIds: [e.tokenTypeIds] }).lastHiddenState.data;
+    return pool(h, e.attentionMask, 0, e.inputIds.length, H, defaults.pooling);
+  };
+  return cosine(Float32Array.from(vec(a)), Float32Array.from(vec(b)));
+}
+
+async function similarity(a: string, b: string, ref: SentenceModelRef | undefined): Promise<Similarity> {
+  const sentence = ref ? await loadSentenceModel(ref) : null;
   const { model, tokenizer } = need();
   const H = model.config.hiddenSize;
   const run = (text: string) => {
@@ -113,7 +149,9 @@ function similarity(a: string, b: string): Similarity {
   const y = run(b);
   const tokenCosines = new Float32Array(x.S * y.S);
   for (let i = 0; i < x.S; i++) for (let j = 0; j < y.S; j++) tokenCosines[i * y.S + j] = cosine(x.h.subarray(i * H, (i + 1) * H), y.h.subarray(j * H, (j + 1) * H));
-  return { a, b, tokensA: x.tokens, tokensB: y.tokens, meanCosine: cosine(x.mean, y.mean), clsCosine: cosine(x.h.subarray(0, H), y.h.subarray(0, H)), tokenCosines };
+  const out: Similarity = { a, b, tokensA: x.tokens, tokensB: y.tokens, meanCosine: cosine(x.mean, y.mean), clsCosine: cosine(x.h.subarray(0, H), y.h.subarray(0, H)), tokenCosines };
+  if (sentence && ref) out.sentence = { name: ref.name, pooling: sentence.defaults.pooling, cosine: sentenceCosine(sentence, a, b) };
+  return out;
 }
 
 scope.onmessage = async (ev: MessageEvent<Request>) => {
@@ -129,7 +167,7 @@ scope.onmessage = async (ev: MessageEvent<Request>) => {
         break;
       }
       case 'similarity':
-        scope.postMessage({ id: req.id, ok: true, kind: 'similarity', result: similarity(req.a, req.b) } satisfies Reply);
+        scope.postMessage({ id: req.id, ok: true, kind: 'similarity', result: await similarity(req.a, req.b, req.sentenceModel) } satisfies Reply);
         break;
       case 'ambiguity': {
         const { model, tokenizer } = need();

@@ -55,7 +55,10 @@ export function startViewerServer(o: ViewerServerOptions): Promise<ViewerServer>
     throw new BertTsError(`serve: the viewer is not built (no ${join(o.webRoot, 'index.html')})`, 'run npm run build');
   }
   const byName = new Map(o.models.map((m) => [m.name, m]));
-  const list = JSON.stringify(o.models.map((m, i) => ({ name: m.name, url: `./models/${encodeURIComponent(m.name)}/`, ...(i === 0 ? { default: true } : {}) })));
+  // sentence: a sentence-transformers folder (modules.json), which the viewer's similarity view compares sentences with
+  const list = JSON.stringify(
+    o.models.map((m, i) => ({ name: m.name, url: `./models/${encodeURIComponent(m.name)}/`, ...(i === 0 ? { default: true } : {}), ...(existsSync(join(m.dir, 'modules.json')) ? { sentence: true } : {}) })),
+  );
   const server: Server = createServer((req, res) => {
     // cross-origin isolated: SharedArrayBuffer (shared wasm memory) works in the page
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
