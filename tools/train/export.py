@@ -330,7 +330,7 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               "which runs (setting `OPENBLAS_CORETYPE` for the CPU):", "", "```sh", *recipe_lines(name), "```", ""]
     stage1 = make.RECIPES[name].get("stage1")
     if stage1:
-        a1 = {k: (v if v is True else float(v)) for k, v in make.pretrain_args(name, name).items()}
+        a1 = {k: (v if v is True else int(v) if v.isdigit() else float(v)) for k, v in make.pretrain_args(name, name).items()}
         lines += [f"Two stages. **Stage 1** (`build/{name}`, the previous `weights/{name}`, commit {stage1['commit']}): "
                   "masked LM (15% of tokens; 80% `[MASK]`, 10% random, 10% kept) + next-sentence prediction on the "
                   f"`{name}` corpus, {stage1['step']:,} steps of batch {int(a1['batch'])}, peak learning rate "
@@ -351,8 +351,7 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
                      "masked (`--avoid-copies`), so copying is never rewarded" if a.get("avoid_copies") else "")
                   + "; plus next-sentence prediction",
                   f"- {last['step']:,} steps of batch {a['batch']}, sequences up to {a['max_len']} tokens, AdamW, "
-                  f"peak learning rate {a['lr']}, {schedule}; documents drawn with source weights {a.get('mix') or 'none'} "
-                  f"(`--mix`); seed {a['seed']}",
+                  f"peak learning rate {a['lr']}, {schedule}; seed {a['seed']}",
                   f"- tokens seen: {last['tokens_seen']:,} (both stages: {stage1['tokens_seen'] + last['tokens_seen']:,}); "
                   f"wall time {last['time'] / 60:.0f} min on a shared 2-core x86-64 ({a['threads']} thread"
                   f"{'s' if a['threads'] > 1 else ''}, at low priority)", "",
@@ -372,7 +371,9 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
                   "sequence). Punctuation and short function words repeat in any text, so the content-word column "
                   "(4 letters or more) is the one to read: WordNet's definition + synonyms + examples, and GCIDE's "
                   "\"Headword: definition\" senses, let the model copy far more often than running prose "
-                  "(fortunes) does.", "", open(copying_md).read().strip(), ""]
+                  "(fortunes) does. The second table is the stage-2 corpus with whole-word masking, before "
+                  "`--avoid-copies`, which then leaves no masked content word visible elsewhere in its sequence.",
+                  "", open(copying_md).read().strip(), ""]
     lines += ["## Evaluation (held-out split)", "",
               f"Measured at the last step on {last['masked_tokens']:,} masked tokens and {last['pairs']:,} sentence pairs "
               "drawn from the held-out documents:", "",

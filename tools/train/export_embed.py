@@ -144,7 +144,10 @@ def export_embed():
                 "word-gloss": "a word / its gloss (\"kitten\" / \"young domestic cat\")",
                 "synonyms": "two words of one synset (\"car\" / \"automobile\")",
                 "hypernym": "a noun / its hypernym (\"kitten\" / \"cat\")",
-                "substitution": "an example / the same with its word replaced by a synonym or the hypernym"}
+                "substitution": "an example / the same with its word replaced by a synonym or the hypernym",
+                "gloss-substitution": "an example / the same with its word replaced by its short gloss",
+                "with a hard negative": "(of the above) an example also given a sentence that shares its words "
+                                        "but not its meaning (`--hard-negatives`)"}
     for k, n in head["pair_kinds"].items():
         lines.append(f"| {k} | {examples.get(k, '')} | {n:,} |")
     lines += ["", f"{head['train_pairs']:,} pairs train; the pairs of a fixed 2% of synsets (by a hash of their "

@@ -10,7 +10,8 @@ Pairs (all from the Debian package `wordnet-base`; WordNet 3.0 licence):
 - a word and its gloss ("kitten" / "young domestic cat"), two synonyms ("car" / "automobile"), a noun and
   its hypernym ("kitten" / "cat");
 - an example and the same example with its word replaced by a synonym or by the hypernym ("the car
-  would not start" / "the automobile would not start"): paraphrases that keep everything else.
+  would not start" / "the automobile would not start"), or by its gloss when that is short ("the kitten
+  slept" / "the young domestic cat slept"): paraphrases that keep everything else.
 A fixed 2% of synsets (by a hash of their offset) is held out: its pairs measure in-batch retrieval.
 
 Loss: multiple negatives ranking (in-batch negatives, as sentence-transformers' MultipleNegativesRankingLoss,
@@ -87,7 +88,7 @@ def read_synsets():
 def substitute(sentence, word, other):
     """`sentence` with the whole word (or its plural in -s) `word` replaced by `other`; None if absent."""
     m = re.search(r"\b" + re.escape(word) + r"(s?)\b", sentence, flags=re.IGNORECASE)
-    if not m:
+    if not m or (m.group(1) and " " in other):  # a plural of a phrase: "young domestic cats" is beyond this
         return None
     return sentence[:m.start()] + other + m.group(1) + sentence[m.end():]
 
@@ -164,6 +165,7 @@ def make_pairs(synsets, hard=False, seed=0):
         pairs.append(("word-gloss", lemmas[0], s["gloss"]))
         pairs += [("synonyms", lemmas[0], l) for l in lemmas[1:3]]
         pairs += [("hypernym", lemmas[0], h) for h in hyper[:1] if h.lower() != lemmas[0].lower()]
+        short_gloss = s["gloss"] if len(s["gloss"].split()) <= 6 and "(" not in s["gloss"] else None
         for e in s["examples"]:
             for w in lemmas:
                 for other in [l for l in lemmas if l != w][:1] + [h for h in hyper[:1] if h.lower() != w.lower()]:
@@ -171,10 +173,15 @@ def make_pairs(synsets, hard=False, seed=0):
                     if t and t != e:
                         pairs.append(("substitution", e, t))
                         break
+                if short_gloss:  # "the kitten slept" / "the young domestic cat slept"
+                    t = substitute(e, w, short_gloss)
+                    if t and t != e:
+                        pairs.append(("gloss-substitution", e, t))
+                        break
         out = []
         for p in pairs:
             counts[p[0]] = counts.get(p[0], 0) + 1
-            neg = hard_negative(synsets, senses, kids, key, p[1], rng) if hard and p[0] in ("example-gloss", "example-example", "substitution") else None
+            neg = hard_negative(synsets, senses, kids, key, p[1], rng) if hard and p[0] in ("example-gloss", "example-example", "substitution", "gloss-substitution") else None
             if neg is not None:
                 counts["with a hard negative"] = counts.get("with a hard negative", 0) + 1
             out.append((*p, neg))

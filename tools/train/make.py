@@ -88,8 +88,8 @@ RECIPES = {
     },
     "en-embed": {
         # fine-tuned from the shipped weights/en (make.py en writes it), one core at low priority
-        "steps": [["finetune_embed.py", "--base", "weights/en", "--steps", "3500", "--batch", "64", "--lr", "0.0002",
-                   "--eval-every", "250"],
+        "steps": [["finetune_embed.py", "--base", "weights/en", "--steps", "3000", "--batch", "64", "--lr", "0.0002",
+                   "--eval-every", "250", "--hard-negatives"],
                   ["export.py", "en-embed"]],
     },
     "zh": {
