@@ -87,7 +87,7 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
   };
 
   it('offers the shipped model and loads it in a worker', async () => {
-    expect(await page.locator('#model-select option').allTextContents()).toEqual(['en', 'demo']);
+    expect(await page.locator('#model-select option').allTextContents()).toEqual(['en', 'demo', 'en-embed']);
     expect(await page.locator('#status').textContent()).toMatch(/^en: \d+ tokens in \d+ ms$/);
   });
 

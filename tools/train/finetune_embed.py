@@ -287,6 +287,9 @@ def main():
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--hard-negatives", action="store_true", help="add, for example sentences, an example of "
                     "another sense of their word as an extra negative")
+    ap.add_argument("--simcse", type=float, default=0.0, help="this fraction of each batch is unsupervised SimCSE: a "
+                    "sentence paired with itself, told apart by dropout (WordNet examples and fortunes)")
+    ap.add_argument("--dropout", type=float, default=0.0, help="hidden and attention dropout while training")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--stop-at", type=int, default=0, help="stop after this step (keeping the --steps schedule)")
     ap.add_argument("--time-probe", type=int, default=0, help="time this many steps and exit")
@@ -307,6 +310,15 @@ def main():
     rng.shuffle(held)
     held = held[:2048]
     dev = read_sts(os.path.join(HERE, "eval", "sts-en-dev.tsv"))
+    pool = []
+    if a.simcse:
+        import corpus
+        pool = [e for k in sorted(synsets) if not held_out(k) for e in synsets[k]["examples"]]
+        pool += [t for _, sents in corpus.fortune_docs_en() for t in sents if 3 <= len(t.split()) <= 30]
+        counts["simcse sentences"] = len(pool)
+    for m in bert.modules():
+        if isinstance(m, torch.nn.Dropout):
+            m.p = a.dropout
     print(f"pairs: {len(train)} train, {len(held)} held out; {counts}", file=sys.stderr)
 
     torch.manual_seed(a.seed)
@@ -351,8 +363,10 @@ def main():
         if cursor + a.batch > len(order):
             rng.shuffle(order)
             cursor = 0
-        chunk = [train[i] for i in order[cursor:cursor + a.batch]]
-        cursor += a.batch
+        n_sim = round(a.batch * a.simcse)
+        chunk = [train[i] for i in order[cursor:cursor + a.batch - n_sim]]
+        cursor += a.batch - n_sim
+        chunk += [("simcse", t, t, None) for t in (rng.choice(pool) for _ in range(n_sim))]
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         ia, ma = batch_ids(wp, [p[1] for p in chunk], a.max_len)

@@ -88,8 +88,8 @@ RECIPES = {
     },
     "en-embed": {
         # fine-tuned from the shipped weights/en (make.py en writes it), one core at low priority
-        "steps": [["finetune_embed.py", "--base", "weights/en", "--steps", "3000", "--batch", "64", "--lr", "0.0002",
-                   "--eval-every", "250", "--hard-negatives"],
+        "steps": [["finetune_embed.py", "--base", "weights/en", "--steps", "600", "--batch", "64", "--lr", "0.001",
+                   "--eval-every", "100", "--hard-negatives"],
                   ["export.py", "en-embed"]],
     },
     "zh": {

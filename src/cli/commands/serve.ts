@@ -77,11 +77,12 @@ export function startViewerServer(o: ViewerServerOptions): Promise<ViewerServer>
     }
     if (path === '/models.json') return send(200, list, TYPES['.json']);
     let file: string | undefined;
-    const m = /^\/models\/([^/]+)\/([^/]+)$/.exec(path);
+    const m = /^\/models\/([^/]+)\/(.+)$/.exec(path);
     if (m) {
       const model = byName.get(m[1]);
-      // a model's own files only: one plain file name, no folders, nothing hidden
-      if (model && /^[\w][\w.-]*$/.test(m[2])) file = join(model.dir, m[2]);
+      // a model's own files only: a plain file name, or one in a plain sub-folder (a sentence-transformers
+      // folder's 1_Pooling/config.json); each part starts with a word character, so nothing hidden and no '..'
+      if (model && /^([\w][\w.-]*\/)?[\w][\w.-]*$/.test(m[2])) file = join(model.dir, m[2]);
     } else {
       const name = path === '/' ? 'index.html' : path.slice(1);
       if (/^[\w][\w.-]*$/.test(name)) file = join(o.webRoot, name);
