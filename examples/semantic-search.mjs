@@ -1,6 +1,7 @@
 // Semantic search: embed a few documents, rank them by cosine similarity to a query.
-// With a sentence-transformers folder (all-MiniLM-L6-v2 …) pooling and
-// normalisation come from its modules.json; with a plain BERT, mean pooling.
+// With a sentence-transformers folder (weights/en-embed, the default, trained by
+// tools/train/; or all-MiniLM-L6-v2 …) pooling and normalisation come from its
+// modules.json; with a plain BERT, mean pooling.
 //   node examples/semantic-search.mjs [MODEL_DIR] ["query"]
 import { loadPipeline, cosineSimilarity } from 'bert-ts';
 import { modelArg, runIfMain } from './run.mjs';
@@ -14,7 +15,7 @@ const DOCUMENTS = [
 ];
 
 export async function main(argv) {
-  const nlp = await loadPipeline(modelArg(argv, 0, 'weights/en', 'a BERT or sentence-transformers model'));
+  const nlp = await loadPipeline(modelArg(argv, 0, 'weights/en-embed', 'a BERT or sentence-transformers model'));
   const query = argv[1] ?? 'a sleeping cat';
   const [q, ...docs] = nlp.embed([query, ...DOCUMENTS]);
   const ranked = docs.map((d, i) => ({ text: DOCUMENTS[i], score: cosineSimilarity(q, d) })).sort((a, b) => b.score - a.score);

@@ -68,7 +68,7 @@ describe('bert-ts CLI', () => {
     const r = bertTs(['demo']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    for (const step of ['1. Tokens', '2. Fill-mask', '3. Next sentence', '4. Attention', '5. Text classification', '6. Golden check', '7. Chinese']) {
+    for (const step of ['1. Tokens', '2. Fill-mask', '3. Next sentence', '4. Attention', '5. Text classification', '6. Sentence embeddings', '7. Golden check', '8. Chinese']) {
       expect(r.stdout).toContain(step);
     }
     expect(r.stdout).toMatch(/all tensors OK/);
@@ -83,6 +83,9 @@ describe('bert-ts CLI', () => {
     expect(out.english.fillMask[0].top).toHaveLength(5);
     expect(out.english.nextSentence[0].isNext).toBeGreaterThan(out.english.nextSentence[1].isNext);
     expect(out.classifier.results[0].labels[0]).toHaveProperty('label');
+    // the sentence model (weights/en-embed) puts the napping kitten nearest to "a sleeping cat"
+    expect(out.sentences.ranked[0].text).toBe('A kitten is napping in the sun.');
+    expect(out.sentences.golden.ok).toBe(true);
     expect(out.chinese.tokens).toEqual(['[CLS]', '今', '天', '天', '气', '真', '好', '[SEP]']);
   });
   it('output piped into head ends quietly (EPIPE): no stack trace, exit 0', () => {

@@ -12,10 +12,14 @@ import { loadBertModel } from '../src/bert/load.ts';
 import { loadTokenizer } from '../src/tokenizer/load.ts';
 import { ambiguityDemo, BANK_DEMO } from '../src/word-vectors/ambiguity.ts';
 import { cosine } from '../src/word-vectors/nearest.ts';
+import { loadPipelineFolder as loadPipeline } from '../src/pipelines/load.ts';
+import { cosineSimilarity } from '../src/pipelines/embed.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // the trained English model, so the screenshots show learned attention (docs/images)
 const DEMO = join(ROOT, 'weights', 'en');
+// the sentence-embedding model (a sentence-transformers folder): the similarity view scores with it
+const SENTENCE = join(ROOT, 'weights', 'en-embed');
 const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 const CHROMIUM = process.env.BERT_TS_CHROMIUM ?? '/usr/bin/chromium';
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -155,6 +159,11 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
     expect(await page.locator('#status').textContent()).not.toContain('cut');
   });
 
+  it('models.json marks the sentence-transformers folder, which the similarity view uses', async () => {
+    const list = (await (await fetch(new URL('models.json', server.url))).json()) as { name: string; sentence?: boolean }[];
+    expect(list.filter((m) => m.sentence).map((m) => m.name)).toEqual(['en-embed']);
+  });
+
   it("compares two sentences' mean vectors", async () => {
     await view('similarity');
     await page.locator('#sim-a').fill('the cat sat on the mat.');
@@ -172,6 +181,12 @@ describe.skipIf(!haveChromium)('the viewer in Chromium', () => {
     };
     const want = cosine(mean('the cat sat on the mat.'), mean('a dog slept on the rug.'));
     await expect.poll(async () => Number(await page.locator('#sim-mean b').textContent())).toBeCloseTo(want, 3);
+    // and the sentence model's score, as embed() computes it from the folder's modules.json
+    const st = loadPipeline(SENTENCE);
+    const [va, vb] = st.embed(['the cat sat on the mat.', 'a dog slept on the rug.']);
+    st.model.dispose();
+    await expect.poll(async () => Number(await page.locator('#sim-sentence b').textContent())).toBeCloseTo(cosineSimilarity(va, vb), 3);
+    expect(await page.locator('#sim-sentence span').textContent()).toContain('en-embed');
     await shot('similarity');
   });
 

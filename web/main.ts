@@ -1,6 +1,6 @@
 // The viewer's page: the controls and the views. The model runs in worker.js;
 // this file only sends it requests and draws the answers.
-import type { Analysis, ModelSource, ModelSummary, Reply, Request, Similarity } from './protocol.ts';
+import type { Analysis, ModelSource, ModelSummary, Reply, Request, SentenceModelRef, Similarity } from './protocol.ts';
 import type { AmbiguityResult } from '../src/word-vectors/ambiguity.ts';
 import { BANK_DEMO } from '../src/word-vectors/ambiguity.ts';
 import { h } from './dom.ts';
@@ -53,6 +53,8 @@ const state = {
   selected: null as number | null,
   attention: { layer: 0, head: 0, focus: null } as AttentionState,
   similarity: null as Similarity | null,
+  /** the offered sentence-embedding model the similarity view uses, if any */
+  sentenceModel: undefined as SentenceModelRef | undefined,
   simA: '',
   simB: '',
   ambiguity: { word: BANK_DEMO.word, sentences: [...BANK_DEMO.sentences], contexts: [...BANK_DEMO.contexts] } as AmbiguityInput,
@@ -80,6 +82,8 @@ interface Offered {
   /** the menu's text when not the name ("demo: random weights (tests)") */
   label?: string;
   default?: boolean;
+  /** a sentence-transformers folder (modules.json): the similarity view compares sentences with it */
+  sentence?: boolean;
 }
 
 async function offeredModels(): Promise<Offered[]> {
@@ -170,7 +174,7 @@ async function compare(a: string, b: string): Promise<void> {
   if (!state.model || !a.trim() || !b.trim()) return render();
   document.body.dataset.state = 'busy';
   try {
-    state.similarity = await client.call('similarity', { a, b });
+    state.similarity = await client.call('similarity', { a, b, ...(state.sentenceModel ? { sentenceModel: state.sentenceModel } : {}) });
     const t = state.similarity.truncated;
     if (t) setStatus(`${[t.a !== undefined ? `text A has ${t.a} tokens` : '', t.b !== undefined ? `text B has ${t.b} tokens` : ''].filter(Boolean).join(', ')}; the model takes ${t.limit}: the rest was cut`);
     document.body.dataset.state = 'ready';
@@ -300,6 +304,8 @@ async function start(): Promise<void> {
 
   const select = $<HTMLSelectElement>('model-select');
   const offered = await offeredModels();
+  const sentence = offered.find((o) => o.sentence);
+  if (sentence) state.sentenceModel = { url: new URL(sentence.url, location.href).href, name: sentence.name };
   select.replaceChildren(...offered.map((o) => h('option', { value: o.url }, o.label ?? o.name)));
   if (offered.length === 0) select.append(h('option', { value: '' }, '(none offered: open a folder or give a URL)'));
   select.addEventListener('change', () => {

@@ -52,12 +52,20 @@ export interface Similarity {
   tokenCosines: Float32Array;
   /** the texts that had more tokens than the model takes (cut to limit) */
   truncated?: { a?: number; b?: number; limit: number };
+  /** the sentence-embedding model's cosine (pooling and normalisation from its modules.json), when one is offered */
+  sentence?: { name: string; pooling: string; cosine: number };
+}
+
+/** a sentence-transformers model offered by the server (its folder has modules.json), for the similarity view */
+export interface SentenceModelRef {
+  url: string;
+  name: string;
 }
 
 export type Request =
   | { id: number; kind: 'load'; source: ModelSource }
   | { id: number; kind: 'analyze'; text: string; pair?: string }
-  | { id: number; kind: 'similarity'; a: string; b: string }
+  | { id: number; kind: 'similarity'; a: string; b: string; sentenceModel?: SentenceModelRef }
   | { id: number; kind: 'ambiguity'; word: string; sentences: string[]; contexts: ContextSentence[] };
 
 export type Reply =

@@ -9,7 +9,8 @@ import { cosine } from '../src/word-vectors/nearest.ts';
 import type { BertModel } from '../src/bert/model.ts';
 import type { BertTokenizer } from '../src/tokenizer/bert-tokenizer.ts';
 import { loadPipeline, modelFiles } from '../src/load/browser.ts';
-import type { Analysis, ModelSummary, Reply, Request, Similarity } from './protocol.ts';
+import type { BertPipeline } from '../src/pipelines/bert-pipeline.ts';
+import type { Analysis, ModelSummary, Reply, Request, SentenceModelRef, Similarity } from './protocol.ts';
 
 /** the worker's global scope, typed for what this file uses (the DOM lib has no worker types) */
 const scope = self as unknown as {
@@ -95,7 +96,26 @@ function analyze(text: string, pair: string | undefined): { result: Analysis; tr
   return { result, transfer: [attentions.buffer] };
 }
 
-function similarity(a: string, b: string): Similarity {
+/** The sentence-embedding model of the similarity view, loaded once per URL (besides the page's chosen model). */
+let sentenceModel: { url: string; nlp: BertPipeline } | null = null;
+
+async function loadSentenceModel(ref: SentenceModelRef): Promise<BertPipeline> {
+  if (sentenceModel?.url === ref.url) return sentenceModel.nlp;
+  // a pipeline reads modules.json, the Pooling config and sentence_bert_config.json: embed() pools as they say
+  const nlp = await loadPipeline(ref.url);
+  sentenceModel?.nlp.model.dispose();
+  sentenceModel = { url: ref.url, nlp };
+  return nlp;
+}
+
+/** Cosine of two texts' sentence embeddings (embed() with the model's own pooling and normalisation). */
+function sentenceCosine(nlp: BertPipeline, a: string, b: string): number {
+  const [x, y] = nlp.embed([a, b]);
+  return cosine(Float32Array.from(x), Float32Array.from(y));
+}
+
+async function similarity(a: string, b: string, ref: SentenceModelRef | undefined): Promise<Similarity> {
+  const sentence = ref ? await loadSentenceModel(ref) : null;
   const { model, tokenizer } = need();
   const H = model.config.hiddenSize;
   const limit = maxLength(model, tokenizer);
@@ -122,7 +142,9 @@ function similarity(a: string, b: string): Similarity {
   const tokenCosines = new Float32Array(x.S * y.S);
   for (let i = 0; i < x.S; i++) for (let j = 0; j < y.S; j++) tokenCosines[i * y.S + j] = cosine(x.h.subarray(i * H, (i + 1) * H), y.h.subarray(j * H, (j + 1) * H));
   const truncated = x.cut || y.cut ? { ...(x.cut ? { a: x.cut } : {}), ...(y.cut ? { b: y.cut } : {}), limit } : undefined;
-  return { a, b, tokensA: x.tokens, tokensB: y.tokens, meanCosine: cosine(x.mean, y.mean), clsCosine: cosine(x.h.subarray(0, H), y.h.subarray(0, H)), tokenCosines, ...(truncated ? { truncated } : {}) };
+  const out: Similarity = { a, b, tokensA: x.tokens, tokensB: y.tokens, meanCosine: cosine(x.mean, y.mean), clsCosine: cosine(x.h.subarray(0, H), y.h.subarray(0, H)), tokenCosines, ...(truncated ? { truncated } : {}) };
+  if (sentence && ref) out.sentence = { name: ref.name, pooling: sentence.embedDefaults?.pooling ?? 'mean', cosine: sentenceCosine(sentence, a, b) };
+  return out;
 }
 
 scope.onmessage = async (ev: MessageEvent<Request>) => {
@@ -138,7 +160,7 @@ scope.onmessage = async (ev: MessageEvent<Request>) => {
         break;
       }
       case 'similarity':
-        scope.postMessage({ id: req.id, ok: true, kind: 'similarity', result: similarity(req.a, req.b) } satisfies Reply);
+        scope.postMessage({ id: req.id, ok: true, kind: 'similarity', result: await similarity(req.a, req.b, req.sentenceModel) } satisfies Reply);
         break;
       case 'ambiguity': {
         const { model, tokenizer } = need();

@@ -30,7 +30,8 @@ def main():
         for row in r["rows"]:
             mark = "1" if row["top1"] else "5" if row["topk"] else "-"
             print(f"{mark} {row['text']:<60} " + ", ".join(f"{w} {p:.2f}" for w, p in row["predictions"]))
-    print(f"{a.folder}: top-1 {r['top1']}/{r['n']}, top-{r['k']} {r['topk']}/{r['n']}")
+    print(f"{a.folder}: top-1 {r['top1']}/{r['n']}, top-{r['k']} {r['topk']}/{r['n']}, "
+          f"top-1 is a word of the sentence {r['copies']}/{r['n']}")
 
 
 if __name__ == "__main__":

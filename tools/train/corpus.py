@@ -31,6 +31,7 @@ PACKAGES = {
     "en": ["wordnet-base", "dict-gcide", "fortunes", "fortunes-min", "python3.11-doc"],
     "zh": ["fortunes-zh", "manpages-zh", "debian-reference-zh-cn"],
 }
+PACKAGES["en2"] = PACKAGES["en"]
 EVAL_PERCENT = 2
 # Copyright files that are not machine-readable (no DEP-5 `License:` short names): the licence as
 # read by hand from /usr/share/doc/<package>/copyright.
@@ -195,6 +196,74 @@ def wordnet_docs():
             items = groups[lexfile]
             for i in range(0, len(items), 8):
                 yield f"wordnet/{pos}/{lexfile}/{i}", [s for item in items[i:i + 8] for s in item]
+
+
+def wordnet_docs_apart():
+    """WordNet for `en2`: what a synset says, without teaching the model to copy its headword.
+
+    The `en` documents put "A doctor is a licensed medical practitioner.", "Doctor is also called
+    doc, physician." and "I went to see my doctor." side by side, so a masked "doctor" could nearly
+    always be read off its neighbours. Here each synset's definition sentence goes into a document of
+    definitions (the "also called" sentence is dropped), and its examples into a separate document of
+    examples: everyday sentences whose words must be guessed from context. Both group the synsets of a
+    lexicographer file eight at a time, as wordnet_docs() does.
+    """
+    det = re.compile(r"^(a|an|the|any|one|someone|something|some|two|three|either|each|every)\b")
+    for pos in ("noun", "verb", "adj", "adv"):
+        groups = {}
+        with open(f"/usr/share/wordnet/data.{pos}", encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  "):
+                    continue
+                head, _, gloss = line.partition(" | ")
+                fields = head.split()
+                lemma = re.sub(r"\(\w+\)$", "", fields[4]).replace("_", " ")
+                parts = [p.strip() for p in gloss.strip().split(";") if p.strip()]
+                ds = [p for p in parts if not p.startswith('"')]
+                ex = [p.strip('"').strip() for p in parts if p.startswith('"')]
+                if not ds:
+                    continue
+                d = ds[0]
+                if pos == "noun":
+                    if lemma[:1].isupper():
+                        s = f"{lemma} is {d}."
+                    elif det.match(d):
+                        s = f"{'An' if lemma[:1].lower() in 'aeiou' else 'A'} {lemma} is {d}."
+                    else:
+                        s = f"{lemma[:1].upper()}{lemma[1:]}: {d}."
+                elif pos == "verb":
+                    s = f"To {lemma} is to {d}."
+                else:
+                    s = f"{lemma[:1].upper()}{lemma[1:]} means {d}."
+                exs = [e[:1].upper() + e[1:] + ("" if e[-1:] in ".!?" else ".") for e in ex if len(e) > 3]
+                groups.setdefault(fields[1], []).append((s, exs))
+        for lexfile in sorted(groups):
+            items = groups[lexfile]
+            for i in range(0, len(items), 8):
+                yield f"wordnet/{pos}/{lexfile}/{i}/definitions", [s for s, _ in items[i:i + 8]]
+                exs = [e for _, es in items[i:i + 8] for e in es]
+                if exs:
+                    yield f"wordnet/{pos}/{lexfile}/{i}/examples", exs
+
+
+def gcide_docs_apart():
+    """GCIDE for `en2`: the senses of a headword without the headword.
+
+    The `en` documents begin every sense with "Headword: ", so a masked headword was always in view.
+    Here a sense is its definition alone, and sentences that use the headword itself (quotations,
+    "as, to ...") are dropped: the model must guess a word from what it means, not find it nearby.
+    """
+    for doc_id, sents in gcide_docs():
+        word = sents[0].split(":", 1)[0]
+        pat = re.compile(r"\b" + re.escape(word.lower()) + r"\w{0,3}\b")
+        out = []
+        for t in sents:
+            if t.startswith(word + ": "):
+                t = t[len(word) + 2:]
+            if len(t.split()) >= 3 and not pat.search(t.lower()):
+                out.append(t[:1].upper() + t[1:])
+        if out:
+            yield doc_id, out
 
 
 def gcide_docs():
@@ -367,6 +436,8 @@ def debref_docs_zh():
 SOURCES = {
     "en": [("wordnet-base", wordnet_docs), ("dict-gcide", gcide_docs),
            ("fortunes", fortune_docs_en), ("python3.11-doc", python_docs)],
+    "en2": [("wordnet-base", wordnet_docs_apart), ("dict-gcide", gcide_docs_apart),
+            ("fortunes", fortune_docs_en), ("python3.11-doc", python_docs)],
     "zh": [("fortunes-zh", fortune_docs_zh), ("manpages-zh", manpage_docs_zh),
            ("debian-reference-zh-cn", debref_docs_zh)],
 }

@@ -13,6 +13,7 @@ the held-out evaluation; nothing in it is typed by hand.
 import argparse
 import json
 import os
+import re
 import sys
 
 import torch
@@ -30,9 +31,10 @@ from wordpiece import WordPiece  # noqa: E402
 
 MASK = "[MASK]"
 GOLDEN_TEXTS = {
-    "en": ["The cat sat on the [MASK].", ["The sun rises in the east.", "It sets in the west."]],
+    "en": ["The cat sat on the [MASK].", ["The sun rises.", "It sets."]],  # short: weights/ stays under 30 MB
     "en-topic": ["My computer crashed again and I lost the file.", "The senator voted against the new tax law."],
     "zh": ["今天天气真好", ["我喜欢读书。", "这本书很有意思。"]],
+    "en-embed": ["A kitten is napping in the sun.", "The central bank raised interest rates again."],
 }
 FILL_MASK = {
     "en": ["Paris is the capital of [MASK].", "The cat sat on the [MASK].", "She opened the [MASK] and walked in.",
@@ -116,10 +118,14 @@ def recipe_lines(name):
     return [make.command_line(step) for step in make.RECIPES[name]["steps"]]
 
 
-def schedule_text(name, a):
-    """The learning-rate schedule and the recipe's changes along the way, in words, from make.py's recipe."""
+def schedule_text(name, a, lang=None):
+    """The learning-rate schedule and the recipe's changes along the way, in words, from make.py's recipe
+    (the segments of one run, build/<lang>)."""
+    lang = lang or make.run_of(name)
     parts, total, vocab, start, stop, prev_mix = [], None, None, 0, 0, None
     for step in make.RECIPES[name]["steps"]:
+        if step[0] in ("pretrain.py", "wordpiece.py") and step[1] != lang:
+            continue
         f = make.flags(step)
         if step[0] == "wordpiece.py":
             new_vocab = int(f["size"])
@@ -152,7 +158,17 @@ def check_recipe(name, logged_args, last_eval):
     """The card prints make.py's recipe: refuse to write it for a run the recipe does not describe."""
     seg = make.segments(name)
     for k, v in make.pretrain_args(name).items():
-        if k != "steps" and v is not True and float(logged_args[k]) != float(v):
+        if k == "init":  # a path: where stage 1's weights were on the machine that ran it (the card says)
+            continue
+        if v is True:
+            if not logged_args.get(k):
+                sys.exit(f"export.py {name}: the run did not use --{k.replace('_', '-')}, make.py's recipe does")
+            continue
+        if k == "mix":
+            if logged_args[k] != v:
+                sys.exit(f"export.py {name}: the run used --mix {logged_args[k]} but make.py's recipe says {v}")
+            continue
+        if k != "steps" and float(logged_args[k]) != float(v):
             sys.exit(f"export.py {name}: the run used --{k.replace('_', '-')} {logged_args[k]} but make.py's recipe "
                      f"says {v}; update RECIPES in tools/train/make.py")
     if int(logged_args["steps"]) != seg[0] or last_eval["step"] != seg[-1]:
@@ -212,17 +228,19 @@ def read_cloze(path):
 
 
 def cloze(model, wp, vocab, inv, cases, k=5):
-    """Top-1 / top-k accuracy of the MLM head on a cloze set, with each case's predictions."""
-    rows, top1, topk = [], 0, 0
+    """Top-1 / top-k accuracy of the MLM head on a cloze set, with each case's predictions; `copies`: the
+    cases whose top-1 answer is a word of the sentence itself ("Paris is the capital of [MASK]." → paris)."""
+    rows, top1, topk, copies = [], 0, 0, 0
     for text, answers in cases:
         preds = fill_mask(model, wp, vocab, inv, text, k)
         words = [w for w, _ in preds]
         hit1, hitk = words[0] in answers, any(w in answers for w in words)
         top1 += hit1
         topk += hitk
+        copies += words[0] in re.findall(r"[^\W\d_]+", text.lower().replace(MASK.lower(), " "))
         rows.append({"text": text, "answers": answers, "predictions": preds, "top1": hit1, "topk": hitk,
                      "in_vocab": [w for w in answers if w in vocab]})
-    return {"n": len(cases), "top1": top1, "topk": topk, "k": k, "rows": rows}
+    return {"n": len(cases), "top1": top1, "topk": topk, "k": k, "rows": rows, "copies": copies}
 
 
 def load_pretrained(folder):
@@ -240,7 +258,7 @@ def read_tokenizer(folder):
 
 
 def export(name):
-    run = os.path.join(HERE, "build", name, "run")
+    run = os.path.join(HERE, "build", make.run_of(name), "run")
     dst = os.path.join(ROOT, "weights", name)
     os.makedirs(dst, exist_ok=True)
     config = json.load(open(os.path.join(run, "config.json")))
@@ -272,7 +290,7 @@ def export(name):
 
 def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, vocab, inv):
     head, steps, evals = read_log(run)
-    sources = json.load(open(os.path.join(HERE, "build", name, "sources.json")))
+    sources = json.load(open(os.path.join(HERE, "build", make.run_of(name), "sources.json")))
     svg = loss_svg(steps, evals, f"{lang_title}: training loss and held-out MLM accuracy")
     open(os.path.join(dst, "loss.svg"), "w").write(svg)
     last = evals[-1]
@@ -300,17 +318,62 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               f"documents ({head['eval_documents']:,}, chosen by a hash of their text) is held out for evaluation. "
               "Each package's licence is in `/usr/share/doc/<package>/copyright`; a model trained on GPL-licensed "
               "text is offered here under the same terms as its most restrictive source.", ""]
+    if make.RECIPES[name].get("stage1"):
+        lines += [f"The table is the corpus of stage 2 (`corpus.py {make.run_of(name)}`). Stage 1 read the same "
+                  f"packages as `corpus.py {name}` lays them out: GCIDE senses as \"Headword: definition.\", and each "
+                  "WordNet synset's definition, synonyms and examples side by side. Held-out documents are chosen "
+                  "by a hash of their text, so stage 1 may have trained on text that stage 2 holds out.", ""]
     check_recipe(name, a, last)
     schedule = schedule_text(name, a)
     lines += ["## Training", "", "Rebuild from scratch with one command (Debian's `python3-torch`; see "
               "`tools/train/README.md`):", "", "```sh", f"/usr/bin/python3 tools/train/make.py {name}", "```", "",
-              "which runs (setting `OPENBLAS_CORETYPE` for the CPU):", "", "```sh", *recipe_lines(name), "```", "",
-              f"- objective: masked LM (15% of tokens; 80% `[MASK]`, 10% random, 10% kept) + next-sentence prediction",
-              f"- {last['step']:,} steps of batch {a['batch']}, sequences up to {a['max_len']} tokens, AdamW, "
-              f"peak learning rate {a['lr']}, {schedule}; seed {a['seed']}",
-              f"- tokens seen: {last['tokens_seen']:,}; wall time {last['time'] / 60:.0f} min on a shared 2-core x86-64 "
-              f"({a['threads']} thread{'s' if a['threads'] > 1 else ''})", "",
-              "![training loss and held-out MLM top-1 against tokens seen](loss.svg)", ""]
+              "which runs (setting `OPENBLAS_CORETYPE` for the CPU):", "", "```sh", *recipe_lines(name), "```", ""]
+    stage1 = make.RECIPES[name].get("stage1")
+    if stage1:
+        a1 = {k: (v if v is True else int(v) if v.isdigit() else float(v)) for k, v in make.pretrain_args(name, name).items()}
+        lines += [f"Two stages. **Stage 1** (`build/{name}`, the previous `weights/{name}`, commit {stage1['commit']}): "
+                  "masked LM (15% of tokens; 80% `[MASK]`, 10% random, 10% kept) + next-sentence prediction on the "
+                  f"`{name}` corpus, {stage1['step']:,} steps of batch {int(a1['batch'])}, peak learning rate "
+                  f"{a1['lr']:g}, {schedule_text(name, a1, name)}; {stage1['tokens_seen']:,} tokens seen, "
+                  f"{stage1['wall_minutes']} min ({int(a1['threads'])} threads); held-out MLM top-1 "
+                  f"{100 * stage1['mlm_top1']:.1f}%, cloze set top-1 {stage1['cloze_top1']}/50, top-5 "
+                  f"{stage1['cloze_top5']}/50, and its top-1 answer was a word of the sentence itself in "
+                  f"{stage1['cloze_copies']} of 50 cases. (These stage-1 figures are those of the card at commit "
+                  f"{stage1['commit']}, written from its log; the copying count was measured on that commit's "
+                  "weights with `cloze.py`.)", "",
+                  f"**Stage 2** (`build/{make.run_of(name)}`, this model): from stage 1's weights "
+                  f"(`--init`; on the machine that ran it, the shipped F16 weights of stage 1, `{a.get('init')}`) "
+                  "with a fresh optimizer, on the corpus described above, which keeps each dictionary headword out "
+                  "of its definitions and WordNet's examples apart from their definitions (see Copying below);", "",
+                  f"- objective: masked LM with {'whole-word masking (15% of the words; a word is a token and its `##` pieces, masked together)' if a.get('whole_word') else 'token masking'} "
+                  "(80% `[MASK]`, 10% random, 10% kept)"
+                  + ("; a content word (4 letters or more) that also stands elsewhere in its sequence is never the one "
+                     "masked (`--avoid-copies`), so copying is never rewarded" if a.get("avoid_copies") else "")
+                  + "; plus next-sentence prediction",
+                  f"- {last['step']:,} steps of batch {a['batch']}, sequences up to {a['max_len']} tokens, AdamW, "
+                  f"peak learning rate {a['lr']}, {schedule}; seed {a['seed']}",
+                  f"- tokens seen: {last['tokens_seen']:,} (both stages: {stage1['tokens_seen'] + last['tokens_seen']:,}); "
+                  f"wall time {last['time'] / 60:.0f} min on a shared 2-core x86-64 ({a['threads']} thread"
+                  f"{'s' if a['threads'] > 1 else ''}, at low priority)", "",
+                  "![stage 2: training loss and held-out MLM top-1 against tokens seen](loss.svg)", ""]
+    else:
+        lines += [f"- objective: masked LM (15% of tokens; 80% `[MASK]`, 10% random, 10% kept) + next-sentence prediction",
+                  f"- {last['step']:,} steps of batch {a['batch']}, sequences up to {a['max_len']} tokens, AdamW, "
+                  f"peak learning rate {a['lr']}, {schedule}; seed {a['seed']}",
+                  f"- tokens seen: {last['tokens_seen']:,}; wall time {last['time'] / 60:.0f} min on a shared 2-core x86-64 "
+                  f"({a['threads']} thread{'s' if a['threads'] > 1 else ''})", "",
+                  "![training loss and held-out MLM top-1 against tokens seen](loss.svg)", ""]
+    copying_md = os.path.join(HERE, "build", make.run_of(name), "copying.md")
+    if stage1 and os.path.exists(copying_md):
+        lines += ["## Copying: how often the masked word stands elsewhere in its own sequence", "",
+                  "Measured before changing anything (`tools/train/copying.py`, which draws training sequences as "
+                  "`pretrain.py` does and counts masked words whose tokens stand, unmasked, elsewhere in the same "
+                  "sequence). Punctuation and short function words repeat in any text, so the content-word column "
+                  "(4 letters or more) is the one to read: WordNet's definition + synonyms + examples, and GCIDE's "
+                  "\"Headword: definition\" senses, let the model copy far more often than running prose "
+                  "(fortunes) does. The second table is the stage-2 corpus with whole-word masking, before "
+                  "`--avoid-copies`, which then leaves no masked content word visible elsewhere in its sequence.",
+                  "", open(copying_md).read().strip(), ""]
     lines += ["## Evaluation (held-out split)", "",
               f"Measured at the last step on {last['masked_tokens']:,} masked tokens and {last['pairs']:,} sentence pairs "
               "drawn from the held-out documents:", "",
@@ -320,6 +383,7 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               f"| MLM loss | {last['mlm_loss']:.3f} |",
               f"| NSP accuracy (chance: 50%) | {100 * last['nsp_acc']:.1f}% |", ""]
     cloze_path = os.path.join(HERE, "eval", f"cloze-{name}.tsv")
+    r = None
     if os.path.exists(cloze_path):
         r = cloze(model, wp, vocab, inv, read_cloze(cloze_path))
         lines += ["## Cloze set: everyday English", "",
@@ -328,7 +392,8 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
                   "when an answer is the head's most likely token (top-1) or among its five most likely (top-5); "
                   f"`/usr/bin/python3 tools/train/cloze.py weights/{name} -v` prints every case.", "",
                   "| | cases |", "|---|---:|",
-                  f"| top-1 | {r['top1']} / {r['n']} |", f"| top-5 | {r['topk']} / {r['n']} |", "",
+                  f"| top-1 | {r['top1']} / {r['n']} |", f"| top-5 | {r['topk']} / {r['n']} |",
+                  f"| top-1 is a word of the sentence itself (copying) | {r['copies']} / {r['n']} |", "",
                   "<details><summary>every case</summary>", ""]
         for row in r["rows"]:
             mark = "top-1" if row["top1"] else "top-5" if row["topk"] else "miss"
@@ -347,9 +412,9 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               "- It is small and undertrained: it guesses frequent words and patterns of its corpus "
               f"({CORPUS_STYLE[name]}), and fails at facts it saw rarely.",
               "- Its text is old, technical or jokey: expect the style of those sources, and their biases.",
-              *(["- It often answers with a word of the sentence itself (\"Paris is the capital of [MASK].\" → paris): "
-                 "dictionary entries repeat their headword, and a model this small learns that copying often pays."]
-                if name == "en" else []),
+              *([f"- It still answers with a word of the sentence itself in {r['copies']} of the {r['n']} cloze cases "
+                 f"({stage1['cloze_copies']} before stage 2): a model this small leans on the words it can see."]
+                if stage1 and r else []),
               f"- It knows nothing beyond {config['max_position_embeddings']} tokens, and was never fine-tuned for a task.",
               "", "## Golden case", "",
               "`inputs.json` + `golden.safetensors`: the PyTorch reference's outputs for these weights; "
@@ -404,8 +469,12 @@ def card_topic(run, dst, config, shipped, wp, vocab):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("name", choices=["en", "en-topic", "zh"])
+    ap.add_argument("name", choices=["en", "en-topic", "zh", "en-embed"])
     a = ap.parse_args()
+    if a.name == "en-embed":
+        import export_embed
+        export_embed.export_embed()
+        return
     run, dst, config, shipped, model, wp, vocab, inv = export(a.name)
     if a.name == "en-topic":
         card_topic(run, dst, config, shipped, wp, vocab)

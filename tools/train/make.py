@@ -2,6 +2,7 @@
 
     /usr/bin/python3 tools/train/make.py en          # weights/en
     /usr/bin/python3 tools/train/make.py en-topic    # weights/en-topic (builds en first if it is missing)
+    /usr/bin/python3 tools/train/make.py en-embed    # weights/en-embed (sentence embeddings, from weights/en)
     /usr/bin/python3 tools/train/make.py zh          # weights/zh
     /usr/bin/python3 tools/train/make.py en --dry-run   # print the commands, run nothing
 
@@ -42,6 +43,19 @@ EN = dict(layers=4, hidden=128, heads=4, intermediate=512, max_len=64, batch=64,
 # and manuals: WordNet glosses and examples, and fortunes, are closer to common English than
 # GCIDE's 80,000 entries (many for words nobody uses) or the Python documentation.
 EN_MIX = "wordnet-base=1.5,fortunes=2,dict-gcide=0.6,python3.11-doc=0.3"
+# From step 15,000 on (the previous weights/en), a continuation that unteaches copying (issue 22): the
+# `en2` corpus keeps a dictionary headword out of its own definition and a WordNet synset's examples apart
+# from its definition, whole words are masked, a content word that stands elsewhere in its sequence is never
+# the one masked (--avoid-copies), and running prose is drawn more often. It starts from the
+# stage-1 weights (build/en/run) with a fresh optimizer, on one core.
+EN2 = dict(layers=4, hidden=128, heads=4, intermediate=512, max_len=64, batch=32, dropout=0.0,
+           warmup=100, lr=0.001, seed=1234, threads=1, eval_every=250)
+EN2_MIX = "wordnet-base=1.5,fortunes=2,dict-gcide=0.5,python3.11-doc=0.2"
+# What stage 1 ended with (its log, build/en/run/log.jsonl, was not kept on the machine that ran stage 2:
+# these are the figures of the card of weights/en at commit 8129f08, written from that log).
+EN_STAGE1 = {"commit": "8129f08", "step": 15000, "tokens_seen": 55439985, "wall_minutes": 190, "threads": 2,
+             "mlm_top1": 0.450, "mlm_top5": 0.598, "nsp_acc": 0.938,
+             "cloze_top1": 6, "cloze_top5": 17, "cloze_copies": 23}
 ZH = dict(layers=3, hidden=128, heads=4, intermediate=512, max_len=64, batch=64, dropout=0.0,
           warmup=80, lr=0.002, seed=1234, threads=1)
 
@@ -57,12 +71,26 @@ RECIPES = {
                   pretrain("en", 17000, True, ["--mix", EN_MIX, "--stop-at", "7000"], **EN),
                   pretrain("en", 16000, True, ["--mix", EN_MIX, "--stop-at", "10000"], **EN),
                   pretrain("en", 15000, True, ["--mix", EN_MIX], **EN),
+                  ["corpus.py", "en2"],
+                  ["copying.py", "--before", "en", "--after", "en2", "--docs", "2000", "--examples", "2000",
+                   "--out", "tools/train/build/en2/copying.md"],
+                  pretrain("en2", 3000, False, ["--init", "tools/train/build/en/run", "--whole-word", "--avoid-copies",
+                                                "--mix", EN2_MIX], **EN2),
                   ["export.py", "en"]],
+        # the shipped weights come from the continuation's run, build/en2/run
+        "run": "en2",
+        "stage1": EN_STAGE1,
     },
     "en-topic": {
         "needs": "en",
         "steps": [["finetune_topic.py", "--epochs", "8", "--batch", "16", "--lr", "0.0003", "--seed", "1234"],
                   ["export.py", "en-topic"]],
+    },
+    "en-embed": {
+        # fine-tuned from the shipped weights/en (make.py en writes it), one core at low priority
+        "steps": [["finetune_embed.py", "--base", "weights/en", "--steps", "600", "--batch", "64", "--lr", "0.001",
+                   "--eval-every", "100", "--hard-negatives"],
+                  ["export.py", "en-embed"]],
     },
     "zh": {
         "steps": [["corpus.py", "zh", "--install"],
@@ -93,14 +121,22 @@ def flags(step):
     return out
 
 
-def segments(name):
-    """The --steps of each pretraining segment, in order (for en: 3000, 5000, then the resumed and shortened schedules)."""
-    return [int(flags(s)["steps"]) for s in RECIPES[name]["steps"] if s[0] == "pretrain.py"]
+def run_of(name):
+    """The build/<run>/ folder whose run.py output is shipped as weights/<name> (en: the continuation, en2)."""
+    return RECIPES[name].get("run", name)
 
 
-def pretrain_args(name):
-    """The first pretraining segment's arguments as pretrain.py logs them (its log's first line)."""
-    return flags(next(s for s in RECIPES[name]["steps"] if s[0] == "pretrain.py"))
+def segments(name, lang=None):
+    """The --steps of each pretraining segment of one run (build/<lang>), in order (for en's stage 1: 3000,
+    5000, then the resumed and shortened schedules)."""
+    lang = lang or run_of(name)
+    return [int(flags(s)["steps"]) for s in RECIPES[name]["steps"] if s[0] == "pretrain.py" and s[1] == lang]
+
+
+def pretrain_args(name, lang=None):
+    """The first pretraining segment's arguments of one run, as pretrain.py logs them (its log's first line)."""
+    lang = lang or run_of(name)
+    return flags(next(s for s in RECIPES[name]["steps"] if s[0] == "pretrain.py" and s[1] == lang))
 
 
 def coretype():

@@ -164,7 +164,52 @@ def mask_tokens(ids, vocab_size, rng):
     return out, pos, labels
 
 
-def make_batch(examples, batch, vocab_size, rng):
+def mask_words(ids, vocab_size, rng, continuation, content=None):
+    """Whole-word masking: the 15% are whole words (a token and the `##` pieces after it), so the
+    model must predict a word from its context, never finish one from its visible pieces. Each chosen
+    word becomes [MASK]s (80%), random tokens (10%) or stays (10%) as a whole.
+
+    With `content` (a flag per token id: a content word's first token), a content word that also stands
+    elsewhere in the sequence is not chosen: the model is never rewarded for reading its answer off the
+    sequence, the habit a small model picks up from dictionary text (--avoid-copies)."""
+    words = []
+    for i, t in enumerate(ids):
+        if t < N_SPECIAL:
+            continue
+        if continuation[t] and words and words[-1][-1] == i - 1:
+            words[-1].append(i)
+        else:
+            words.append([i])
+    n = sum(len(w) for w in words)
+    budget = max(1, round(n * 0.15)) if n else 0
+    if content is not None:
+        seen = {}
+        for w in words:
+            key = tuple(ids[p] for p in w)
+            seen[key] = seen.get(key, 0) + 1
+        words = [w for w in words if not (content[ids[w[0]]] and seen[tuple(ids[p] for p in w)] > 1)]
+    rng.shuffle(words)
+    chosen, covered = [], 0
+    for w in words:
+        if covered >= budget:
+            break
+        if covered + len(w) > budget + 1:
+            continue
+        chosen.append(w)
+        covered += len(w)
+    out = list(ids)
+    pos = sorted(p for w in chosen for p in w)
+    for w in chosen:
+        r = rng.random()
+        for p in w:
+            if r < 0.8:
+                out[p] = MASK
+            elif r < 0.9:
+                out[p] = rng.randrange(N_SPECIAL, vocab_size)
+    return out, pos, [ids[p] for p in pos]
+
+
+def make_batch(examples, batch, vocab_size, rng, continuation=None, content=None):
     rows = [examples.draw() for _ in range(batch)]
     S = max(len(r[0]) for r in rows)
     ids = torch.zeros(batch, S, dtype=torch.long)
@@ -173,7 +218,7 @@ def make_batch(examples, batch, vocab_size, rng):
     flat_pos, flat_lab = [], []
     nsp = torch.tensor([r[2] for r in rows], dtype=torch.long)
     for b, (x, t, _) in enumerate(rows):
-        m, pos, lab = mask_tokens(x, vocab_size, rng)
+        m, pos, lab = mask_words(x, vocab_size, rng, continuation, content) if continuation else mask_tokens(x, vocab_size, rng)
         ids[b, :len(m)] = torch.tensor(m)
         tt[b, :len(t)] = torch.tensor(t)
         am[b, :len(m)] = 1
@@ -301,6 +346,11 @@ def main():
                     "drawn in proportion to its length times its source's weight (default 1)")
     ap.add_argument("--stop-at", type=int, default=0, help="stop after this step (keeping the --steps schedule); "
                     "a later --resume goes on from there")
+    ap.add_argument("--whole-word", action="store_true", help="mask whole words (a token and its ## pieces)")
+    ap.add_argument("--avoid-copies", action="store_true", help="with --whole-word: never mask a content word (4+ "
+                    "letters) that also stands elsewhere in the sequence")
+    ap.add_argument("--init", default="", help="start from this BertForPreTraining folder's weights (with its "
+                    "vocabulary) and a fresh optimizer, e.g. tools/train/build/en/run")
     ap.add_argument("--time-probe", type=int, default=0, help="time this many steps and exit")
     a = ap.parse_args()
 
@@ -308,9 +358,11 @@ def main():
     d = os.path.join(HERE, "build", a.lang)
     out = os.path.join(d, "run")
     os.makedirs(out, exist_ok=True)
-    with open(os.path.join(d, "vocab.txt"), encoding="utf-8") as f:
+    init = os.path.join(os.path.dirname(os.path.dirname(HERE)), a.init) if a.init else ""
+    vocab_dir = init or d  # continuing a model keeps its vocabulary
+    with open(os.path.join(vocab_dir, "vocab.txt"), encoding="utf-8") as f:
         vocab = [l.rstrip("\n") for l in f]
-    tcfg = json.load(open(os.path.join(d, "tokenizer_config.json")))
+    tcfg = json.load(open(os.path.join(vocab_dir, "tokenizer_config.json")))
     wp = WordPiece(vocab, lower=tcfg["do_lower_case"])
     t0 = time.time()
     train_docs, train_sources = load_docs(os.path.join(d, "train.jsonl"), wp, os.path.join(d, "train.ids.pt"))
@@ -328,6 +380,21 @@ def main():
     model = rb.BertWithHeads(rb.BertConfig(config), mlm=True, nsp=True)
     init_weights(model, config["initializer_range"])
     model.tie_weights()
+    if init and not (a.resume and os.path.exists(os.path.join(out, "checkpoint.pt"))):
+        from safetensors_io import load_file
+        start = json.load(open(os.path.join(init, "config.json")))
+        differ = [k for k in ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
+                              "intermediate_size", "max_position_embeddings") if start[k] != config[k]]
+        if differ:
+            sys.exit(f"pretrain.py: --init {a.init} differs from the flags in {differ}")
+        sd = {k: v.to(torch.float32) for k, v in load_file(os.path.join(init, "model.safetensors")).items()}
+        missing, unexpected = model.load_state_dict(sd, strict=False)
+        missing = [k for k in missing if k not in ("cls.predictions.decoder.weight", "cls.predictions.decoder.bias")
+                   and not k.endswith("position_ids")]
+        if missing or unexpected:
+            sys.exit(f"pretrain.py: --init {a.init}: missing {missing}, unexpected {unexpected}")
+        model.tie_weights()
+        print(f"initialised from {a.init}", file=sys.stderr)
     model.train()
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -341,7 +408,9 @@ def main():
 
     erng = random.Random(a.seed + 1)
     held = Examples(eval_docs, a.max_len, erng)
-    eval_batches = [make_batch(held, a.batch, len(vocab), erng) for _ in range(a.eval_batches)]
+    continuation = [t.startswith("##") for t in vocab] if a.whole_word else None
+    content = [t.isalpha() and len(t) >= 4 for t in vocab] if a.avoid_copies else None
+    eval_batches = [make_batch(held, a.batch, len(vocab), erng, continuation, content) for _ in range(a.eval_batches)]
     rng = random.Random(a.seed)
     examples = Examples(train_docs, a.max_len, rng, [mix.get(src, 1.0) for src in train_sources] if mix else None)
     step, elapsed, tokens_seen = 0, 0.0, 0
@@ -366,7 +435,7 @@ def main():
 
     t_start = time.time() - elapsed
     while step < (min(a.steps, a.stop_at) if a.stop_at else a.steps):
-        ids, tt, am, pos, lab, nsp = make_batch(examples, a.batch, len(vocab), rng)
+        ids, tt, am, pos, lab, nsp = make_batch(examples, a.batch, len(vocab), rng, continuation, content)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         mlm, ns = pretrain_logits(model, ids, tt, am, pos)
@@ -394,7 +463,7 @@ def main():
             log.write(json.dumps(ev) + "\n")
             log.flush()
             print(json.dumps(ev), file=sys.stderr)
-            save(model, config, out, d, step, {"tokens_seen": tokens_seen})
+            save(model, config, out, vocab_dir, step, {"tokens_seen": tokens_seen})
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
                         "elapsed": time.time() - t_start, "tokens_seen": tokens_seen,
                         "rng": rng.getstate(), "torch_rng": torch.get_rng_state()}, ck_path)

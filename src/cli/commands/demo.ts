@@ -1,7 +1,8 @@
 // bert-ts demo (`npm start`): what the small BERTs shipped in weights/ have
 // learned, shown step by step: tokens, fill-mask, next sentence, the topic
-// classifier, where each attention head looks, the golden check against
-// PyTorch, then the Chinese model on 今天天气真好.
+// classifier, the sentence model finding the nearest sentence, where each
+// attention head looks, the golden check against PyTorch, then the Chinese
+// model on 今天天气真好.
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { toModelInput } from '../../pipelines/model-input.ts';
 import { fillMask, type FillMaskCandidate } from '../../pipelines/fill-mask.ts';
 import { nextSentence } from '../../pipelines/next-sentence.ts';
 import { classify } from '../../pipelines/classify.ts';
+import { cosineSimilarity } from '../../pipelines/embed.ts';
 import type { BertPipeline } from '../../pipelines/bert-pipeline.ts';
 import { str, type Command, type Io } from '../command.ts';
 import { COMPUTE, JSON_OUT, applyCompute, computeOptions, kernelsLabel, printJson, releaseCompute } from '../common.ts';
@@ -33,6 +35,8 @@ const EN_NSP: [string, string][] = [
   ['The sun rises in the east.', 'Python lists can be sorted in place.'],
 ];
 const EN_CLASSIFY = ['My computer crashed and I lost all my files.', 'The senator voted against the new tax bill.', 'Add the flour and bake the bread for an hour.'];
+const EN_QUERY = 'a sleeping cat';
+const EN_SENTENCES = ['Stock markets fell sharply on Monday.', 'A kitten is napping in the sun.', 'The recipe needs two eggs and a cup of flour.', 'He fixed the old bicycle in the garage.'];
 const EN_ATTENTION = { text: 'The river bank was covered with grass.', word: 'bank' };
 const ZH_TEXT = '今天天气真好';
 const ZH_FILL = '今天天气真[MASK]。';
@@ -139,11 +143,23 @@ async function topics(dir: string, io: Io, say: (s: string) => void, dtype: DTyp
   return { model: dir, results, golden };
 }
 
+/** The sentence-embedding model: the nearest of a few sentences to a query, by cosine of the embeddings. */
+async function sentences(dir: string, io: Io, say: (s: string) => void, dtype: DType) {
+  const nlp = await loadForCli(dir, { io, dtype });
+  const [q, ...vs] = nlp.embed([EN_QUERY, ...EN_SENTENCES]);
+  const ranked = EN_SENTENCES.map((text, i) => ({ text, cosine: cosineSimilarity(q, vs[i]) })).sort((a, b) => b.cosine - a.cosine);
+  say(`\n6. Sentence embeddings (${shown(dir)}): which sentence is nearest to "${EN_QUERY}"? (cosine, ${nlp.embedDefaults?.pooling ?? 'mean'} pooling from its modules.json)`);
+  for (const r of ranked) say(`  ${r.cosine.toFixed(3)} ${bar(Math.max(0, r.cosine))} ${r.text}`);
+  const golden = goldenOf(dir, nlp);
+  nlp.model.dispose();
+  return { model: dir, query: EN_QUERY, ranked, golden };
+}
+
 async function chinese(dir: string, io: Io, say: (s: string) => void, dtype: DType) {
   const nlp = await loadForCli(dir, { io, dtype });
   const e = nlp.tokenizer.encode(ZH_TEXT);
   const out = nlp.model.forward(toModelInput([e]));
-  say(`\n7. Chinese (${shown(dir)}): tokenizer("${ZH_TEXT}") → model → last_hidden_state`);
+  say(`\n8. Chinese (${shown(dir)}): tokenizer("${ZH_TEXT}") → model → last_hidden_state`);
   say(`  tokens: ${e.tokens.join(' ')}   ids: ${e.inputIds.join(' ')}`);
   const h = out.lastHiddenState;
   const first = Array.from(h.data.subarray(h.shape[2], h.shape[2] + 4), (x) => x.toFixed(3));
@@ -159,14 +175,16 @@ async function chinese(dir: string, io: Io, say: (s: string) => void, dtype: DTy
 export const demoCommand: Command = {
   name: 'demo',
   modelOptional: true,
-  summary: 'what the models shipped in weights/ have learned: tokens, fill-mask, next sentence, topics, attention, golden check, Chinese',
+  summary: 'what the models shipped in weights/ have learned: tokens, fill-mask, next sentence, topics, sentence similarity, attention, golden check, Chinese',
   args: '',
   argsHelp:
     'Runs the small BERTs bert-ts trained itself (tools/train/): the English model (weights/en), its topic classifier\n' +
-    '(weights/en-topic) and the Chinese model (weights/zh), and checks every output against PyTorch\'s.',
+    '(weights/en-topic), its sentence-embedding model (weights/en-embed) and the Chinese model (weights/zh), and checks\n' +
+    'every output against PyTorch\'s.',
   options: {
     model: { type: 'string', short: 'm', value: 'DIR', help: 'the English masked-LM model (default weights/en)' },
     classifier: { type: 'string', value: 'DIR', help: 'a sequence-classification model (default weights/en-topic)' },
+    sentences: { type: 'string', value: 'DIR', help: 'a sentence-embedding model (default weights/en-embed)' },
     chinese: { type: 'string', value: 'DIR', help: 'a Chinese model (default weights/zh)' },
     ...JSON_OUT,
     ...COMPUTE,
@@ -183,6 +201,7 @@ export const demoCommand: Command = {
     const enDir = pick('model', 'en');
     const topicDir = pick('classifier', 'en-topic');
     const zhDir = pick('chinese', 'zh');
+    const sentDir = pick('sentences', 'en-embed');
     if (!enDir) throw new BertTsError('demo: weights/en not found', 'pass --model DIR (a BERT with a masked-LM head)');
     const backend = await applyCompute(compute);
     try {
@@ -191,15 +210,17 @@ export const demoCommand: Command = {
       say(`bert-ts demo (${kernelsLabel(backend)} kernels${compute.dtype === 'q8' ? ', dtype q8' : ''}): a small BERT trained by bert-ts's own tools, and what it learned\n`);
       const en = await english(enDir, io, say, compute.dtype);
       const topic = topicDir ? await topics(topicDir, io, say, compute.dtype) : undefined;
-      say(`\n6. Golden check: the English model's outputs against PyTorch's (${shown(join(enDir, 'golden.safetensors'))})`);
+      const sent = sentDir ? await sentences(sentDir, io, say, compute.dtype) : undefined;
+      say(`\n7. Golden check: the English model's outputs against PyTorch's (${shown(join(enDir, 'golden.safetensors'))})`);
       const golden = goldenOf(enDir, en.nlp);
       if (golden && !json) printReport(golden, io);
       if (compute.dtype === 'q8') say('  skipped: dtype q8 is approximate by design (docs/performance.md gives its accuracy); run without --dtype to check f32');
       if (topic?.golden) say(`  and the classifier's (${shown(topicDir!)}): ${topic.golden.ok ? 'OK' : 'NOT OK'}`);
+      if (sent?.golden) say(`  and the sentence model's (${shown(sentDir!)}): ${sent.golden.ok ? 'OK' : 'NOT OK'}`);
       en.nlp.model.dispose();
       const zh = zhDir ? await chinese(zhDir, io, say, compute.dtype) : undefined;
-      const ok = (golden?.ok ?? true) && (topic?.golden?.ok ?? true) && (zh?.golden?.ok ?? true);
-      if (json) printJson(io, { backend, kernels: kernelsLabel(backend), dtype: compute.dtype, english: { ...en.result, golden }, classifier: topic, chinese: zh, ok });
+      const ok = (golden?.ok ?? true) && (topic?.golden?.ok ?? true) && (sent?.golden?.ok ?? true) && (zh?.golden?.ok ?? true);
+      if (json) printJson(io, { backend, kernels: kernelsLabel(backend), dtype: compute.dtype, english: { ...en.result, golden }, classifier: topic, sentences: sent, chinese: zh, ok });
       return ok ? 0 : 1;
     } finally {
       await releaseCompute(compute);

@@ -74,7 +74,7 @@ export function startViewerServer(o: ViewerServerOptions): Promise<ViewerServer>
   }
   checkPort(o.port ?? 8000);
   const byName = new Map(o.models.map((m) => [m.name, m]));
-  const list = JSON.stringify(o.models.map((m, i) => ({ name: m.name, ...(m.label ? { label: m.label } : {}), url: `./models/${encodeURIComponent(m.name)}/`, ...(i === 0 ? { default: true } : {}) })));
+  const list = JSON.stringify(o.models.map((m, i) => ({ name: m.name, ...(m.label ? { label: m.label } : {}), url: `./models/${encodeURIComponent(m.name)}/`, ...(i === 0 ? { default: true } : {}), ...(existsSync(join(m.dir, 'modules.json')) ? { sentence: true } : {}) })));
   let port = o.port ?? 8000;
 
   /** The file on disk a path names, if it may be sent. */
