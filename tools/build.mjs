@@ -14,7 +14,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
-const node = { ...common, platform: 'node', external: ['@petamoriken/float16', 'cli-progress'] };
+// LanceDB is a native module (its .node binary cannot be bundled); apache-arrow is its peer and must stay one instance
+const node = { ...common, platform: 'node', external: ['@petamoriken/float16', 'cli-progress', '@lancedb/lancedb', 'apache-arrow'] };
 const worker = { ...node, entryPoints: { worker: 'src/runtime/node-worker.ts' }, outdir: 'dist' };
 if (process.argv.includes('--worker')) {
   await build(worker);

@@ -8,10 +8,10 @@ import { HELP_OPTION } from './command.ts';
 
 /** `bert-ts fill-mask -m MODEL [options] TEXT...`: the required options and positionals. */
 export function synopsis(c: Command): string {
-  // demo and serve have default models; neighbours and analogy take -m MODEL or --vectors FILE;
+  // demo and serve have default models, search the table's; neighbours and analogy take -m MODEL or --vectors FILE;
   // download and inspect take the model as their argument (-m works too)
   const positional = c.args.split(' ').includes('MODEL');
-  const model = c.options.model && !positional ? (['demo', 'serve', 'neighbours', 'analogy'].includes(c.name) ? ' [-m MODEL]' : ' -m MODEL') : '';
+  const model = c.options.model && !positional ? (['demo', 'serve', 'neighbours', 'analogy', 'search'].includes(c.name) ? ' [-m MODEL]' : ' -m MODEL') : '';
   return `bert-ts ${c.name}${model} [options]${c.args ? ' ' + c.args : ''}`;
 }
 
