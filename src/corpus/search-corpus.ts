@@ -13,7 +13,7 @@ import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
 import { embed } from '../pipelines/embed.ts';
 import { loadPipeline } from '../pipelines/load.ts';
 import { corpusModelInfo } from './embed-corpus.ts';
-import { checkSameModel, DEFAULT_TABLE, lanceError, openCorpusTable, type CorpusModelInfo, type LanceTable } from './store.ts';
+import { checkSameModel, DEFAULT_TABLE, lanceError, lancedb, openCorpusTable, type CorpusModelInfo, type LanceTable } from './store.ts';
 
 /**
  * Below this many rows a full scan is as fast as the index (measured:
@@ -151,7 +151,7 @@ export async function indexCorpus(options: IndexCorpusOptions): Promise<{ rows: 
     if (options.subVectors !== undefined && info.dim % options.subVectors !== 0) {
       throw new BertTsError(`index: --sub-vectors ${options.subVectors} does not divide the dimension ${info.dim}`);
     }
-    const { Index } = await import('@lancedb/lancedb');
+    const { Index } = await lancedb();
     try {
       await table.optimize();
       await table.createIndex('vector', {

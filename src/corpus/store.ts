@@ -50,6 +50,9 @@ export interface CorpusRow {
 
 let lance: Promise<typeof LanceDb> | undefined;
 export function lancedb(): Promise<typeof LanceDb> {
+  // LanceDB's Rust log defaults to warnings meant for its developers (deprecations, k-means
+  // on small tables) that would read as problems; LANCEDB_LOG=warn brings them back
+  process.env.LANCEDB_LOG ??= 'error';
   lance ??= import('@lancedb/lancedb');
   return lance;
 }

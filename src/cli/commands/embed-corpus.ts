@@ -1,7 +1,7 @@
 // bert-ts embed --input FILE --output DB: a corpus into a LanceDB table,
 // one shard per process (library: embedCorpus).
 import { BertTsError } from '../../errors.ts';
-import { embedCorpus, DEFAULT_CORPUS_BATCH_SIZE } from '../../corpus/embed-corpus.ts';
+import { embedCorpus, DEFAULT_CORPUS_BATCH_SIZE, DEFAULT_WINDOW } from '../../corpus/embed-corpus.ts';
 import { resolveShard } from '../../corpus/shard.ts';
 import { checkWritableDb, DEFAULT_TABLE } from '../../corpus/store.ts';
 import { int, num, oneOf, str, type Io, type OptionSpec, type Parsed } from '../command.ts';
@@ -18,6 +18,7 @@ export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
   'id-field': { type: 'string', value: 'NAME', help: 'the JSONL field holding the id (default id)' },
   'text-field': { type: 'string', value: 'NAME', help: 'the JSONL field holding the text (default text)' },
   'batch-size': { type: 'string', value: 'N', help: `texts per forward pass, grouped by length (default ${DEFAULT_CORPUS_BATCH_SIZE})` },
+  'commit-every': { type: 'string', value: 'N', help: `rows per commit to the table; a killed run keeps its committed rows (default ${DEFAULT_WINDOW})` },
   shard: { type: 'string', value: 'I/N', help: 'embed shard I of N (by a hash of the id); default: from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or CLOUD_RUN_TASK_INDEX' },
   shards: { type: 'string', value: 'N', help: 'the shard count for JOB_COMPLETION_INDEX (or set BERT_TS_SHARDS)' },
   'on-error': { type: 'string', value: 'E', help: 'fail | skip: a line that is not JSON or has no or an empty text (default fail)' },
@@ -48,6 +49,7 @@ export async function runCorpusEmbed(p: Parsed, io: Io, o: { pooling?: Pooling; 
   const format = oneOf(name, p, 'format', ['auto', 'jsonl', 'text'] as const, 'auto');
   const onError = oneOf(name, p, 'on-error', ['fail', 'skip'] as const, 'fail');
   const batchSize = int(name, p, 'batch-size', 1, DEFAULT_CORPUS_BATCH_SIZE);
+  const window = int(name, p, 'commit-every', 1, DEFAULT_WINDOW);
   const every = num(name, p, 'progress-every', 10);
   const shard = resolveShard({ shard: str(p, 'shard'), shards: str(p, 'shards') });
   const table = str(p, 'table') ?? DEFAULT_TABLE;
@@ -71,6 +73,7 @@ export async function runCorpusEmbed(p: Parsed, io: Io, o: { pooling?: Pooling; 
       textField: str(p, 'text-field'),
       onError,
       batchSize,
+      window,
       pooling: o.pooling,
       normalize: o.normalize,
       storeText: !p.values['no-text'],

@@ -41,6 +41,7 @@ const printedEmbed = pipelineCommand({
 // the same command with a corpus mode: --input FILE --output DB (embed-corpus.ts)
 export const embedCommand: Command = {
   ...printedEmbed,
+  summary: 'sentence embeddings: printed, or a corpus into a LanceDB table (--input FILE --output DB)',
   args: '[TEXT...]',
   argsHelp: `${printedEmbed.argsHelp}\nWith --input FILE --output DB, a corpus is embedded into a LanceDB table instead (see docs/embedding-at-scale.md).`,
   options: { ...printedEmbed.options, ...CORPUS_OPTIONS },
