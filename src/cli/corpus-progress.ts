@@ -36,31 +36,27 @@ export async function corpusProgress(io: Io, everySeconds: number): Promise<Corp
   const stream = io.stderr as NodeJS.WriteStream;
   if (stream.isTTY) {
     const { SingleBar } = (await import('cli-progress')).default;
-    const bar = new SingleBar({
-      stream,
-      format: '{bar} {percentage}% | {embedded} embedded, {written} written | {rate} texts/s | ETA {eta_formatted}',
-      barsize: 24,
-      hideCursor: true,
-      clearOnComplete: false,
-      etaBuffer: 30,
-      fps: 5,
-    });
-    let started = false;
+    let bar: InstanceType<typeof SingleBar> | undefined;
     return {
       update(p) {
-        const payload = { embedded: count(p.embedded), written: count(p.written), rate: p.seconds > 0 ? (p.embedded / p.seconds).toFixed(1) : '0' };
-        // a file: progress is the share of its bytes read; stdin: no total, the bar only counts
-        const total = p.totalBytes ?? Math.max(p.bytes, 1);
-        if (!started) {
-          bar.start(total, p.bytes, payload);
-          started = true;
+        const share = p.totalBytes ? Math.min(p.bytes / p.totalBytes, 1) : undefined;
+        const payload = {
+          embedded: count(p.embedded),
+          written: count(p.written),
+          rate: p.seconds > 0 ? (p.embedded / p.seconds).toFixed(1) : '0',
+          left: share ? duration((p.seconds * (1 - share)) / share) : '?',
+        };
+        if (!bar) {
+          // a file: the bar is the share of its bytes read; stdin has no total, so no bar
+          const format = share !== undefined ? '{bar} {percentage}% | {embedded} embedded, {written} written | {rate} texts/s | ETA {left}' : '{embedded} embedded, {written} written | {rate} texts/s';
+          bar = new SingleBar({ stream, format, barsize: 24, hideCursor: true, clearOnComplete: false, fps: 5 });
+          bar.start(p.totalBytes ?? 1, p.bytes, payload);
         } else {
-          bar.setTotal(total);
-          bar.update(p.bytes, payload);
+          bar.update(p.totalBytes ? p.bytes : 0, payload);
         }
       },
       stop() {
-        if (started) bar.stop();
+        bar?.stop();
       },
     };
   }

@@ -66,22 +66,25 @@ export async function* lines(source: CorpusSource, onBytes?: (bytes: number) => 
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let n = 0;
-  let bytes = 0;
+  let bytes = 0; // of the lines handed out so far, for a progress bar that moves line by line
   for await (const chunk of stream) {
-    const s = typeof chunk === 'string' ? chunk : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-    rest += s;
+    rest += typeof chunk === 'string' ? chunk : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     let start = 0;
     for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
       n++;
-      yield { line: n, text: stripCr(rest.slice(start, nl)) };
+      const text = rest.slice(start, nl);
+      bytes += Buffer.byteLength(text) + 1;
+      onBytes?.(bytes);
+      yield { line: n, text: stripCr(text) };
       start = nl + 1;
     }
     rest = rest.slice(start);
-    onBytes?.(bytes);
   }
   rest += decoder.end();
-  if (rest !== '') yield { line: n + 1, text: stripCr(rest) };
+  if (rest !== '') {
+    onBytes?.(bytes + Buffer.byteLength(rest));
+    yield { line: n + 1, text: stripCr(rest) };
+  }
 }
 
 const stripCr = (s: string) => (s.endsWith('\r') ? s.slice(0, -1) : s);
