@@ -2,7 +2,8 @@
 // the CLI's corpus errors, in-process: each bad input is one clear error or
 // warning naming the line, and loses nothing that was good.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,6 +16,7 @@ import { modelFingerprint } from '../src/corpus/model-fingerprint.ts';
 import { embedCorpus, searchCorpus, indexCorpus, openCorpusSearcher } from '../src/index.ts';
 import { loadPipeline } from '../src/pipelines/load.ts';
 import { corpus, cosine, jsonl } from './helpers/corpus.ts';
+import { duration, progressLine } from '../src/cli/corpus-progress.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const EN = join(root, 'weights', 'en');
@@ -232,5 +234,26 @@ describe('bert-ts embed --output and search: bad input is a clear error and lose
     expect(b[0].id).toBe(a[0].id);
     expect(b[0].score).toBeCloseTo(a[0].score, 5);
     for (const s of [scan, viaIndex, auto]) s.close();
+  });
+});
+
+describe('progress and deploy/', () => {
+  it('a progress line says what was read, embedded and written, the rate, the share and the ETA', () => {
+    const base = { lines: 5000, embedded: 1200, written: 1024, skipped: 0, duplicates: 0, otherShards: 3000, bytes: 250_000, seconds: 10 };
+    expect(progressLine({ ...base, totalBytes: 1_000_000 })).toBe('5,000 lines read, 1,200 embedded, 1,024 written (120.0 texts/s), 25% of the input, ETA 30s');
+    expect(progressLine({ ...base, skipped: 2, duplicates: 1 })).toBe('5,000 lines read, 1,200 embedded, 1,024 written (120.0 texts/s), 2 skipped, 1 duplicate ids');
+    expect([duration(5), duration(75), duration(7300), duration(NaN)]).toEqual(['5s', '1m15s', '2h01m', '?']);
+  });
+  it('the Kubernetes manifest is an Indexed Job with per-index retries whose shard count is its completions; the Slurm script parses', () => {
+    const job = readFileSync(join(root, 'deploy', 'embed-job.yaml'), 'utf8');
+    expect(job).toMatch(/^\s*completionMode: Indexed/m);
+    expect(job).toMatch(/^\s*backoffLimitPerIndex: \d+/m);
+    expect(job).toMatch(/^\s*restartPolicy: Never/m);
+    const completions = /^\s*completions: (\d+)/m.exec(job)![1];
+    expect(job).toMatch(new RegExp(`name: BERT_TS_SHARDS\\s+value: "${completions}"`));
+    expect(readFileSync(join(root, 'deploy', 'Dockerfile'), 'utf8')).toMatch(/ENTRYPOINT \["node", "\/app\/dist\/cli.js"\]/);
+    const slurm = join(root, 'deploy', 'embed-array.slurm');
+    expect(readFileSync(slurm, 'utf8')).toMatch(/dist\/cli.js embed/);
+    expect(spawnSync('bash', ['-n', slurm]).status).toBe(0);
   });
 });
