@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const r = JSON.parse(readFileSync(`${root}bench/corpus/results.json`, 'utf8'));
-const W = 860, H = 330, P = { l: 58, r: 16, t: 34, b: 46 }, gap = 70;
+const W = 860, H = 340, P = { l: 58, r: 16, t: 34, b: 56 }, gap = 70;
 const pw = (W - P.l - P.r - gap) / 2, ph = H - P.t - P.b;
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const out = [];
@@ -41,19 +41,25 @@ function series(points, xPos, yMax, color, label, ly) {
   axes(x0, 'embed --output: peak RSS and rate by corpus size', lines, xPos, yMax, 'MB  |  texts/s', [0, 50, 100, 150, 200, 250, 300]);
   series(r.embed.map((e) => [e.lines, e.rssMB]), xPos, yMax, '#1f6fb4', 'peak RSS (MB)', P.t + 18);
   series(r.embed.map((e) => [e.lines, e.rate]), xPos, yMax, '#d9731a', 'texts/s, 1 thread', P.t + ph - 10);
-  text(x0 + pw / 2, H - 10, 'lines in the corpus (log scale)', { 'text-anchor': 'middle' });
+  text(x0 + pw / 2, H - 24, 'lines in the corpus (log scale)', { 'text-anchor': 'middle' });
 }
-// right: search latency (ms) against rows (log x), scan and index
+// right: search latency (ms, log y) against rows (log x), scan and index
 {
   const x0 = P.l + pw + gap, rows = r.search.map((s) => s.rows);
   const lo = log(Math.min(...rows)) - 0.15, hi = log(Math.max(...rows)) + 0.15;
   const xPos = (v) => x0 + ((log(v) - lo) / (hi - lo)) * pw;
-  const yMax = Math.ceil(Math.max(...r.search.map((s) => Math.max(s.scanMs, s.indexMs ?? 0))) / 10) * 10;
-  const step = yMax / 5;
-  axes(x0, 'search latency by table size (top 10, 128-d)', rows, xPos, yMax, 'ms per query (median)', [0, 1, 2, 3, 4, 5].map((k) => +(k * step).toFixed(1)));
-  series(r.search.map((s) => [s.rows, s.scanMs]), xPos, yMax, '#1f6fb4', 'scan (exact)', P.t + 18);
-  series(r.search.filter((s) => s.indexMs !== undefined).map((s) => [s.rows, s.indexMs]), xPos, yMax, '#2a9d4a', 'IVF-PQ index', P.t + 36);
-  text(x0 + pw / 2, H - 10, 'rows in the table (log scale)', { 'text-anchor': 'middle' });
+  // log y from 1 to 1000 ms, drawn with the linear helpers on log10(ms)
+  const yMax = 3;
+  axes(x0, 'search latency by table size (top 10, 128-d)', rows, xPos, yMax, 'ms per query (median, log scale)', []);
+  for (const [t, label] of [[0, '1'], [1, '10'], [2, '100'], [3, '1000']]) {
+    const y = P.t + ph - (t / yMax) * ph;
+    out.push(`<line x1="${x0}" x2="${x0 + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    text(x0 - 6, y + 4, label, { 'text-anchor': 'end' });
+  }
+  series(r.search.map((s) => [s.rows, log(s.scanMs)]), xPos, yMax, '#1f6fb4', 'scan (exact)', P.t + 18);
+  series(r.search.map((s) => [s.rows, log(s.indexMs)]), xPos, yMax, '#2a9d4a', 'IVF-PQ index (recall@10 beside each point)', P.t + 36);
+  for (const s of r.search) text(xPos(s.rows), P.t + ph - (log(s.indexMs) / yMax) * ph + 16, s.recall.toFixed(2), { 'text-anchor': 'middle', fill: '#2a9d4a', 'font-size': 10 });
+  text(x0 + pw / 2, H - 24, 'rows in the table (log scale)', { 'text-anchor': 'middle' });
 }
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">\n<rect width="${W}" height="${H}" fill="white"/>\n${out.join('\n')}\n<text x="${W - 8}" y="${H - 2}" text-anchor="end" font-size="10" fill="#888">${esc(r.note)}</text>\n</svg>\n`;
 writeFileSync(`${root}docs/images/corpus-scaling.svg`, svg);

@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as lancedb from '@lancedb/lancedb';
 import { rng } from '../../tools/rng.mjs';
 
-process.env.LANCEDB_LOG ??= 'error';
+process.env.LANCEDB_LOG ??= 'error'; // before LanceDB loads: its Rust log reads it once
+const lancedb = await import('@lancedb/lancedb');
 const source = process.argv[2] && !/^\d+$/.test(process.argv[2]) ? process.argv[2] : undefined;
 const sizes = process.argv.slice(source ? 3 : 2).map(Number);
 if (sizes.length === 0) sizes.push(1000, 3000, 10000, 30000, 100000);
