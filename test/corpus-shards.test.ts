@@ -5,7 +5,7 @@
 // of the same texts, and search's top-k equals brute-force cosine over them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
@@ -131,5 +131,26 @@ describe('bert-ts embed --output: shards under a job engine', () => {
       const sure = brute.filter((b) => b.score > tenth + 1e-5).map((b) => b.id);
       expect(hits.map((h) => h.id)).toEqual(expect.arrayContaining(sure));
     });
+  });
+});
+
+describe("README's three-command local run", () => {
+  it('runs as written (embed, index, search) on a 300-line corpus.jsonl', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const at = readme.indexOf('## Embedding a corpus and searching it');
+    const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))![1];
+    const commands = block.split('\n').filter((l) => l.startsWith('bert-ts ')).map((l) => l.replace(/\s+#.*$/, ''));
+    expect(commands.map((c) => c.split(' ')[1])).toEqual(['embed', 'index', 'search']);
+    const cwd = join(dir, 'readme');
+    mkdirSync(cwd);
+    symlinkSync(join(root, 'weights'), join(cwd, 'weights'));
+    writeFileSync(join(cwd, 'corpus.jsonl'), jsonl(corpus(300, 11)));
+    for (const c of commands) {
+      // the shell's word splitting, for these commands: "quoted words" stay one argument
+      const args = [...c.slice('bert-ts '.length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+      const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, `${c}\n${r.stderr}`).toBe(0);
+      if (args[0] === 'search') expect(r.stdout.trim().split('\n')).toHaveLength(5);
+    }
   });
 });

@@ -60,6 +60,7 @@ export async function corpusProgress(io: Io, everySeconds: number): Promise<Corp
       },
     };
   }
+  if (everySeconds === 0) return { update() {}, stop() {} };
   let last: CorpusProgress | undefined;
   let printed = performance.now();
   let said: CorpusProgress | undefined;

@@ -23,7 +23,7 @@ export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
   shards: { type: 'string', value: 'N', help: 'the shard count for JOB_COMPLETION_INDEX (or set BERT_TS_SHARDS)' },
   'on-error': { type: 'string', value: 'E', help: 'fail | skip: a line that is not JSON or has no or an empty text (default fail)' },
   'no-text': { type: 'boolean', help: 'do not keep the texts in the table' },
-  'progress-every': { type: 'string', value: 'S', help: 'seconds between progress lines when stderr is not a terminal (default 10)' },
+  'progress-every': { type: 'string', value: 'S', help: 'seconds between progress lines when stderr is not a terminal (default 10; 0: none, only the summary)' },
 };
 
 const CORPUS_ONLY = Object.keys(CORPUS_OPTIONS).filter((k) => k !== 'input' && k !== 'output');
@@ -57,7 +57,7 @@ export async function runCorpusEmbed(p: Parsed, io: Io, o: { pooling?: Pooling; 
   io.stderr.write(`bert-ts: embed: shard ${shard.index + 1} of ${shard.count} (index ${shard.index}; from ${shard.source})\n`);
 
   await applyCompute(compute);
-  const bar = await corpusProgress(io, every > 0 ? every : 10);
+  const bar = await corpusProgress(io, every);
   let result;
   try {
     const folder = await modelFolderForCli(model);
