@@ -2,7 +2,7 @@
  * embedCorpus: a corpus file (or stream) → a LanceDB table of vectors, one
  * shard of it per process. Memory is bounded by the window: records are read
  * as a stream, this shard's are gathered `window` at a time (a later copy of
- * an id replaces an earlier one), embedded in batches of similar length, and
+ * an id replaces an earlier one), embedded in batches of similar token counts, and
  * committed as one upsert while the next window is embedded.
  */
 import { existsSync } from 'node:fs';
@@ -114,8 +114,12 @@ export async function embedCorpus(options: EmbedCorpusOptions): Promise<EmbedCor
     const records = [...pending.values()];
     pending = new Map();
     if (records.length === 0) return;
-    // similar lengths together, so a short text pays only for its batch's longest
-    records.sort((a, b) => a.text.length - b.text.length);
+    // similar token counts together, so a short text pays only for its batch's longest, and
+    // batches of one shape follow each other (by characters the shapes jitter, and the same
+    // window took 40% longer: docs/embedding-at-scale.md); tokenizing twice costs ~2%
+    const lower = nlp.embedDefaults?.doLowerCase === true;
+    const tokens = new Map(records.map((r) => [r, nlp.tokenizer.encode(lower ? r.text.toLowerCase() : r.text).inputIds.length]));
+    records.sort((a, b) => tokens.get(a)! - tokens.get(b)!);
     const rows: CorpusRow[] = [];
     for (let i = 0; i < records.length; i += batchSize) {
       const batch = records.slice(i, i + batchSize);
