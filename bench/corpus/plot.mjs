@@ -37,10 +37,10 @@ function series(points, xPos, yMax, color, label, ly) {
   const x0 = P.l, lines = r.embed.map((e) => e.lines);
   const lo = log(Math.min(...lines)) - 0.15, hi = log(Math.max(...lines)) + 0.15;
   const xPos = (v) => x0 + ((log(v) - lo) / (hi - lo)) * pw;
-  const yMax = 300;
-  axes(x0, 'embed --output: peak RSS and rate by corpus size', lines, xPos, yMax, 'MB  |  texts/s', [0, 50, 100, 150, 200, 250, 300]);
-  series(r.embed.map((e) => [e.lines, e.rssMB]), xPos, yMax, '#1f6fb4', 'peak RSS (MB)', P.t + 18);
-  series(r.embed.map((e) => [e.lines, e.rate]), xPos, yMax, '#d9731a', 'texts/s, 1 thread', P.t + ph - 10);
+  const yMax = 600;
+  axes(x0, 'embed --output: peak RSS and rate by corpus size', lines, xPos, yMax, 'MB  |  texts/s', [0, 100, 200, 300, 400, 500, 600]);
+  series(r.embed.map((e) => [e.lines, e.rssMB]), xPos, yMax, '#1f6fb4', 'peak RSS (MB)', P.t + ph - 10);
+  series(r.embed.map((e) => [e.lines, e.rate]), xPos, yMax, '#d9731a', 'texts/s, 1 thread', P.t + 48);
   text(x0 + pw / 2, H - 24, 'lines in the corpus (log scale)', { 'text-anchor': 'middle' });
 }
 // right: search latency (ms, log y) against rows (log x), scan and index
