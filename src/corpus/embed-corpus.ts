@@ -15,7 +15,7 @@ import { loadPipeline } from '../pipelines/load.ts';
 import type { Pooling } from '../pipelines/sentence-transformers.ts';
 import { IdSet } from './id-set.ts';
 import { modelFingerprint } from './model-fingerprint.ts';
-import { corpusSize, readCorpus, type BadLine, type CorpusFormat, type CorpusRecord, type CorpusSource } from './read-corpus.ts';
+import { checkCorpusInput, corpusSize, readCorpus, type BadLine, type CorpusFormat, type CorpusRecord, type CorpusSource } from './read-corpus.ts';
 import { parseShard, shardOf, WHOLE_CORPUS, type Shard } from './shard.ts';
 import { checkWritableDb, DEFAULT_TABLE, openCorpusWriter, type CorpusModelInfo, type CorpusRow } from './store.ts';
 
@@ -92,6 +92,7 @@ export async function embedCorpus(options: EmbedCorpusOptions): Promise<EmbedCor
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new BertTsError(`embedCorpus: batchSize must be a whole number ≥ 1, got ${batchSize}`);
   if (!Number.isInteger(window) || window < 1) throw new BertTsError(`embedCorpus: window must be a whole number ≥ 1, got ${window}`);
   const warn = options.onWarning ?? (() => {});
+  checkCorpusInput(options.input); // before the database folder is created
   checkWritableDb(options.db);
 
   const folder = options.modelFolder ?? (await resolveModelFolder(options.model));

@@ -48,17 +48,24 @@ export function corpusSize(source: CorpusSource): number | undefined {
   }
 }
 
+/** A file input that exists and is not a folder (checked before anything is created or loaded). */
+export function checkCorpusInput(source: CorpusSource): void {
+  if (typeof source !== 'string') return;
+  const hint = 'give a .jsonl or .txt file, or - for stdin';
+  let st;
+  try {
+    st = statSync(source);
+  } catch (e) {
+    throw new BertTsError(`${source}: cannot read the input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, hint);
+  }
+  if (st.isDirectory()) throw new BertTsError(`${source}: is a folder, not a corpus file`, hint);
+}
+
 /** The lines of a file ('-' is not handled here: pass process.stdin), with their 1-based numbers. */
 export async function* lines(source: CorpusSource, onBytes?: (bytes: number) => void): AsyncGenerator<{ line: number; text: string }> {
   let stream: AsyncIterable<string | Uint8Array>;
   if (typeof source === 'string') {
-    try {
-      const st = statSync(source);
-      if (st.isDirectory()) throw new BertTsError(`${source}: is a folder, not a corpus file`, 'give a .jsonl or .txt file, or - for stdin');
-    } catch (e) {
-      if (e instanceof BertTsError) throw e;
-      throw new BertTsError(`${source}: cannot read the input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'give a .jsonl or .txt file, or - for stdin');
-    }
+    checkCorpusInput(source);
     stream = createReadStream(source, { highWaterMark: 1 << 16 });
   } else {
     stream = source;

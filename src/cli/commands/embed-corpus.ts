@@ -3,6 +3,7 @@
 import { BertTsError } from '../../errors.ts';
 import { embedCorpus, DEFAULT_CORPUS_BATCH_SIZE, DEFAULT_WINDOW } from '../../corpus/embed-corpus.ts';
 import { resolveShard } from '../../corpus/shard.ts';
+import { checkCorpusInput } from '../../corpus/read-corpus.ts';
 import { checkWritableDb, DEFAULT_TABLE } from '../../corpus/store.ts';
 import { int, num, oneOf, str, type Io, type OptionSpec, type Parsed } from '../command.ts';
 import { applyCompute, computeOptions, modelDir, printJson, releaseCompute } from '../common.ts';
@@ -53,6 +54,7 @@ export async function runCorpusEmbed(p: Parsed, io: Io, o: { pooling?: Pooling; 
   const every = num(name, p, 'progress-every', 10);
   const shard = resolveShard({ shard: str(p, 'shard'), shards: str(p, 'shards') });
   const table = str(p, 'table') ?? DEFAULT_TABLE;
+  if (input !== '-') checkCorpusInput(input); // before the database folder is created
   checkWritableDb(output);
   io.stderr.write(`bert-ts: embed: shard ${shard.index + 1} of ${shard.count} (index ${shard.index}; from ${shard.source})\n`);
 
