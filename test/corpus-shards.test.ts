@@ -13,17 +13,22 @@ import { corpus, cosine, jsonl } from './helpers/corpus.ts';
 import { shardOf } from '../src/corpus/shard.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+// this file's own build of the CLI: dist/ may be rebuilt by another test file meanwhile (cli.test.ts)
+const built = join(root, 'test', 'artifacts', `corpus-cli-${process.pid}`);
+const cli = join(built, 'cli.js');
 const MODEL = join(root, 'weights', 'en');
 const N = 3;
 const DOCS = corpus(400, 7);
 
 let dir: string;
 beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs'), '--no-types'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs'), '--cli-to', built], { cwd: root, stdio: 'inherit' });
   dir = mkdtempSync(join(tmpdir(), 'bert-ts-shards-'));
   writeFileSync(join(dir, 'corpus.jsonl'), jsonl(DOCS));
-  return () => rmSync(dir, { recursive: true, force: true });
+  return () => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(built, { recursive: true, force: true });
+  };
 });
 
 function shardProcess(index: number, extra: string[] = []) {

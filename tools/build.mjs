@@ -3,6 +3,7 @@
 // Run by `npm install` (prepare), `npm run build` and `npm run bench`.
 // --worker: only dist/worker.js, which the pool starts when the library runs
 // from its TypeScript source (vitest's global setup, test/setup/build-worker.ts).
+// --cli-to DIR: only the CLI (and worker) into DIR, for a test (test/corpus-shards.test.ts).
 import { build } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,16 @@ const node = { ...common, platform: 'node', external: ['@petamoriken/float16', '
 const worker = { ...node, entryPoints: { worker: 'src/runtime/node-worker.ts' }, outdir: 'dist' };
 if (process.argv.includes('--worker')) {
   await build(worker);
+  process.exit(0);
+}
+// --cli-to DIR: only the CLI and its worker, into DIR (a test's own copy, so it never
+// races another test that rebuilds dist/; DIR must be inside the repository, where
+// node_modules resolves)
+const cliTo = process.argv.indexOf('--cli-to');
+if (cliTo > 0) {
+  const outdir = process.argv[cliTo + 1];
+  await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } });
+  await build({ ...worker, outdir });
   process.exit(0);
 }
 rmSync('dist', { recursive: true, force: true });
