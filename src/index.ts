@@ -17,3 +17,5 @@ export { verifyGoldenCase } from './golden/verify.ts';
 export { recordGolden } from './golden/record.ts';
 export { readGoldenInputs } from './golden/golden-case.ts';
 export { readWordVectors } from './word-vectors/read-file.ts';
+// embed a corpus into LanceDB and search it (Node only: a native module)
+export * from './corpus/index.ts';

@@ -54,9 +54,9 @@ describe('the command table', () => {
       const r = await cli([...c.name.split(' '), '--help']);
       expect(r.out).toBe(commandHelp(c) + '\n');
       expect(c.examples.length).toBeGreaterThan(0);
-      // tokenize, serve, neighbours, analogy, download and inspect run no forward pass
-      if (!['tokenize', 'serve', 'neighbours', 'analogy', 'download', 'inspect'].includes(c.name)) for (const o of ['threads', 'backend']) expect(c.options[o], `${c.name} --${o}`).toBeDefined();
-      if (c.name !== 'golden verify') expect(c.options.model?.short, `${c.name} -m`).toBe('m');
+      // tokenize, serve, neighbours, analogy, download, inspect and index run no forward pass
+      if (!['tokenize', 'serve', 'neighbours', 'analogy', 'download', 'inspect', 'index'].includes(c.name)) for (const o of ['threads', 'backend']) expect(c.options[o], `${c.name} --${o}`).toBeDefined();
+      if (c.name !== 'golden verify' && c.name !== 'index') expect(c.options.model?.short, `${c.name} -m`).toBe('m');
       expect(c.options.json, `${c.name} --json`).toBeDefined();
     }
     for (const name of ['fill-mask', 'embed', 'classify', 'ner', 'qa', 'nsp']) expect(COMMANDS.find((c) => c.name === name)!.options.jsonl).toBeDefined();

@@ -38,6 +38,7 @@ const CASES: Record<string, () => { argv: string[]; expect: RegExp }> = {
   'classification.mjs': () => ({ argv: [join(FIX, 'seqcls-multi')], expect: /labels: sports, politics, science, arts[\s\S]*(sports|politics|science|arts) 0\.\d{3}/ }),
   'question-answering.mjs': () => ({ argv: [join(FIX, 'qa'), 'w1?', 'w2 w3 w4 w5'], expect: /Q: w1\?\ncontext: w2 w3 w4 w5\n {2}0\.\d{3}  "w[\s\S]*characters \d+–\d+/ }),
   'semantic-search.mjs': () => ({ argv: [join(FIX, 'st-layout')], expect: /query: a sleeping cat\n( {2}-?[01]\.\d{3}  .+\n?){5}$/ }),
+  'semantic-search-corpus.mjs': () => ({ argv: [join(FIX, 'st-layout')], expect: /^4 texts embedded; query: a sleeping cat\n( {2}-?[01]\.\d{3}  doc\d  .+\n?){3}$/ }),
   'probe-hook.mjs': () => ({ argv: [join(FIX, 'masked-lm'), 'w1 w2 w3'], expect: /how much each token's vector changes[\s\S]*\[CLS\] +[\d.]+ +[\d.]+ +\S+ \(0\.\d\d\)/ }),
   'chinese-tokens.mjs': () => ({ argv: [join(FIX, 'st-layout'), chineseFixture()], expect: /tokens: \[CLS\] \[UNK\] \[UNK\] \[UNK\] \[UNK\] \[UNK\] \[UNK\] \[SEP\] {3}\(6 unknown[\s\S]*tokens: \[CLS\] 今 天 天 气 真 好 \[SEP\]\n {2}last_hidden_state: Tensor \[1, 8, 32\]/ }),
 };

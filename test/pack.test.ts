@@ -31,11 +31,11 @@ function readmeExample(): { code: string; model: string } {
 /**
  * A project depending on the tarball, with a package-lock.json: the tarball's own
  * entry, and bert-ts's runtime dependencies copied from our lockfile (versions,
- * URLs, integrity), so `npm ci --offline` needs only the cached tarballs.
+ * URLs, integrity, paths), so `npm ci --offline` needs only the cached tarballs.
  */
 function writeScratchProject(dir: string, tgz: string): void {
   const ours = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages as Record<string, { version: string; resolved: string; integrity: string; dependencies?: Record<string, string> }>;
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages as Record<string, { version: string; resolved?: string; dev?: boolean }>;
   const spec = `file:${relative(dir, tgz)}`;
   const packages: Record<string, unknown> = {
     '': { name: 'scratch', dependencies: { 'bert-ts': spec } },
@@ -49,16 +49,15 @@ function writeScratchProject(dir: string, tgz: string): void {
       engines: ours.engines,
     },
   };
-  const todo = Object.keys(ours.dependencies as Record<string, string>);
-  while (todo.length > 0) {
-    const name = todo.pop()!;
-    const entry = lock[`node_modules/${name}`];
-    if (!entry) throw new Error(`package-lock.json: no entry for runtime dependency ${name}`);
-    if (packages[`node_modules/${name}`]) continue;
+  // every non-dev entry of our lockfile, at its own path (nested versions included), is
+  // what bert-ts's runtime dependencies need: their optional per-platform builds (LanceDB's
+  // native module) too, which npm installs only where they fit
+  for (const [path, entry] of Object.entries(lock)) {
+    if (!path.startsWith('node_modules/') || entry.dev) continue;
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     // npm 11 may leave out `resolved` for registry packages; it is the registry's tarball URL
     const resolved = entry.resolved ?? `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
-    packages[`node_modules/${name}`] = { version: entry.version, resolved, integrity: entry.integrity, dependencies: entry.dependencies };
-    todo.push(...Object.keys(entry.dependencies ?? {}));
+    packages[path] = { ...entry, resolved };
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module', dependencies: { 'bert-ts': spec } }, null, 2));
   writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'scratch', lockfileVersion: 3, requires: true, packages }, null, 2));
@@ -168,5 +167,15 @@ describe('npm pack → npm install (offline) → the README example', () => {
     const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+
+  it('the corpus commands find LanceDB (a native module, outside the bundle) in the installed package', async () => {
+    const bin = join(project, 'node_modules', '.bin', 'bert-ts');
+    writeFileSync(join(project, 'corpus.txt'), 'a cat on a mat\nstock markets fell\n');
+    const model = join(project, 'node_modules', 'bert-ts', 'weights', 'demo');
+    const embedded = await run(bin, ['embed', '-m', model, '--input', 'corpus.txt', '--output', 'vectors.lance'], project);
+    expect(embedded.code, embedded.stderr).toBe(0);
+    const found = await run(bin, ['search', '--db', 'vectors.lance', '-k', '1', '--json', 'a cat'], project);
+    expect(JSON.parse(found.stdout)).toEqual([expect.objectContaining({ id: expect.stringMatching(/^[12]$/) })]);
   });
 });

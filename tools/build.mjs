@@ -7,6 +7,7 @@
 // (`npm start` runs it first, so a fresh clone needs no separate build step).
 // --worker: only worker.js, which the pool starts when the library runs
 // from its TypeScript source (vitest's global setup, test/setup/build-worker.ts).
+// --cli-to DIR: only the CLI (and worker) into DIR, for a test (test/corpus-shards.test.ts).
 import { build } from 'esbuild';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -19,13 +20,24 @@ const cwd = process.cwd();
 process.chdir(root);
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
-const node = { ...common, platform: 'node', external: ['@petamoriken/float16', 'cli-progress'] };
+// LanceDB is a native module (its .node binary cannot be bundled); apache-arrow is its peer and must stay one instance
+const node = { ...common, platform: 'node', external: ['@petamoriken/float16', 'cli-progress', '@lancedb/lancedb', 'apache-arrow'] };
 const at = process.argv.indexOf('--outdir');
 const outdir = at > 0 ? resolve(cwd, process.argv[at + 1] ?? '') : join(root, 'dist');
 if (at > 0 && !process.argv[at + 1]) throw new Error('tools/build.mjs: --outdir needs a folder');
 const worker = { ...node, entryPoints: { worker: 'src/runtime/node-worker.ts' }, outdir };
 if (process.argv.includes('--worker')) {
   await build(worker);
+  process.exit(0);
+}
+// --cli-to DIR: only the CLI and its worker, into DIR (a test's own copy, so it never
+// races another test that builds; DIR must be inside the repository, where
+// node_modules resolves)
+const cliTo = process.argv.indexOf('--cli-to');
+if (cliTo > 0) {
+  const cliOut = process.argv[cliTo + 1];
+  await build({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: cliOut, banner: { js: '#!/usr/bin/env node' } });
+  await build({ ...worker, outdir: cliOut });
   process.exit(0);
 }
 if (process.argv.includes('--if-stale') && !stale(join(outdir, 'cli.js'), ['src', 'web', 'tools', 'package.json'])) process.exit(0);

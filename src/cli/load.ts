@@ -11,6 +11,7 @@ import type { BertPipeline } from '../pipelines/bert-pipeline.ts';
 import type { DType, HubOptions, LoadModelOptions } from '../load-options.ts';
 import type { Io } from './command.ts';
 import { progressReporter } from './progress-bar.ts';
+import { resolveModelFolder } from '../hub/resolve.ts';
 
 export interface CliLoadOptions {
   architecture?: string;
@@ -18,6 +19,11 @@ export interface CliLoadOptions {
   dtype?: DType;
   /** where warnings go (default: the process's stderr) */
   io?: Pick<Io, 'stderr'>;
+}
+
+/** --model → its local folder (the cache snapshot of a Hub id, downloading what is missing), for commands that fingerprint its files. */
+export async function modelFolderForCli(modelArg: string, options: CliLoadOptions = {}): Promise<string> {
+  return withProgress(options, (o) => resolveModelFolder(modelArg, { onProgress: o.onProgress, parts: 'all' }));
 }
 
 /** --model → a pipeline (model, tokenizer, sentence-transformers settings). */

@@ -1,11 +1,17 @@
 // bert-ts embed: sentence embeddings (library: embed).
-import { oneOf } from '../command.ts';
+import { oneOf, type Command } from '../command.ts';
 import { field } from '../common.ts';
 import { pipelineCommand, texts } from '../pipeline-command.ts';
 import { cosineSimilarity } from '../../pipelines/embed.ts';
 import type { Pooling } from '../../pipelines/sentence-transformers.ts';
+import { CORPUS_OPTIONS, isCorpusMode, refuseCorpusOptions, runCorpusEmbed } from './embed-corpus.ts';
 
-export const embedCommand = pipelineCommand({
+const checkPooling = (c: string, p: Parameters<Command['run']>[0]) => ({
+  pooling: p.values.pooling === undefined ? undefined : oneOf(c, p, 'pooling', ['mean', 'cls', 'max'] as const, 'mean' as Pooling),
+  normalize: p.values.normalize ? true : p.values['no-normalize'] ? false : undefined,
+});
+
+const printedEmbed = pipelineCommand({
   name: 'embed',
   summary: 'sentence embeddings (pooling and normalisation from a sentence-transformers folder)',
   args: 'TEXT...',
@@ -17,10 +23,7 @@ export const embedCommand = pipelineCommand({
   },
   examples: ['bert-ts embed -m sentence-transformers/all-MiniLM-L6-v2 "A man is eating food." "A man eats."', 'bert-ts embed -m weights/en --pooling cls --json "some text"'],
   jsonlShape: '{"text": "..."}',
-  check: (c, p) => ({
-    pooling: p.values.pooling === undefined ? undefined : oneOf(c, p, 'pooling', ['mean', 'cls', 'max'] as const, 'mean' as Pooling),
-    normalize: p.values.normalize ? true : p.values['no-normalize'] ? false : undefined,
-  }),
+  check: checkPooling,
   fromArgs: (p) => texts('embed', p),
   fromJson: (o, line) => field('embed', o, 'text', line)!,
   compute: (nlp, inputs: string[], o, { onTruncate }) => nlp.embed(inputs, { ...o, onTruncate }),
@@ -34,3 +37,18 @@ export const embedCommand = pipelineCommand({
     }
   },
 });
+
+// the same command with a corpus mode: --input FILE --output DB (embed-corpus.ts)
+export const embedCommand: Command = {
+  ...printedEmbed,
+  summary: 'sentence embeddings: printed, or a corpus into a LanceDB table (--input FILE --output DB)',
+  args: '[TEXT...]',
+  argsHelp: `${printedEmbed.argsHelp}\nWith --input FILE --output DB, a corpus is embedded into a LanceDB table instead (see docs/embedding-at-scale.md).`,
+  options: { ...printedEmbed.options, ...CORPUS_OPTIONS },
+  examples: [...printedEmbed.examples, 'bert-ts embed -m weights/en --input corpus.jsonl --output vectors.lance --shard 0/4'],
+  run(p, io) {
+    if (isCorpusMode(p)) return runCorpusEmbed(p, io, checkPooling('embed', p));
+    refuseCorpusOptions(p);
+    return printedEmbed.run(p, io);
+  },
+};

@@ -3,6 +3,8 @@
 import type { Command } from '../command.ts';
 import { fillMaskCommand } from './fill-mask.ts';
 import { embedCommand } from './embed.ts';
+import { searchCommand } from './search.ts';
+import { indexCommand } from './vector-index.ts';
 import { classifyCommand } from './classify.ts';
 import { nerCommand } from './ner.ts';
 import { qaCommand } from './qa.ts';
@@ -21,6 +23,8 @@ import { ambiguityCommand } from './ambiguity.ts';
 export const COMMANDS: readonly Command[] = [
   fillMaskCommand,
   embedCommand,
+  searchCommand,
+  indexCommand,
   classifyCommand,
   nerCommand,
   qaCommand,
