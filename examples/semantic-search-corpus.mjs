@@ -10,7 +10,7 @@ import { modelArg, runIfMain } from './run.mjs';
 const DOCS = ['The cat sleeps on the warm windowsill.', 'Stock markets fell sharply on Monday.', 'A kitten is napping in the sun.', 'The central bank raised interest rates again.'];
 
 export async function main(argv) {
-  const model = modelArg(argv, 0, 'weights/en', 'a BERT or sentence-transformers model');
+  const model = modelArg(argv, 0, 'weights/en-embed', 'a BERT or sentence-transformers model');
   const input = argv[1] ?? Readable.from(DOCS.map((text, i) => JSON.stringify({ id: `doc${i}`, text }) + '\n')); // a .jsonl file, or these
   const db = join(mkdtempSync(join(tmpdir(), 'corpus-')), 'vectors.lance');
   const { written } = await embedCorpus({ model, input, db });

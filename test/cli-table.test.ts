@@ -47,7 +47,7 @@ describe('the command table', () => {
       if (c.modelOptional) expect(usage, c.name).toContain('[-m MODEL]');
       else expect(usage, c.name).not.toContain('[-m MODEL]');
     }
-    expect(COMMANDS.filter((c) => c.modelOptional).map((c) => c.name).sort()).toEqual(['analogy', 'demo', 'neighbours', 'serve']);
+    expect(COMMANDS.filter((c) => c.modelOptional).map((c) => c.name).sort()).toEqual(['analogy', 'demo', 'neighbours', 'search', 'serve']);
   });
   it('every command has help, examples, -m/--model when it loads one, and --threads/--backend when it computes', async () => {
     for (const c of COMMANDS) {

@@ -62,6 +62,7 @@ describe('examples/', () => {
     'semantic-search.mjs': /^query: [\s\S]*( {2}-?[01]\.\d{3}  .+\n?){5}$/,
     'probe-hook.mjs': /how much each token's vector changes/,
     'chinese-tokens.mjs': /tokens: \[CLS\] 今 天 天 气 真 好 \[SEP\]/,
+    'semantic-search-corpus.mjs': /^4 texts embedded; query: a sleeping cat\n( {2}-?[01]\.\d{3}  doc\d  .+\n?){3}$/,
   };
   it('every example has a case as shipped', () => {
     expect(Object.keys(SHIPPED).sort()).toEqual(Object.keys(CASES).sort());

@@ -28,7 +28,7 @@ beforeAll(async () => {
     format: 'esm',
     platform: 'node',
     target: 'es2022',
-    external: ['@petamoriken/float16', 'cli-progress'],
+    external: ['@petamoriken/float16', 'cli-progress', '@lancedb/lancedb', 'apache-arrow'], // as tools/build.mjs
     logLevel: 'warning',
   });
   hub = await new LoopbackHub().start();

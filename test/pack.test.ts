@@ -172,7 +172,7 @@ describe('npm pack → npm install (offline) → the README example', () => {
   it('the corpus commands find LanceDB (a native module, outside the bundle) in the installed package', async () => {
     const bin = join(project, 'node_modules', '.bin', 'bert-ts');
     writeFileSync(join(project, 'corpus.txt'), 'a cat on a mat\nstock markets fell\n');
-    const model = join(project, 'node_modules', 'bert-ts', 'weights', 'demo');
+    const model = join(project, 'node_modules', 'bert-ts', 'weights', 'en-embed');
     const embedded = await run(bin, ['embed', '-m', model, '--input', 'corpus.txt', '--output', 'vectors.lance'], project);
     expect(embedded.code, embedded.stderr).toBe(0);
     const found = await run(bin, ['search', '--db', 'vectors.lance', '-k', '1', '--json', 'a cat'], project);
