@@ -77,15 +77,10 @@ export function dotKernel(fma = false): FuncDef {
   kLoop(K4, op.v128Load(0), 16);
   kLoop(KT, op.v128Load32Zero(0), 4);
   for (let r = 0; r < 2; r++) {
-    // horizontal sums of the row's 4 accumulators, plus the 4 biases
-    emit(op.localGet(acc(r, 0)), op.localGet(acc(r, 1)), op.f32x4Shuffle(0, 1, 4, 5));
-    emit(op.localGet(acc(r, 0)), op.localGet(acc(r, 1)), op.f32x4Shuffle(2, 3, 6, 7), op.f32x4Add, op.localSet(T0));
-    emit(op.localGet(acc(r, 2)), op.localGet(acc(r, 3)), op.f32x4Shuffle(0, 1, 4, 5));
-    emit(op.localGet(acc(r, 2)), op.localGet(acc(r, 3)), op.f32x4Shuffle(2, 3, 6, 7), op.f32x4Add, op.localSet(T1));
+    // the row's output address, its 4 sums, plus the 4 biases
     emit(op.localGet(OP));
     if (r === 1) emit(op.localGet(LDO), op.i32Add);
-    emit(op.localGet(T0), op.localGet(T1), op.f32x4Shuffle(0, 2, 4, 6));
-    emit(op.localGet(T0), op.localGet(T1), op.f32x4Shuffle(1, 3, 5, 7), op.f32x4Add);
+    emit(rowSums([0, 1, 2, 3].map((j) => acc(r, j)), op.f32x4Add, T0, T1));
     emit(op.localGet(BP), op.v128Load(0), op.f32x4Add);
     emit(op.v128Store(0));
   }
@@ -101,6 +96,26 @@ export function dotKernel(fma = false): FuncDef {
     locals: [[7, I32], [13, V128]],
     body,
   };
+}
+
+/**
+ * The instructions that leave [Σ a, Σ b, Σ c, Σ d] on the stack, the lane sums
+ * of 4 accumulators (locals `acc`), with `add` (f32x4.add or i32x4.add) and two
+ * scratch locals t0, t1; shuffles move 32-bit lanes whatever they hold:
+ *
+ *   t0 = [a0+a2, a1+a3, b0+b2, b1+b3],  t1 = [c0+c2, c1+c3, d0+d2, d1+d3]
+ *   sums = [t0₀+t0₁, t0₂+t0₃, t1₀+t1₁, t1₂+t1₃]
+ */
+export function rowSums(acc: number[], add: number[], t0: number, t1: number): number[] {
+  const [a, b, c, d] = acc;
+  return [
+    ...op.localGet(a), ...op.localGet(b), ...op.f32x4Shuffle(0, 1, 4, 5),
+    ...op.localGet(a), ...op.localGet(b), ...op.f32x4Shuffle(2, 3, 6, 7), ...add, ...op.localSet(t0),
+    ...op.localGet(c), ...op.localGet(d), ...op.f32x4Shuffle(0, 1, 4, 5),
+    ...op.localGet(c), ...op.localGet(d), ...op.f32x4Shuffle(2, 3, 6, 7), ...add, ...op.localSet(t1),
+    ...op.localGet(t0), ...op.localGet(t1), ...op.f32x4Shuffle(0, 2, 4, 6),
+    ...op.localGet(t0), ...op.localGet(t1), ...op.f32x4Shuffle(1, 3, 5, 7), ...add,
+  ];
 }
 
 /**

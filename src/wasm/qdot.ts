@@ -24,6 +24,7 @@
  * both give the one exact integer.
  */
 import { I32, V128, op, relaxed, type FuncDef } from './emit.ts';
+import { rowSums } from './dot.ts';
 
 /**
  * qdot(xp, w0, w1, w2, w3, k16, op, ldo, pairs, ldx, cp, rp): xq rows at xp (row
@@ -83,15 +84,10 @@ export function qdotKernel(useRelaxed = false): FuncDef {
   emit(op.localGet(k), op.i32Const(1), op.i32Sub, op.localSet(k));
   emit(op.br(0), op.end, op.end);
   for (let r = 0; r < 2; r++) {
-    // horizontal sums of the row's 4 accumulators (as dot.ts), then the epilogue
-    emit(op.localGet(acc(r, 0)), op.localGet(acc(r, 1)), op.f32x4Shuffle(0, 1, 4, 5));
-    emit(op.localGet(acc(r, 0)), op.localGet(acc(r, 1)), op.f32x4Shuffle(2, 3, 6, 7), op.i32x4Add, op.localSet(T0));
-    emit(op.localGet(acc(r, 2)), op.localGet(acc(r, 3)), op.f32x4Shuffle(0, 1, 4, 5));
-    emit(op.localGet(acc(r, 2)), op.localGet(acc(r, 3)), op.f32x4Shuffle(2, 3, 6, 7), op.i32x4Add, op.localSet(T1));
+    // the row's output address, its 4 integer sums (as dot.ts), then the epilogue
     emit(op.localGet(OP));
     if (r === 1) emit(op.localGet(LDO), op.i32Add);
-    emit(op.localGet(T0), op.localGet(T1), op.f32x4Shuffle(0, 2, 4, 6));
-    emit(op.localGet(T0), op.localGet(T1), op.f32x4Shuffle(1, 3, 5, 7), op.i32x4Add, op.f32x4ConvertI32x4S);
+    emit(rowSums([0, 1, 2, 3].map((j) => acc(r, j)), op.i32x4Add, T0, T1), op.f32x4ConvertI32x4S);
     // · (sw · sx) − (sw·ΣWq) · (sx·zp) + bias
     emit(op.localGet(CP), op.v128Load(0), op.localGet(RP), op.v128Load32Splat(8 * r), op.f32x4Mul, op.f32x4Mul);
     emit(op.localGet(CP), op.v128Load(16), op.localGet(RP), op.v128Load32Splat(8 * r + 4), op.f32x4Mul, op.f32x4Sub);
