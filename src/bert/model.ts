@@ -16,7 +16,7 @@ import { parseLabels, taskHeadOf, type Architecture, type LabelConfig, type Task
 import { probeFor } from './probe.ts';
 import type { BertInput, ForwardOptions } from './input.ts';
 import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
-import { releasePacked } from '../runtime/wasm-kernels.ts';
+import { releaseWeight } from '../runtime/backend.ts';
 import type { BertWeights } from './weights.ts';
 import { checkDType, q8Embeddings, q8Linear, type DType } from './quantize-weights.ts';
 
@@ -105,7 +105,7 @@ export class BertModel {
     this.state?.dispose();
     this.state = null;
     this.arena?.dispose();
-    forEachArray(this.weights, releasePacked);
+    forEachArray(this.weights, releaseWeight);
   }
 
   get isDisposed(): boolean {

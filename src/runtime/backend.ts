@@ -44,3 +44,9 @@ export function kernels(): Kernels {
   if (backend === null) setBackend('auto');
   return table;
 }
+
+/** Free every backend's copies of weight W (a model may have run on either): BertModel.dispose. */
+export function releaseWeight(W: Float32Array): void {
+  jsKernels.release(W);
+  wasmKernelTable.release(W);
+}

@@ -32,6 +32,8 @@ export function offsets(...views: (Float32Array | null)[]): number[] | null {
 export const PARALLEL_MIN_ELEMENTS = 1 << 16;
 
 export const jsKernels: Kernels = {
+  release() {}, // the JS kernels read W where it lies: no copies to free
+
   linear(ws, out, x, W, bias, M, K, N) {
     if (M === 0 || N === 0) return;
     const T = getThreads();

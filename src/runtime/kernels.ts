@@ -9,6 +9,8 @@ import type { Scratch } from './scratch.ts';
 import type { QuantizedLinear } from '../layers/quantize.ts';
 
 export interface Kernels {
+  /** forget whatever copy of weight W this backend made (the wasm packed path's), now: BertModel.dispose */
+  release(W: Float32Array): void;
   /** out [M, N] = x [M, K] · W [N, K]ᵀ + bias [N] */
   linear(ws: Scratch, out: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null, M: number, K: number, N: number): void;
   /**

@@ -9,7 +9,7 @@
  * padded [M', N'] (M' even, N' a multiple of 4) and is copied out. Any other W
  * (a non-shared heap, a caller's own array) is packed once into panels for the
  * `panel` kernel; the copy is freed with W (FinalizationRegistry) or by
- * releasePacked (BertModel.dispose).
+ * the table's release (BertModel.dispose).
  */
 import { BertTsError } from '../errors.ts';
 import { activationScalar } from '../layers/activations.ts';
@@ -44,8 +44,8 @@ const unpack = new FinalizationRegistry<number>((ptr) => heapFree(ptr));
 /** Bytes of weights packed into the heap so far (0 while every W is read in place). */
 let packedBytes = 0;
 
-/** Free W's packed copy now, if it has one (BertModel.dispose). */
-export function releasePacked(W: Float32Array): void {
+/** Free W's packed copy now, if it has one (the table's release: BertModel.dispose). */
+function releasePacked(W: Float32Array): void {
   const ptr = packed.get(W);
   if (ptr === undefined) return;
   packed.delete(W);
@@ -145,6 +145,8 @@ function linearPacked(ws: Scratch, out: Float32Array, x: Float32Array, W: Float3
 const GELU_CHUNK = 1 << 16;
 
 export const wasmKernelTable: Kernels = {
+  release: releasePacked,
+
   linear(ws, out, x, W, bias, M, K, N) {
     if (M === 0 || N === 0) return;
     const inPlace = heapOffset(W);
