@@ -175,6 +175,7 @@ function throughputSection(t) {
 /** Speed relative to onnxruntime-node (its time over the engine's) per shape and thread count: bars, one group per shape. */
 export function versusSvg(v) {
   const engines = ['bert-ts f32', 'bert-ts q8', 'onnxruntime-web'];
+  const colors = ['#1f77b4', '#ff7f0e', '#8c8c8c'];
   const W = 520, H = 300, pad = { l: 46, r: 10, t: 34, b: 56 };
   const width = W * v.models.length, height = H + 26;
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`, '<rect width="100%" height="100%" fill="white"/>'];
@@ -199,7 +200,7 @@ export function versusSvg(v) {
         const x = val(k, e);
         if (x === null) return;
         const bx = x0 + ki * gw + 5 + ei * bw;
-        parts.push(`<rect x="${bx.toFixed(1)}" y="${sy(x).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${(y0 - sy(x)).toFixed(1)}" fill="${COLORS[ei]}"/>`);
+        parts.push(`<rect x="${bx.toFixed(1)}" y="${sy(x).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${(y0 - sy(x)).toFixed(1)}" fill="${colors[ei]}"/>`);
       });
       parts.push(`<text x="${x0 + ki * gw + gw / 2}" y="${y0 + 14}" text-anchor="middle">${esc(k.split(' ')[0])}</text>`);
       parts.push(`<text x="${x0 + ki * gw + gw / 2}" y="${y0 + 27}" text-anchor="middle" fill="#666">${esc(k.split(' ')[1])}</text>`);
@@ -208,7 +209,7 @@ export function versusSvg(v) {
   });
   engines.forEach((e, ei) => {
     const x = 20 + ei * 170;
-    parts.push(`<rect x="${x}" y="${H + 4}" width="14" height="10" fill="${COLORS[ei]}"/><text x="${x + 20}" y="${H + 13}">${esc(e)}</text>`);
+    parts.push(`<rect x="${x}" y="${H + 4}" width="14" height="10" fill="${colors[ei]}"/><text x="${x + 20}" y="${H + 13}">${esc(e)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';
