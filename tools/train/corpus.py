@@ -146,52 +146,60 @@ def html_documents(path, doc_id, sentences_of):
 
 # ---------------------------------------------------------------- English sources
 
-def wordnet_docs():
-    """WordNet 3.0 synsets as short encyclopedic sentences.
+_DET = re.compile(r"^(a|an|the|any|one|someone|something|some|two|three|either|each|every)\b")
 
-    A gloss `the capital and largest city of France; "an example"` for the noun
-    Paris becomes "Paris is the capital and largest city of France." plus its
-    examples. Synsets of one lexicographer file are kept in file order and grouped
-    eight at a time into a document (neighbouring synsets share a topic).
+
+def wordnet_synsets(pos):
+    """The synsets of one part of speech, in file order: (lexicographer file, fields of the data line,
+    lemma, definition sentence, example sentences). A gloss `the capital and largest city of France;
+    "an example"` for the noun Paris gives "Paris is the capital and largest city of France." and its
+    examples, each capitalised and closed with a full stop. Synsets with no definition are skipped.
     """
-    det = re.compile(r"^(a|an|the|any|one|someone|something|some|two|three|either|each|every)\b")
+    with open(f"/usr/share/wordnet/data.{pos}", encoding="latin-1") as f:
+        for line in f:
+            if line.startswith("  "):
+                continue
+            head, _, gloss = line.partition(" | ")
+            fields = head.split()
+            lemma = re.sub(r"\(\w+\)$", "", fields[4]).replace("_", " ")
+            parts = [p.strip() for p in gloss.strip().split(";") if p.strip()]
+            defs = [p for p in parts if not p.startswith('"')]
+            examples = [p.strip('"').strip() for p in parts if p.startswith('"')]
+            if not defs:
+                continue
+            d = defs[0]
+            if pos == "noun":
+                if lemma[:1].isupper():
+                    s = f"{lemma} is {d}."
+                elif _DET.match(d):
+                    art = "An" if lemma[:1].lower() in "aeiou" else "A"
+                    s = f"{art} {lemma} is {d}."
+                else:
+                    s = f"{lemma[:1].upper()}{lemma[1:]}: {d}."
+            elif pos == "verb":
+                s = f"To {lemma} is to {d}."
+            else:
+                s = f"{lemma[:1].upper()}{lemma[1:]} means {d}."
+            exs = [e[:1].upper() + e[1:] + ("" if e[-1:] in ".!?" else ".") for e in examples if len(e) > 3]
+            yield fields[1], fields, lemma, s, exs
+
+
+def wordnet_docs():
+    """WordNet 3.0 synsets as short encyclopedic sentences (wordnet_synsets): the definition, the
+    synonyms ("is also called", nouns), then the examples. Synsets of one lexicographer file are kept
+    in file order and grouped eight at a time into a document (neighbouring synsets share a topic).
+    """
     for pos in ("noun", "verb", "adj", "adv"):
         groups = {}
-        with open(f"/usr/share/wordnet/data.{pos}", encoding="latin-1") as f:
-            for line in f:
-                if line.startswith("  "):
-                    continue
-                head, _, gloss = line.partition(" | ")
-                fields = head.split()
-                lexfile, wcnt = fields[1], int(fields[3], 16)
-                lemma = re.sub(r"\(\w+\)$", "", fields[4]).replace("_", " ")
-                parts = [p.strip() for p in gloss.strip().split(";") if p.strip()]
-                defs = [p for p in parts if not p.startswith('"')]
-                examples = [p.strip('"').strip() for p in parts if p.startswith('"')]
-                if not defs:
-                    continue
-                d = defs[0]
-                if pos == "noun":
-                    if lemma[:1].isupper():
-                        s = f"{lemma} is {d}."
-                    elif det.match(d):
-                        art = "An" if lemma[:1].lower() in "aeiou" else "A"
-                        s = f"{art} {lemma} is {d}."
-                    else:
-                        s = f"{lemma[:1].upper()}{lemma[1:]}: {d}."
-                elif pos == "verb":
-                    s = f"To {lemma} is to {d}."
-                else:
-                    s = f"{lemma[:1].upper()}{lemma[1:]} means {d}."
-                sents = [s] + [e[:1].upper() + e[1:] + ("" if e[-1:] in ".!?" else ".") for e in examples if len(e) > 3]
-                if wcnt > 1:
-                    syns = [w.replace("_", " ") for w in fields[6:4 + 2 * wcnt:2]]
-                    syns = [re.sub(r"\(\w+\)$", "", w) for w in syns][:3]
-                    if syns:
-                        s2 = f"{lemma[:1].upper()}{lemma[1:]} is also called {', '.join(syns)}." if pos == "noun" else None
-                        if s2:
-                            sents.insert(1, s2)
-                groups.setdefault(lexfile, []).append(sents)
+        for lexfile, fields, lemma, s, exs in wordnet_synsets(pos):
+            sents = [s] + exs
+            wcnt = int(fields[3], 16)
+            if wcnt > 1:
+                syns = [w.replace("_", " ") for w in fields[6:4 + 2 * wcnt:2]]
+                syns = [re.sub(r"\(\w+\)$", "", w) for w in syns][:3]
+                if syns and pos == "noun":
+                    sents.insert(1, f"{lemma[:1].upper()}{lemma[1:]} is also called {', '.join(syns)}.")
+            groups.setdefault(lexfile, []).append(sents)
         for lexfile in sorted(groups):
             items = groups[lexfile]
             for i in range(0, len(items), 8):
@@ -208,35 +216,10 @@ def wordnet_docs_apart():
     examples: everyday sentences whose words must be guessed from context. Both group the synsets of a
     lexicographer file eight at a time, as wordnet_docs() does.
     """
-    det = re.compile(r"^(a|an|the|any|one|someone|something|some|two|three|either|each|every)\b")
     for pos in ("noun", "verb", "adj", "adv"):
         groups = {}
-        with open(f"/usr/share/wordnet/data.{pos}", encoding="latin-1") as f:
-            for line in f:
-                if line.startswith("  "):
-                    continue
-                head, _, gloss = line.partition(" | ")
-                fields = head.split()
-                lemma = re.sub(r"\(\w+\)$", "", fields[4]).replace("_", " ")
-                parts = [p.strip() for p in gloss.strip().split(";") if p.strip()]
-                ds = [p for p in parts if not p.startswith('"')]
-                ex = [p.strip('"').strip() for p in parts if p.startswith('"')]
-                if not ds:
-                    continue
-                d = ds[0]
-                if pos == "noun":
-                    if lemma[:1].isupper():
-                        s = f"{lemma} is {d}."
-                    elif det.match(d):
-                        s = f"{'An' if lemma[:1].lower() in 'aeiou' else 'A'} {lemma} is {d}."
-                    else:
-                        s = f"{lemma[:1].upper()}{lemma[1:]}: {d}."
-                elif pos == "verb":
-                    s = f"To {lemma} is to {d}."
-                else:
-                    s = f"{lemma[:1].upper()}{lemma[1:]} means {d}."
-                exs = [e[:1].upper() + e[1:] + ("" if e[-1:] in ".!?" else ".") for e in ex if len(e) > 3]
-                groups.setdefault(fields[1], []).append((s, exs))
+        for lexfile, _, _, s, exs in wordnet_synsets(pos):
+            groups.setdefault(lexfile, []).append((s, exs))
         for lexfile in sorted(groups):
             items = groups[lexfile]
             for i in range(0, len(items), 8):
