@@ -19,7 +19,7 @@
 //               probe hook on the sentences: per token row, max |x| over the row's RMS (how much of
 //               the per-row int8 range one dimension takes), the worst row and the dimension.
 // --embed:      Spearman correlation between the f32 and the q8 cosine similarities of a TSV of
-//               sentence pairs (sentence1 <TAB> sentence2 [<TAB> score]), and each one's
+//               sentence pairs (score <TAB> sentence1 <TAB> sentence2, or sentence1 <TAB> sentence2 [<TAB> score]), and each one's
 //               Spearman against the scores when given.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -38,15 +38,7 @@ const { values: o } = parseArgs({
 });
 const lines = (f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
 
-function cosine(a, b) {
-  let xy = 0, xx = 0, yy = 0;
-  for (let i = 0; i < a.length; i++) {
-    xy += a[i] * b[i];
-    xx += a[i] * a[i];
-    yy += b[i] * b[i];
-  }
-  return xy / Math.sqrt(xx * yy);
-}
+const cosine = lib.cosineSimilarity;
 const topK = (l, k) => Array.from(l.keys()).sort((i, j) => l[j] - l[i]).slice(0, k);
 function ranks(xs) {
   const order = xs.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
@@ -124,8 +116,9 @@ if (o.classifier) {
 }
 if (o.embed) {
   const [f, q] = await both(o.embed);
-  const pairs = lines(o.pairs).map((l) => l.split('\t'));
-  const sims = (nlp) => pairs.map(([a, b]) => cosine(nlp.embed(a).data ?? nlp.embed(a), nlp.embed(b).data ?? nlp.embed(b)));
+  // score <TAB> sentence1 <TAB> sentence2 (tools/train/eval/sts-en-*.tsv), or sentence1 <TAB> sentence2 [<TAB> score]
+  const pairs = lines(o.pairs).map((l) => l.split('\t')).map((p) => (p.length === 3 && Number.isFinite(Number(p[0])) ? [p[1], p[2], p[0]] : p));
+  const sims = (nlp) => pairs.map(([a, b]) => cosine(...nlp.embed([a, b])));
   const sf = sims(f), sq = sims(q);
   const gold = pairs.every((p) => p.length > 2) ? pairs.map((p) => Number(p[2])) : null;
   console.log(`${o.embed}: Spearman(q8 similarities, f32 similarities) ${spearman(sq, sf).toFixed(4)} on ${pairs.length} pairs` +

@@ -1,4 +1,5 @@
 // Corpora for the corpus tests: seeded, mixed-length, a few ids numeric or non-ASCII.
+import { cosineSimilarity } from '../../src/pipelines/embed.ts';
 import { rng } from './random.ts';
 
 const WORDS = (
@@ -25,13 +26,5 @@ export function corpus(n: number, seed = 1): Doc[] {
 
 export const jsonl = (docs: readonly object[]) => docs.map((d) => JSON.stringify(d)).join('\n') + '\n';
 
-/** cos(a, b) in doubles */
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return d / Math.sqrt(na * nb);
-}
+/** cos(a, b) in doubles: the library's cosineSimilarity (search results come from LanceDB, not from it) */
+export const cosine = cosineSimilarity;
