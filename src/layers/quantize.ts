@@ -18,6 +18,7 @@
  * so the JS reference here and every wasm variant give the same bits.
  */
 
+import { BertTsError } from '../errors.ts';
 import type { TensorMemory } from '../tensor/alloc.ts';
 
 /** One linear layer's weights in int8 (in the heap when the model's weights are). */
@@ -131,13 +132,19 @@ export function quantizeRows(xq: Uint8Array, rows: Float32Array, x: Float32Array
   }
 }
 
+/** The inputScale of weights that share one quantized input (they must share it too), or undefined. */
+export function sharedInputScale(Ws: readonly QuantizedLinear[]): Float32Array | undefined {
+  const c = Ws[0].inputScale;
+  if (Ws.some((w) => w.inputScale !== c)) throw new BertTsError('qlinear: weights sharing one input must share its inputScale');
+  return c;
+}
+
 /**
  * x with the weights' inputScale folded in (x[m, k] · c[k]), or x itself when
  * they have none. Weights that share one quantized input must share it too.
  */
 export function scaledInput(x: Float32Array, Ws: readonly QuantizedLinear[], M: number, K: number): Float32Array {
-  const c = Ws[0].inputScale;
-  if (Ws.some((w) => w.inputScale !== c)) throw new Error('qlinear: weights sharing one input must share its inputScale');
+  const c = sharedInputScale(Ws);
   if (!c) return x;
   const out = new Float32Array(M * K);
   for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) out[m * K + k] = x[m * K + k] * c[k];

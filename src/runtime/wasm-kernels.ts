@@ -22,7 +22,7 @@ import { CHUNKS_PER_THREAD, getThreads, parallelFor } from './pool.ts';
 import { dotTask, geluTask, panelsTask, qdotTask, wasmAttentionTask } from './tasks.ts';
 import { getSimd, simdArg } from './simd.ts';
 import { qdotGroups } from '../wasm/qdot.ts';
-import { paddedK, quantizedRowsBytes } from '../layers/quantize.ts';
+import { paddedK, quantizedRowsBytes, sharedInputScale } from '../layers/quantize.ts';
 import { jsKernels, offsets } from './js-kernels.ts';
 import type { Scratch } from './scratch.ts';
 import type { Kernels } from './kernels.ts';
@@ -204,8 +204,7 @@ export const wasmKernelTable: Kernels = {
     const Kp = paddedK(K), pairs = Math.ceil(M / 2), Mp = 2 * pairs;
     const Nmax = Math.max(...Ws.map((w) => 4 * Math.ceil(w.N / 4)));
     // x's rows must lie in the heap with K a multiple of 16 (else a zero-padded copy): the quantizer reads whole rows of 16
-    const c = Ws[0].inputScale; // a per-column weight scale, folded into x as it is copied
-    if (Ws.some((w) => w.inputScale !== c)) throw new BertTsError('qlinear: weights sharing one input must share its inputScale');
+    const c = sharedInputScale(Ws); // a per-column weight scale, folded into x as it is copied
     const xo = Kp === K && !c ? heapOffset(x) : -1;
     const xPtr = ws.stage(quantizedRowsBytes(M, K) + Mp * Nmax * 4 + (xo < 0 ? Mp * Kp * 4 : 0));
     const rPtr = xPtr + Mp * Kp, oPtr = rPtr + Mp * 8, cpy = oPtr + Mp * Nmax * 4;

@@ -1,4 +1,4 @@
-import { getFloat16, setFloat16 } from '@petamoriken/float16';
+import { getFloat16 } from '@petamoriken/float16';
 import { allocFloat32, type TensorMemory } from './alloc.ts';
 import { BertTsError } from '../errors.ts';
 
@@ -54,14 +54,6 @@ export function float16Table(): Float32Array {
     f16Table = table;
   }
   return f16Table;
-}
-
-const f16View = new DataView(new ArrayBuffer(2));
-
-/** A number → the F16 bit pattern nearest to it (round half to even, as PyTorch's .half()). */
-export function float16Bits(x: number): number {
-  setFloat16(f16View, 0, x, true);
-  return f16View.getUint16(0, true);
 }
 
 let e4m3Table: Float32Array | undefined;
