@@ -12,7 +12,8 @@ import { ACTIVATIONS, activationScalar, type Activation } from '../src/layers/ac
 import { layerNormNaive } from '../src/layers/layernorm.ts';
 import { jsKernels } from '../src/runtime/js-kernels.ts';
 import { wasmKernelTable } from '../src/runtime/wasm-kernels.ts';
-import { relaxedSimdSupported, wasmSimdSupported, type SimdVariant } from '../src/wasm/kernels.ts';
+import { relaxedSimdSupported, wasmKernels, wasmSimdSupported, type SimdVariant } from '../src/wasm/kernels.ts';
+import { heapMemory, heapOffset } from '../src/runtime/heap.ts';
 import { setSimd } from '../src/runtime/simd.ts';
 import { setThreads, threadStats } from '../src/runtime/pool.ts';
 import { Scratch } from '../src/runtime/scratch.ts';
@@ -149,11 +150,48 @@ describe('activation: every variant against the scalar formula', () => {
   }
 });
 
+describe('the wasm LayerNorm kernel against the JS kernel (float64 statistics in both)', () => {
+  for (const simd of SIMD) {
+    it(`${simd}: the same float32 outputs, in place and out of place, rows with a large offset`, () => {
+      setSimd(simd);
+      let differ = 0, n = 0;
+      for (const [R, H, offset] of [[1, 4, 0], [7, 128, 0], [5, 768, 0], [3, 384, 1000], [2, 1024, -3e5]]) {
+        const x = sharedRandom(R * H, R + H), res = sharedRandom(R * H, 2 * H), g = sharedRandom(H, 3), b = sharedRandom(H, 4);
+        for (let i = 0; i < R * H; i++) x[i] = Math.fround(x[i] + offset);
+        for (const withRes of [false, true]) {
+          for (const alias of ['none', 'x', 'res'] as const) {
+            if (alias === 'res' && !withRes) continue;
+            const want = new Float32Array(R * H), xs = Float32Array.from(x), rs = Float32Array.from(res);
+            if (withRes) jsKernels.addLayerNorm(want, xs, rs, g, b, R, H, 1e-12);
+            else jsKernels.layerNorm(want, xs, g, b, R, H, 1e-12);
+            const xh = heapArray(R * H), rh = heapArray(R * H);
+            xh.set(x);
+            rh.set(res);
+            const out = alias === 'x' ? xh : alias === 'res' ? rh : heapArray(R * H);
+            // the kernel itself (the table would fall back to JS for operands outside the heap)
+            const at = (a: Float32Array) => heapOffset(a);
+            wasmKernels(heapMemory(), simd).layerNorm(at(xh), withRes ? at(rh) : 0, withRes ? 1 : 0, at(out), at(g), at(b), R, H, 1e-12);
+            for (let i = 0; i < R * H; i++) {
+              n++;
+              if (out[i] === want[i]) continue;
+              differ++;
+              // a tie of the float64 sums' order: one float32 ulp at most
+              expect(Math.abs(out[i] - want[i]), `[${R}, ${H}] +${offset} res ${withRes} alias ${alias} at ${i}`).toBeLessThanOrEqual(Math.abs(want[i]) * 2 ** -23 + 1e-30);
+            }
+          }
+        }
+      }
+      expect(differ / n, `${differ} of ${n} outputs differ by an ulp`).toBeLessThan(1e-3);
+    });
+  }
+});
+
 describe('layerNorm, add + layerNorm, embedding sum: each table against the formula', () => {
   for (const v of VARIANTS.filter((x) => x.threads === 1)) {
     it(v.name, () => {
       setSimd(v.simd ?? 'auto');
-      for (const [R, H] of [[1, 1], [3, 7], [5, 33]]) {
+      // H a multiple of 4 (every model's) takes the wasm LayerNorm kernel when the operands are in the heap
+      for (const [R, H] of [[1, 1], [3, 7], [5, 33], [4, 64], [3, 388]]) {
         const x = random(v, R * H, R), res = random(v, R * H, H), g = random(v, H, 3), b = random(v, H, 4);
         const got = output(v, R * H);
         v.table.layerNorm(got, x, g, b, R, H, 1e-12);

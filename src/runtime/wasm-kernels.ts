@@ -1,7 +1,7 @@
 /**
  * The 'wasm' backend: the WebAssembly SIMD kernels of src/wasm on the heap,
  * shared out over the worker pool like the JS ones (js-kernels.ts), whose
- * LayerNorm and embedding kernels it keeps.
+ * embedding kernel it keeps (and their LayerNorm, for arrays outside the heap).
  *
  * linear. Weights in the heap (every model's, see src/bert/load.ts) are read
  * in place by the `dot` kernel: x and the bias are copied into the caller's
@@ -141,6 +141,23 @@ function linearPacked(ws: Scratch, out: Float32Array, x: Float32Array, W: Float3
 }
 
 
+/**
+ * LayerNorm(x [+ residual]) by the wasm kernel (src/wasm/layernorm.ts), where
+ * every array lies in the heap and H is a multiple of 4 (a model's activations
+ * and weights do); false, having done nothing, otherwise. On the calling
+ * thread: a row costs about as much as waking a worker.
+ */
+function layerNormWasm(
+  out: Float32Array, x: Float32Array, residual: Float32Array | null, gamma: Float32Array, beta: Float32Array, R: number, H: number, eps: number,
+): boolean {
+  if (H % 4 !== 0) return false;
+  const po = heapOffset(out), px = heapOffset(x), pr = residual ? heapOffset(residual) : 0;
+  const pg = heapOffset(gamma), pb = heapOffset(beta);
+  if (po < 0 || px < 0 || pr < 0 || pg < 0 || pb < 0) return false;
+  kernels().layerNorm(px, pr, residual ? 1 : 0, po, pg, pb, R, H, eps);
+  return true;
+}
+
 /** Floats of GELU staged per pass when x is not in the heap (256 KiB). */
 const GELU_CHUNK = 1 << 16;
 
@@ -243,7 +260,11 @@ export const wasmKernelTable: Kernels = {
     }
   },
 
-  layerNorm: jsKernels.layerNorm,
-  addLayerNorm: jsKernels.addLayerNorm,
+  layerNorm(out, x, gamma, beta, R, H, eps) {
+    if (!layerNormWasm(out, x, null, gamma, beta, R, H, eps)) jsKernels.layerNorm(out, x, gamma, beta, R, H, eps);
+  },
+  addLayerNorm(out, x, residual, gamma, beta, R, H, eps) {
+    if (!layerNormWasm(out, x, residual, gamma, beta, R, H, eps)) jsKernels.addLayerNorm(out, x, residual, gamma, beta, R, H, eps);
+  },
   embeddingSum: jsKernels.embeddingSum,
 };

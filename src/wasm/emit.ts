@@ -8,6 +8,7 @@
 /** Value types. */
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** Unsigned LEB128. */
@@ -67,6 +68,8 @@ export const op = {
   f32x4Shuffle: (a: number, b: number, c: number, d: number) =>
     [0xfd, ...uleb(0x0d), ...[a, b, c, d].flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
+  /** v128.const with eight int16 lanes, all v */
+  i16x8Const: (v: number) => [0xfd, ...uleb(0x0c), ...new Uint8Array(new Int16Array(8).fill(v).buffer)],
   /** v128.const with four float32 lanes */
   f32x4Const: (a: number, b = a, c = a, d = a) => [0xfd, ...uleb(0x0c), ...new Uint8Array(Float32Array.of(a, b, c, d).buffer)],
   f32x4Add: [0xfd, ...uleb(0xe4)],

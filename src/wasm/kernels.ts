@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD kernels (panel.ts, dot.ts, gelu.ts, softmax.ts, qdot.ts, quantize.ts),
+ * The WebAssembly SIMD kernels (panel.ts, dot.ts, gelu.ts, softmax.ts, qdot.ts, quantize.ts, layernorm.ts),
  * emitted as one module per instruction-set variant and instantiated on a
  * given memory: the caller's heap, or the same shared memory inside a pool
  * worker (each thread has its own instance on the one memory, so nothing is
@@ -25,6 +25,7 @@ import { geluKernel, type GeluFn } from './gelu.ts';
 import { softmaxKernel, type SoftmaxFn } from './softmax.ts';
 import { qdotKernel, type QdotFn } from './qdot.ts';
 import { quantizeKernel, type QuantizeFn } from './quantize.ts';
+import { layerNormKernel, type LayerNormFn } from './layernorm.ts';
 
 /** 4 GiB in 64 KiB pages: the maximum a shared memory import declares. */
 const MAX_PAGES = 65536;
@@ -40,6 +41,7 @@ export interface WasmKernels {
   softmax: SoftmaxFn;
   qdot: QdotFn;
   quantize: QuantizeFn;
+  layerNorm: LayerNormFn;
 }
 
 /** A module of one function `f` returning the v128 that `body` leaves on the stack. */
@@ -79,7 +81,7 @@ export function resetSimdProbes(): void {
 
 function kernelsOf(variant: SimdVariant): FuncDef[] {
   const r = variant === 'relaxed';
-  return [panelKernel(r), dotKernel(r), geluKernel(), softmaxKernel(), qdotKernel(r), quantizeKernel()];
+  return [panelKernel(r), dotKernel(r), geluKernel(), softmaxKernel(), qdotKernel(r), quantizeKernel(), layerNormKernel()];
 }
 
 const modules = new Map<string, WebAssembly.Module>();
@@ -106,6 +108,7 @@ export function wasmKernels(memory: WebAssembly.Memory, variant: SimdVariant): W
     softmax: e.softmax as SoftmaxFn,
     qdot: e.qdot as QdotFn,
     quantize: e.quantize as QuantizeFn,
+    layerNorm: e.layerNorm as LayerNormFn,
   };
   if (!byVariant) instances.set(memory, (byVariant = new Map()));
   byVariant.set(variant, kernels);

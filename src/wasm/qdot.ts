@@ -16,7 +16,12 @@
  *
  * Like dot.ts, one call computes a 2×4 tile of the output for each of `pairs`
  * pairs of x rows against 4 rows of Wq, K innermost, 16 values per step:
- * - 'relaxed': acc += relaxed_dot(W, x), 16 multiply-adds in one instruction;
+ * - 'relaxed': acc += dot_i16x8(relaxed_dot_i16x8(W, x), ones), 16 multiply-adds in
+ *   three instructions (pmaddubsw, pmaddwd, paddd on x64). The pairwise widening
+ *   sum is a dot with a vector of ones kept in a register: the same integers as
+ *   i32x4.extadd_pairwise_i16x8_s, which V8 11.3 emits as a pmaddwd reading its
+ *   ones from memory on every use; the kernel ran 8–10 % faster with the register
+ *   (97–103 → 104–113 GOP/s on 128×768×768 … 128×384×1536 here);
  * - 'simd128': both operands widened to int16 (x unsigned, W signed) and
  *   i32x4.dot_i16x8_s on each half, then added.
  * Lane l of an accumulator sums the k ≡ 4l…4l+3 (mod 16) (relaxed) or
@@ -44,12 +49,13 @@ export function qdotKernel(useRelaxed = false): FuncDef {
   // locals
   const k = 12, xa = 13, xb = 14, P = [15, 16, 17, 18];
   const acc = (r: number, j: number) => 19 + 4 * r + j;
-  const XL = [27, 28], XH = [29, 30], WV = 31, WH = 32, T0 = 33, T1 = 34;
+  const XL = [27, 28], XH = [29, 30], WV = 31, WH = 32, T0 = 33, T1 = 34, ONES = 35;
   const body: number[] = [];
   const emit = (...ins: (number[] | number)[]) => {
     for (const i of ins) typeof i === 'number' ? body.push(i) : body.push(...i);
   };
 
+  if (useRelaxed) emit(op.i16x8Const(1), op.localSet(ONES));
   emit(op.block, op.loop); // for each pair of x rows
   emit(op.localGet(PAIRS), op.i32Eqz, op.brIf(1));
   for (let r = 0; r < 2; r++) for (let j = 0; j < 4; j++) emit(op.v128Zero, op.localSet(acc(r, j)));
@@ -73,7 +79,7 @@ export function qdotKernel(useRelaxed = false): FuncDef {
     }
     for (let r = 0; r < 2; r++) {
       const a = acc(r, j);
-      if (useRelaxed) emit(op.localGet(a), op.localGet(WV), op.localGet(XL[r]), relaxed.i16x8DotI8x16I7x16S, op.i32x4ExtaddPairwiseI16x8S, op.i32x4Add, op.localSet(a));
+      if (useRelaxed) emit(op.localGet(a), op.localGet(WV), op.localGet(XL[r]), relaxed.i16x8DotI8x16I7x16S, op.localGet(ONES), op.i32x4DotI16x8S, op.i32x4Add, op.localSet(a));
       else {
         emit(op.localGet(XL[r]), op.localGet(WV), op.i32x4DotI16x8S, op.localGet(a), op.i32x4Add);
         emit(op.localGet(XH[r]), op.localGet(WH), op.i32x4DotI16x8S, op.i32x4Add, op.localSet(a));
@@ -104,7 +110,7 @@ export function qdotKernel(useRelaxed = false): FuncDef {
     name: 'qdot',
     params: new Array<number>(12).fill(I32),
     results: [],
-    locals: [[7, I32], [16, V128]],
+    locals: [[7, I32], [17, V128]],
     body,
   };
 }
