@@ -15,7 +15,7 @@ if [[ "${1:-}" == "--models" ]]; then
   PY=/usr/bin/python3
   for shape in minilm-l6 bert-base; do
     if [[ ! -f "models/$shape/model.safetensors" ]]; then
-      "$PY" ../tools/make_checkpoint.py --shape "$shape" --out "models/$shape" --onnx || \
+      (cd .. && "$PY" -m tools.make_checkpoint --shape "$shape" --out "bench/models/$shape" --onnx) || \
         echo "make_checkpoint.py failed for $shape (PyTorch missing?); the onnxruntime rows will be skipped"
     fi
   done

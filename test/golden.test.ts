@@ -1,7 +1,7 @@
 // Golden outputs: every committed fixture (made by tools/make_golden.py from the
-// PyTorch reference) and every public case in ../shared/golden must match, on
-// each backend, and on wasm with each kernel module (SIMD128 always, relaxed
-// SIMD where the runtime has it).
+// PyTorch reference; `/usr/bin/python3 -m tools.make_golden` regenerates them) and
+// every public case in ../shared/golden must match, on each backend, and on wasm
+// with each kernel module (SIMD128 always, relaxed SIMD where the runtime has it).
 import '../src/runtime/node-relaxed-simd.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';

@@ -8,18 +8,18 @@ attention_mask is 1 (for attentions: query rows whose mask is 1).
 Prints, per tensor, the max absolute error and the max error relative to the
 tensor's scale (max |ref| over the compared positions).
 
-    /usr/bin/python3 tools/check_public_golden.py [CASE_DIR ...] [--f64]
+    /usr/bin/python3 -m tools.check_public_golden [CASE_DIR ...] [--f64]
 """
+import argparse
 import json
 import os
 import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import reference_bert as rb  # noqa: E402
-from safetensors_io import load_checkpoint, load_file  # noqa: E402
-from common import masked  # noqa: E402
+from tools import reference_bert as rb
+from tools.common import masked
+from tools.safetensors_io import load_checkpoint, load_file
 
 torch.set_num_threads(1)
 
@@ -55,9 +55,12 @@ def check_case(case, dtype=torch.float32):
     return worst, rows
 
 
-def main(argv):
-    f64 = "--f64" in argv
-    cases = [a for a in argv if not a.startswith("--")]
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("cases", nargs="*", metavar="CASE_DIR")
+    ap.add_argument("--f64", action="store_true", help="run the reference in float64")
+    a = ap.parse_args()
+    f64, cases = a.f64, a.cases
     if not cases:
         here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         for root in (os.path.join(here, "..", "shared", "golden"), os.path.join(here, "test", "fixtures", "golden")):
@@ -75,4 +78,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,7 +1,7 @@
 """Write a random BERT checkpoint folder of a named shape (for loading tests and benchmarks).
 
-    /usr/bin/python3 tools/make_checkpoint.py --shape bert-base --out bench/models/bert-base [--dtype f32|f16] [--onnx]
-    /usr/bin/python3 tools/make_checkpoint.py --shape minilm-l6 --out bench/models/minilm-l6 --onnx
+    /usr/bin/python3 -m tools.make_checkpoint --shape bert-base --out bench/models/bert-base [--dtype f32|f16] [--onnx]
+    /usr/bin/python3 -m tools.make_checkpoint --shape minilm-l6 --out bench/models/minilm-l6 --onnx
 
 Writes config.json, model.safetensors (Hugging Face checkpoint names), vocab.txt
 (placeholder tokens in bert-base-uncased's special-token layout: [PAD]=0,
@@ -24,16 +24,13 @@ N(0, 0.05²) embeddings, LayerNorm weights 1 ± 0.05, small biases.
 import argparse
 import json
 import os
-import sys
 import time
 
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import reference_bert as rb  # noqa: E402
-from safetensors_io import save_file  # noqa: E402
-from common import BERT_CONFIG_DEFAULTS, random_state, scaled_normal  # noqa: E402
+from tools import reference_bert as rb
+from tools.common import BERT_CONFIG_DEFAULTS, placeholder_vocab, random_weights
+from tools.safetensors_io import save_file
 
 SHAPES = {
     "bert-base": dict(arch="BertForPreTraining", layers=12, hidden=768, heads=12, inter=3072,
@@ -61,28 +58,8 @@ def config_for(s):
     }
 
 
-def placeholder_vocab(v):
-    """bert-base-uncased's special-token positions, placeholder words elsewhere."""
-    words = []
-    unused = 0
-    for i in range(v):
-        if i == 0:
-            words.append("[PAD]")
-        elif i in (100, 101, 102, 103):
-            words.append({100: "[UNK]", 101: "[CLS]", 102: "[SEP]", 103: "[MASK]"}[i])
-        elif i < 999:
-            words.append(f"[unused{unused}]")
-            unused += 1
-        else:
-            words.append(f"w{i}")
-    return "".join(w + "\n" for w in words)
-
-
-def random_weights(model, seed):
-    return random_state(
-        model, torch.Generator().manual_seed(seed), scaled_normal(0.05, 0.02, 0.05, 1.0, 0.02),
-        skip=lambda n: n.startswith("cls.predictions.decoder.") or n.endswith("position_ids"),  # tied aliases, buffers
-    )
+# bert-base-uncased's special-token ids; [unused0..993] fill the other ids below 999, words w999... the rest.
+SPECIALS = {0: "[PAD]", 100: "[UNK]", 101: "[CLS]", 102: "[SEP]", 103: "[MASK]"}
 
 
 def main():
@@ -102,7 +79,7 @@ def main():
     config = rb.BertConfig(cfg)
     prefix, mlm, nsp, pooler = rb.ARCHITECTURES[s["arch"]]
     model = rb.build_model(config, mlm, nsp, pooler, prefix)
-    weights = random_weights(model, args.seed)
+    weights = random_weights(model, args.seed, gain=1.0, bias=0.02, embedding=0.05, ln_spread=0.05, ln_bias=0.02)
     dtype = torch.float16 if args.dtype == "f16" else torch.float32
     stored = {k: v.to(dtype) for k, v in weights.items()}
     if s["position_ids"]:
@@ -111,7 +88,7 @@ def main():
     with open(os.path.join(args.out, "config.json"), "w") as f:
         f.write(json.dumps(cfg, indent=2) + "\n")
     with open(os.path.join(args.out, "vocab.txt"), "w") as f:
-        f.write(placeholder_vocab(s["vocab"]))
+        f.write(placeholder_vocab(s["vocab"], SPECIALS, unused_below=999, first_word=999))
     with open(os.path.join(args.out, "tokenizer_config.json"), "w") as f:
         f.write(json.dumps({"do_lower_case": True, "model_max_length": s["max_pos"]}, indent=2) + "\n")
     t1 = time.time()

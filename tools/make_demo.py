@@ -1,6 +1,6 @@
 """Write the small random model shipped in weights/demo/ (the engine's own tests and examples use it).
 
-    /usr/bin/python3 tools/make_demo.py
+    /usr/bin/python3 -m tools.make_demo
 
 The model has RANDOM weights: it exists only to show the engine working end to
 end (tokenize -> forward -> compare with PyTorch); it predicts nothing meaningful.
@@ -20,22 +20,21 @@ Deterministic: re-running gives the same vocabulary and inputs byte for byte; th
 golden tensors agree to float rounding (BLAS kernels differ between CPUs). Its
 section of weights/README.md is written by hand.
 """
+import argparse
 import json
 import os
 import shutil
-import sys
 import zlib
 
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import reference_bert as rb  # noqa: E402
-from safetensors_io import load_checkpoint, save_file  # noqa: E402
-from common import BERT_CONFIG_DEFAULTS, random_state, scaled_normal  # noqa: E402
-from train.wordpiece import WordPiece  # noqa: E402
+from tools import reference_bert as rb
+from tools.common import BERT_CONFIG_DEFAULTS, random_weights
+from tools.safetensors_io import load_checkpoint, save_file
+from tools.train.wordpiece import WordPiece
 
 torch.set_num_threads(1)
+HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(os.path.dirname(HERE), "weights", "demo")
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -250,12 +249,8 @@ CONFIG = {
 }
 
 
-def random_weights(model):
-    # the decoder is tied to the word embeddings / cls.predictions.bias
-    return random_state(model, torch.Generator().manual_seed(zlib.crc32(b"bert-ts demo")), scaled_normal(0.3, 0.2, 0.5, 1.6, 0.2))
-
-
 def main():
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     vocab = build_vocab()
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
@@ -263,7 +258,10 @@ def main():
     cfg = dict(CONFIG, vocab_size=len(vocab))
     config = rb.BertConfig(cfg)
     model = rb.build_model(config, mlm=True, nsp=True, pooler=True)
-    save_file(random_weights(model), os.path.join(OUT, "model.safetensors"), metadata={"format": "pt"})
+    # the decoder is tied to the word embeddings / cls.predictions.bias
+    weights = random_weights(model, zlib.crc32(b"bert-ts demo"),
+                             gain=1.6, bias=0.2, embedding=0.5, ln_spread=0.3, ln_bias=0.2)
+    save_file(weights, os.path.join(OUT, "model.safetensors"), metadata={"format": "pt"})
     with open(os.path.join(OUT, "config.json"), "w") as f:
         f.write(json.dumps(cfg, indent=2) + "\n")
     with open(os.path.join(OUT, "vocab.txt"), "w") as f:

@@ -12,9 +12,10 @@ the rounded values upcast to float32.
 
 Everything is seeded: re-running reproduces the same bytes.
 
-    /usr/bin/python3 tools/make_golden.py            # all cases (rewrites test/fixtures/golden/)
-    /usr/bin/python3 tools/make_golden.py CASE ...   # only these cases
+    /usr/bin/python3 -m tools.make_golden            # all cases (rewrites test/fixtures/golden/)
+    /usr/bin/python3 -m tools.make_golden CASE ...   # only these cases
 """
+import argparse
 import json
 import os
 import shutil
@@ -23,16 +24,16 @@ import zlib
 
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import reference_bert as rb  # noqa: E402
-from safetensors_io import load_checkpoint, save_file, tensor_bytes  # noqa: E402
-from common import masked  # noqa: E402
+from tools import reference_bert as rb
+from tools.common import masked, placeholder_vocab, random_weights
+from tools.safetensors_io import load_checkpoint, save_file, tensor_bytes
 
 torch.set_num_threads(1)
+HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(os.path.dirname(HERE), "test", "fixtures", "golden")
 DTYPES = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}
 PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4
+SPECIALS = {PAD: "[PAD]", UNK: "[UNK]", CLS: "[CLS]", SEP: "[SEP]", MASK: "[MASK]"}  # then words w0, w1, ...
 
 # ---------------------------------------------------------------- the cases
 
@@ -216,33 +217,14 @@ def parts_of(c):
     return prefix, mlm, nsp, pooler
 
 
-def random_weights(c, config):
+def case_weights(c, config):
     """Canonical HF names (weight/bias) -> float32 tensors, excluding buffers and tied aliases."""
     prefix, mlm, nsp, pooler = parts_of(c)
     task = c["arch"] if c["arch"] in rb.TASK_HEADS else None
     model = rb.build_model(config, mlm, nsp, pooler, prefix, task)
-    shapes = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    shapes.pop("cls.predictions.decoder.bias", None)
-    shapes.pop("cls.predictions.decoder.weight", None)
-    if c["decoder"] == "untied":
-        shapes["cls.predictions.decoder.weight"] = (config.vocab_size, config.hidden_size)
-    g = torch.Generator().manual_seed(seed_of("weights", c["name"]))
-    out = {}
-    for name in sorted(shapes):
-        shape = shapes[name]
-        z = torch.randn(shape, generator=g, dtype=torch.float32)
-        if ".LayerNorm." in name and name.endswith(".weight"):
-            t = c["ln_w"] * (1.0 + 0.3 * z)
-        elif ".LayerNorm." in name:
-            t = c["ln_b"] * z
-        elif "embeddings." in name or name == "cls.predictions.decoder.weight":
-            t = c["emb_std"] * z
-        elif name.endswith(".weight"):
-            t = (c["gain"] / shape[1] ** 0.5) * z
-        else:  # Linear biases, cls.predictions.bias
-            t = c["bias"] * z
-        out[name] = t
-    return out
+    return random_weights(model, seed_of("weights", c["name"]), gain=c["gain"], bias=c["bias"],
+                          embedding=c["emb_std"], ln_scale=c["ln_w"], ln_spread=0.3, ln_bias=c["ln_b"],
+                          untied_decoder=c["decoder"] == "untied")
 
 
 def file_tensors(c, weights, dtype):
@@ -283,12 +265,6 @@ def write_checkpoint(c, folder, tensors):
     index = {"metadata": {"total_size": total}, "weight_map": dict(sorted(weight_map.items()))}
     with open(os.path.join(folder, "model.safetensors.index.json"), "w") as f:
         f.write(json.dumps(index, indent=2, sort_keys=True) + "\n")
-
-
-def placeholder_vocab(v):
-    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"][:v]
-    words += [f"w{i}" for i in range(v - len(words))]
-    return "".join(w + "\n" for w in words)
 
 # ---------------------------------------------------------------- inputs
 
@@ -379,12 +355,12 @@ def make_case(c):
     config = rb.BertConfig(cfg)
     assert config.max_position_embeddings == c["max_pos"] and config.hidden_act == c["act"]
     assert c["seq"] <= c["max_pos"]
-    tensors = file_tensors(c, random_weights(c, config), DTYPES[c["dtype"]])
+    tensors = file_tensors(c, case_weights(c, config), DTYPES[c["dtype"]])
     write_checkpoint(c, folder, tensors)
     with open(os.path.join(folder, "config.json"), "w") as f:
         f.write(json.dumps(cfg, indent=2) + "\n")
     with open(os.path.join(folder, "vocab.txt"), "w") as f:
-        f.write(placeholder_vocab(c["vocab"]))
+        f.write(placeholder_vocab(c["vocab"], SPECIALS))
     inputs = make_inputs(c)
     with open(os.path.join(folder, "inputs.json"), "w") as f:
         f.write(json.dumps(inputs) + "\n")
@@ -421,11 +397,11 @@ cases: the reference runs on the stored (rounded) values upcast to float32.
 
 Regenerate (deterministic: same bytes on re-run):
 
-    /usr/bin/python3 tools/make_golden.py
+    /usr/bin/python3 -m tools.make_golden
 
 Check the reference itself against these cases and the public ones in `../shared/golden`:
 
-    /usr/bin/python3 tools/check_public_golden.py
+    /usr/bin/python3 -m tools.check_public_golden
 
 The "sensitivity" column is the worst error (max |diff| / max |golden| over a
 tensor's compared positions) that the named mistake produces against the golden
@@ -446,8 +422,10 @@ T type vocab, B batch, S sequence length.
 """
 
 
-def main(argv):
-    only = set(argv)
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("cases", nargs="*", metavar="CASE", help="only these cases (default: all, and README.md)")
+    only = set(ap.parse_args().cases)
     unknown = only - {c["name"] for c in CASES}
     if unknown:
         sys.exit(f"unknown case(s): {sorted(unknown)}")
@@ -474,4 +452,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -13,7 +13,7 @@
 //               masked-LM top-1 agreement and top-5 overlap, masking each word piece of those
 //               sentences in turn; the cloze set's top-5 score (tools/train/eval/cloze-en.tsv).
 // --classifier: label agreement (and each dtype's accuracy) on a JSONL of {text, label}
-//               (tools/train/topic_eval_set.py prints the topic model's held-out set).
+//               (`/usr/bin/python3 -m tools.train.topic_eval_set` prints the topic model's held-out set).
 // --outliers:   for every activation a q8 matrix reads (the embeddings' and each layer's
 //               LayerNorm outputs, attention's context, the GELU output), seen through the
 //               probe hook on the sentences: per token row, max |x| over the row's RMS (how much of

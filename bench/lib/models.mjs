@@ -2,8 +2,11 @@
 // config.json, model.safetensors and (when PyTorch is there) model.onnx, made by
 // tools/make_checkpoint.py from the same seeded weights.
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url)); // tools/ is a Python package run from here
 
 export const MODELS = {
   'minilm-l6': 'MiniLM-L6 shape: 6 layers, H 384, 12 heads, I 1536',
@@ -15,8 +18,8 @@ export function ensureModel(modelsDir, name) {
   const dir = join(modelsDir, name);
   if (existsSync(join(dir, 'model.safetensors')) && existsSync(join(dir, 'config.json'))) return dir;
   console.log(`  making ${dir} with tools/make_checkpoint.py (PyTorch) …`);
-  const tool = join(modelsDir, '..', '..', 'tools', 'make_checkpoint.py');
-  const r = spawnSync('/usr/bin/python3', [tool, '--shape', name, '--out', dir, '--onnx'], { stdio: 'inherit' });
+  const args = ['-m', 'tools.make_checkpoint', '--shape', name, '--out', resolve(dir), '--onnx'];
+  const r = spawnSync('/usr/bin/python3', args, { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0 || !existsSync(join(dir, 'model.safetensors'))) {
     console.log(`  (skipping ${name}: could not make the checkpoint; see tools/make_checkpoint.py)`);
     return null;

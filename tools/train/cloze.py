@@ -1,7 +1,7 @@
 """Score a BertForPreTraining folder on a cloze set with the PyTorch reference.
 
-    /usr/bin/python3 tools/train/cloze.py weights/en
-    /usr/bin/python3 tools/train/cloze.py tools/train/build/en/run --set tools/train/eval/cloze-en.tsv -v
+    /usr/bin/python3 -m tools.train.cloze weights/en
+    /usr/bin/python3 -m tools.train.cloze tools/train/build/en/run --set tools/train/eval/cloze-en.tsv -v
 
 A case counts at top-1 when the MLM head's most likely token at [MASK] is one of
 its answers, at top-5 when one of the five most likely is. The set shipped in
@@ -10,12 +10,10 @@ reports the same figures in weights/en/README.md.
 """
 import argparse
 import os
-import sys
+
+from tools.train.export import cloze, load_pretrained, read_cloze
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-from export import cloze, load_pretrained, read_cloze  # noqa: E402
 
 
 def main():

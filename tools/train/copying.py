@@ -1,6 +1,6 @@
 """How often can a masked word be copied from its own training sequence? Per source.
 
-    /usr/bin/python3 tools/train/copying.py --before en --after en2 --out tools/train/build/en2/copying.md
+    /usr/bin/python3 -m tools.train.copying --before en --after en2 --out tools/train/build/en2/copying.md
 
 `--before`: a corpus with BERT's token masking (weights/en's stage 1); `--after`: a corpus with whole-word
 masking (stage 2). Both are tokenized with --vocab (default weights/en).
@@ -15,15 +15,12 @@ import argparse
 import json
 import os
 import random
-import sys
+
+from tools.train.export import read_tokenizer
+from tools.train.pretrain import N_SPECIAL, Examples, mask_tokens, mask_words
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-
-from export import read_tokenizer  # noqa: E402
-from pretrain import N_SPECIAL, Examples, mask_tokens, mask_words  # noqa: E402
 
 
 def words_of(ids, positions, continuation):

@@ -1,6 +1,6 @@
 """Build a training corpus from text that ships in Debian packages.
 
-    /usr/bin/python3 tools/train/corpus.py en   # or zh
+    /usr/bin/python3 -m tools.train.corpus en   # or zh
     -> tools/train/build/{lang}/train.jsonl, eval.jsonl, sources.json
 
 Each line of train/eval.jsonl is one document: {"id": ..., "source": ..., "sentences": [...]}.

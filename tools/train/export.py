@@ -1,8 +1,9 @@
 """Ship a trained model: F16 weights, a golden case, a loss-curve SVG and a model card.
 
-    /usr/bin/python3 tools/train/export.py en        # build/en/run       -> weights/en
-    /usr/bin/python3 tools/train/export.py en-topic  # build/en-topic/run -> weights/en-topic
-    /usr/bin/python3 tools/train/export.py zh        # build/zh/run       -> weights/zh
+    /usr/bin/python3 -m tools.train.export en        # build/en2/run      -> weights/en
+    /usr/bin/python3 -m tools.train.export en-topic  # build/en-topic/run -> weights/en-topic
+    /usr/bin/python3 -m tools.train.export en-embed  # build/en-embed/run -> weights/en-embed (export_embed.py)
+    /usr/bin/python3 -m tools.train.export zh        # build/zh/run       -> weights/zh
 
 The golden case (inputs.json + golden.safetensors) is computed by the PyTorch
 reference (tools/reference_bert.py) from the F16 weights as shipped, upcast to
@@ -19,15 +20,13 @@ import sys
 import torch
 import torch.nn.functional as F
 
+from tools import reference_bert as rb
+from tools.safetensors_io import load_file, save_file
+from tools.train import make
+from tools.train.wordpiece import WordPiece
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-
-import make  # noqa: E402
-import reference_bert as rb  # noqa: E402
-from safetensors_io import load_file, save_file  # noqa: E402
-from wordpiece import WordPiece  # noqa: E402
 
 MASK = "[MASK]"
 GOLDEN_TEXTS = {
@@ -124,16 +123,16 @@ def schedule_text(name, a, lang=None):
     lang = lang or make.run_of(name)
     parts, total, vocab, start, stop, prev_mix = [], None, None, 0, 0, None
     for step in make.RECIPES[name]["steps"]:
-        if step[0] in ("pretrain.py", "wordpiece.py") and step[1] != lang:
+        if step[0] in ("pretrain", "wordpiece") and step[1] != lang:
             continue
         f = make.flags(step)
-        if step[0] == "wordpiece.py":
+        if step[0] == "wordpiece":
             new_vocab = int(f["size"])
             if vocab and total:
                 parts.append(f"at step {stop or total:,} the vocabulary grew from {vocab:,} to {new_vocab:,} tokens "
                              f"(`grow_vocab.py`: new tokens start from the mean of their old pieces)")
             vocab = new_vocab
-        if step[0] != "pretrain.py":
+        if step[0] != "pretrain":
             continue
         steps, stop, mix = int(f["steps"]), int(f.get("stop_at", 0)), f.get("mix")
         if total is None:
@@ -305,7 +304,7 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               f"intermediate {config['intermediate_size']}, {config['max_position_embeddings']} positions, `{config['hidden_act']}`",
               f"- vocabulary: {config['vocab_size']} WordPiece tokens learned from the corpus "
               f"(`tools/train/wordpiece.py`; {'lowercased' if wp.lower else 'cased'}"
-              f"{'; grown during training, see below' if any(s[0] == 'grow_vocab.py' for s in make.RECIPES[name]['steps']) else ''}"
+              f"{'; grown during training, see below' if any(s[0] == 'grow_vocab' for s in make.RECIPES[name]['steps']) else ''}"
               "); not a copy of any Hugging Face vocabulary",
               f"- {n_params:,} parameters, stored as F16 ({os.path.getsize(os.path.join(dst, 'model.safetensors')) / 1e6:.1f} MB); "
               "the MLM decoder is tied to the word embeddings", ""]
@@ -326,7 +325,7 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
     check_recipe(name, a, last)
     schedule = schedule_text(name, a)
     lines += ["## Training", "", "Rebuild from scratch with one command (Debian's `python3-torch`; see "
-              "`tools/train/README.md`):", "", "```sh", f"/usr/bin/python3 tools/train/make.py {name}", "```", "",
+              "`tools/train/README.md`):", "", "```sh", make.command_line(["make", name]), "```", "",
               "which runs (setting `OPENBLAS_CORETYPE` for the CPU):", "", "```sh", *recipe_lines(name), "```", ""]
     stage1 = make.RECIPES[name].get("stage1")
     if stage1:
@@ -390,7 +389,7 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
                   f"`tools/train/eval/cloze-{name}.tsv` holds {r['n']} sentences of grammar and everyday knowledge "
                   "written by hand for this card and never trained on (each with its accepted answers). A case counts "
                   "when an answer is the head's most likely token (top-1) or among its five most likely (top-5); "
-                  f"`/usr/bin/python3 tools/train/cloze.py weights/{name} -v` prints every case.", "",
+                  f"`{make.command_line(['cloze', f'weights/{name}', '-v'])}` prints every case.", "",
                   "| | cases |", "|---|---:|",
                   f"| top-1 | {r['top1']} / {r['n']} |", f"| top-5 | {r['topk']} / {r['n']} |",
                   f"| top-1 is a word of the sentence itself (copying) | {r['copies']} / {r['n']} |", "",
@@ -444,7 +443,7 @@ def card_topic(run, dst, config, shipped, wp, vocab):
         lines.append(f"| {t} | {head['train_counts'][t]} | {head['test_counts'][t]} |")
     check_topic_recipe(a)
     lines += ["", "## Training", "", "Rebuild with one command (it builds `weights/en` first if "
-              "`tools/train/build/en/run` is missing):", "", "```sh", "/usr/bin/python3 tools/train/make.py en-topic",
+              "`tools/train/build/en/run` is missing):", "", "```sh", make.command_line(["make", "en-topic"]),
               "```", "", "which runs (setting `OPENBLAS_CORETYPE` for the CPU):", "", "```sh", *recipe_lines("en-topic"), "```", "",
               f"{last['step']} steps ({a['epochs']} epochs of batch {a['batch']}), AdamW, peak learning rate {a['lr']}, "
               f"10% warm-up then linear decay; {last['time'] / 60:.0f} min on a shared 2-core machine.", "",
@@ -472,7 +471,7 @@ def main():
     ap.add_argument("name", choices=["en", "en-topic", "zh", "en-embed"])
     a = ap.parse_args()
     if a.name == "en-embed":
-        import export_embed
+        from tools.train import export_embed
         export_embed.export_embed()
         return
     run, dst, config, shipped, model, wp, vocab, inv = export(a.name)

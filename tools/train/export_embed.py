@@ -12,17 +12,14 @@ import sys
 
 import torch
 
+from tools import reference_bert as rb
+from tools.safetensors_io import load_file, save_file
+from tools.train import corpus, make
+from tools.train.export import GOLDEN_TEXTS, batch_inputs, read_tokenizer
+from tools.train.finetune_embed import batch_ids, embed, read_sts, spearman
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-
-import corpus  # noqa: E402
-import make  # noqa: E402
-import reference_bert as rb  # noqa: E402
-from export import GOLDEN_TEXTS, batch_inputs, read_tokenizer  # noqa: E402
-from finetune_embed import batch_ids, embed, read_sts, spearman  # noqa: E402
-from safetensors_io import load_file, save_file  # noqa: E402
 
 NAME = "en-embed"
 # How the recipe was chosen (runs stopped on the machine that trained it; their logs were not kept).
@@ -76,7 +73,7 @@ def write_json(path, obj):
 
 def check_recipe(args):
     """The card prints make.py's recipe: refuse to write it for a run the recipe does not describe."""
-    step = next(s for s in make.RECIPES[NAME]["steps"] if s[0] == "finetune_embed.py")
+    step = next(s for s in make.RECIPES[NAME]["steps"] if s[0] == "finetune_embed")
     for k, v in make.flags(step).items():
         got = args.get(k)
         same = str(got) == str(v) if isinstance(got, str) else got is not None and float(got) == float(v)
@@ -161,7 +158,7 @@ def export_embed():
               "`weights/en` was pretrained on WordNet's glosses and examples among other text (see its card); the "
               "evaluation sentences below were written by hand and are in no training set.", "",
               "## Training", "", "Rebuild with one command (after `weights/en`):", "", "```sh",
-              f"/usr/bin/python3 tools/train/make.py {NAME}", "```", "", "which runs:", "", "```sh",
+              make.command_line(["make", NAME]), "```", "", "which runs:", "", "```sh",
               *[make.command_line(s) for s in make.RECIPES[NAME]["steps"]], "```", "",
               f"- loss: multiple negatives ranking (in-batch negatives, both directions, as sentence-transformers' "
               f"`MultipleNegativesRankingLoss`), scale {a['scale']}, on the mean-pooled, normalised embeddings",

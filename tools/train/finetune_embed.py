@@ -1,6 +1,6 @@
 """Fine-tune a sentence-embedding model from an English BERT on pairs that WordNet ships.
 
-    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/train/finetune_embed.py --base weights/en --steps 6000
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 -m tools.train.finetune_embed --base weights/en --steps 6000
 
 (tools/train/make.py holds the exact command of the shipped model, weights/en-embed.)
 
@@ -40,13 +40,11 @@ import time
 import torch
 import torch.nn.functional as F
 
+from tools.safetensors_io import serialize
+from tools.train.export import load_pretrained
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-
-from export import load_pretrained  # noqa: E402
-from safetensors_io import serialize  # noqa: E402
 
 CLS, SEP = 2, 3
 WORDNET = "/usr/share/wordnet"
@@ -312,7 +310,7 @@ def main():
     dev = read_sts(os.path.join(HERE, "eval", "sts-en-dev.tsv"))
     pool = []
     if a.simcse:
-        import corpus
+        from tools.train import corpus
         pool = [e for k in sorted(synsets) if not held_out(k) for e in synsets[k]["examples"]]
         pool += [t for _, sents in corpus.fortune_docs_en() for t in sents if 3 <= len(t.split()) <= 30]
         counts["simcse sentences"] = len(pool)

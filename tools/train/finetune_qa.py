@@ -1,7 +1,7 @@
 """Fine-tune the English model into a tiny extractive question answerer (BertForQuestionAnswering),
 on synthetic questions: the model that examples/question-answering.mjs runs out of the box.
 
-    OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tools/train/finetune_qa.py            # base weights/en, out weights/en-qa
+    OPENBLAS_CORETYPE=Haswell /usr/bin/python3 -m tools.train.finetune_qa            # base weights/en, out weights/en-qa
 
 No question-answering set ships in Debian, so the training set is made here from
 templates: short contexts of two or three facts about people ("Anna lives in
@@ -21,20 +21,17 @@ import argparse
 import json
 import os
 import random
-import sys
 import time
 
 import torch
 import torch.nn.functional as F
 
+from tools import reference_bert as rb
+from tools.safetensors_io import load_file, save_file
+from tools.train.export import batch_inputs, read_tokenizer
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-
-import reference_bert as rb  # noqa: E402
-from export import batch_inputs, read_tokenizer  # noqa: E402
-from safetensors_io import load_file, save_file  # noqa: E402
 
 NAMES = ["Anna", "Peter", "Maria", "John", "Sarah", "David", "Laura", "Thomas", "Emma", "James", "Clara", "Paul",
          "Alice", "Henry", "Julia", "Frank", "Sophie", "Martin", "Grace", "Oliver", "Helen", "Victor", "Nina", "Oscar",

@@ -1,6 +1,6 @@
 """Fine-tune the English model into a fortune-cookie topic classifier (BertForSequenceClassification).
 
-    OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tools/train/finetune_topic.py \
+    OPENBLAS_CORETYPE=Haswell /usr/bin/python3 -m tools.train.finetune_topic \
         --base tools/train/build/en/run --out tools/train/build/en-topic/run
 
 The labelled set exists offline: the `fortunes` package files its fortunes by
@@ -25,14 +25,12 @@ import time
 import torch
 import torch.nn.functional as F
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
+from tools import reference_bert as rb
+from tools.safetensors_io import load_file as load_st, serialize
+from tools.train import corpus
+from tools.train.wordpiece import WordPiece
 
-import corpus  # noqa: E402
-import reference_bert as rb  # noqa: E402
-from safetensors_io import load_file as load_st, serialize  # noqa: E402
-from wordpiece import WordPiece  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 TOPICS = ["computers", "science", "politics", "law", "food", "sports", "education", "love"]
 CLS, SEP = 2, 3

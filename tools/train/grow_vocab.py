@@ -1,8 +1,8 @@
 """Grow a pretraining run's vocabulary in place, keeping what the model learned.
 
-    /usr/bin/python3 tools/train/wordpiece.py en --size 16384   # the larger vocabulary
-    /usr/bin/python3 tools/train/grow_vocab.py en               # then this
-    /usr/bin/python3 tools/train/pretrain.py en ... --resume    # training goes on
+    /usr/bin/python3 -m tools.train.wordpiece en --size 16384   # the larger vocabulary
+    /usr/bin/python3 -m tools.train.grow_vocab en               # then this
+    /usr/bin/python3 -m tools.train.pretrain en ... --resume    # training goes on
 
 Why: a small vocabulary splits common words into pieces ("tired" = tire ##d,
 "spoon" = sp ##oon), and a fill-mask head can only answer with one token, so
@@ -29,10 +29,9 @@ import sys
 
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+from tools.train.wordpiece import WordPiece
 
-from wordpiece import WordPiece  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 GROWN = ("bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight",
          "cls.predictions.bias", "cls.predictions.decoder.bias")

@@ -1,12 +1,13 @@
 """Rebuild a shipped model from scratch: one command per model.
 
-    /usr/bin/python3 tools/train/make.py en          # weights/en
-    /usr/bin/python3 tools/train/make.py en-topic    # weights/en-topic (builds en first if it is missing)
-    /usr/bin/python3 tools/train/make.py en-embed    # weights/en-embed (sentence embeddings, from weights/en)
-    /usr/bin/python3 tools/train/make.py zh          # weights/zh
-    /usr/bin/python3 tools/train/make.py en --dry-run   # print the commands, run nothing
+    /usr/bin/python3 -m tools.train.make en          # weights/en
+    /usr/bin/python3 -m tools.train.make en-topic    # weights/en-topic (builds en first if it is missing)
+    /usr/bin/python3 -m tools.train.make en-embed    # weights/en-embed (sentence embeddings, from weights/en)
+    /usr/bin/python3 -m tools.train.make zh          # weights/zh
+    /usr/bin/python3 -m tools.train.make en --dry-run   # print the commands, run nothing
 
-RECIPES below is the exact recipe of each shipped model: the corpus, the
+RECIPES below is the exact recipe of each shipped model, one step per
+module of tools/train run from the repository root: the corpus, the
 vocabulary, each pretraining segment (for en: the vocabulary grown from 8,192
 to 16,384 tokens at step 5,000 by grow_vocab.py, and from step 5,250 on a mix
 that draws everyday sources more often), the export. A pretraining run that was
@@ -30,7 +31,7 @@ PYTHON = "/usr/bin/python3"
 
 
 def pretrain(lang, steps, resume, extra=(), **kw):
-    args = ["pretrain.py", lang]
+    args = ["pretrain", lang]
     for k, v in kw.items():
         args += [f"--{k.replace('_', '-')}", str(v)]
     args += ["--steps", str(steps)]
@@ -61,50 +62,55 @@ ZH = dict(layers=3, hidden=128, heads=4, intermediate=512, max_len=64, batch=64,
 
 RECIPES = {
     "en": {
-        "steps": [["corpus.py", "en", "--install"],
-                  ["wordpiece.py", "en", "--size", "8192"],
+        "steps": [["corpus", "en", "--install"],
+                  ["wordpiece", "en", "--size", "8192"],
                   pretrain("en", 3000, False, **EN),
                   pretrain("en", 5000, True, **EN),
-                  ["wordpiece.py", "en", "--size", "16384"],
-                  ["grow_vocab.py", "en"],
+                  ["wordpiece", "en", "--size", "16384"],
+                  ["grow_vocab", "en"],
                   pretrain("en", 17000, True, ["--stop-at", "5250"], **EN),
                   pretrain("en", 17000, True, ["--mix", EN_MIX, "--stop-at", "7000"], **EN),
                   pretrain("en", 16000, True, ["--mix", EN_MIX, "--stop-at", "10000"], **EN),
                   pretrain("en", 15000, True, ["--mix", EN_MIX], **EN),
-                  ["corpus.py", "en2"],
-                  ["copying.py", "--before", "en", "--after", "en2", "--docs", "2000", "--examples", "2000",
+                  ["corpus", "en2"],
+                  ["copying", "--before", "en", "--after", "en2", "--docs", "2000", "--examples", "2000",
                    "--out", "tools/train/build/en2/copying.md"],
                   pretrain("en2", 3000, False, ["--init", "tools/train/build/en/run", "--whole-word", "--avoid-copies",
                                                 "--mix", EN2_MIX], **EN2),
-                  ["export.py", "en"]],
+                  ["export", "en"]],
         # the shipped weights come from the continuation's run, build/en2/run
         "run": "en2",
         "stage1": EN_STAGE1,
     },
     "en-topic": {
         "needs": "en",
-        "steps": [["finetune_topic.py", "--epochs", "8", "--batch", "16", "--lr", "0.0003", "--seed", "1234"],
-                  ["export.py", "en-topic"]],
+        "steps": [["finetune_topic", "--epochs", "8", "--batch", "16", "--lr", "0.0003", "--seed", "1234"],
+                  ["export", "en-topic"]],
     },
     "en-embed": {
         # fine-tuned from the shipped weights/en (make.py en writes it), one core at low priority
-        "steps": [["finetune_embed.py", "--base", "weights/en", "--steps", "600", "--batch", "64", "--lr", "0.001",
+        "steps": [["finetune_embed", "--base", "weights/en", "--steps", "600", "--batch", "64", "--lr", "0.001",
                    "--eval-every", "100", "--hard-negatives"],
-                  ["export.py", "en-embed"]],
+                  ["export", "en-embed"]],
     },
     "zh": {
-        "steps": [["corpus.py", "zh", "--install"],
-                  ["wordpiece.py", "zh", "--size", "5000", "--min-char", "3"],
+        "steps": [["corpus", "zh", "--install"],
+                  ["wordpiece", "zh", "--size", "5000", "--min-char", "3"],
                   pretrain("zh", 900, False, **ZH),
                   pretrain("zh", 4000, True, **ZH),
-                  ["export.py", "zh"]],
+                  ["export", "zh"]],
     },
 }
 
 
+def argv(step):
+    """One step as the argument list that runs it from the repository root."""
+    return [PYTHON, "-m", f"tools.train.{step[0]}", *step[1:]]
+
+
 def command_line(step):
     """The shell line a person would type for one step (as the model cards print it)."""
-    return " ".join([PYTHON, f"tools/train/{step[0]}", *step[1:]])
+    return " ".join(argv(step))
 
 
 def flags(step):
@@ -130,13 +136,13 @@ def segments(name, lang=None):
     """The --steps of each pretraining segment of one run (build/<lang>), in order (for en's stage 1: 3000,
     5000, then the resumed and shortened schedules)."""
     lang = lang or run_of(name)
-    return [int(flags(s)["steps"]) for s in RECIPES[name]["steps"] if s[0] == "pretrain.py" and s[1] == lang]
+    return [int(flags(s)["steps"]) for s in RECIPES[name]["steps"] if s[0] == "pretrain" and s[1] == lang]
 
 
 def pretrain_args(name, lang=None):
     """The first pretraining segment's arguments of one run, as pretrain.py logs them (its log's first line)."""
     lang = lang or run_of(name)
-    return flags(next(s for s in RECIPES[name]["steps"] if s[0] == "pretrain.py" and s[1] == lang))
+    return flags(next(s for s in RECIPES[name]["steps"] if s[0] == "pretrain" and s[1] == lang))
 
 
 def coretype():
@@ -161,7 +167,7 @@ def run(name, dry_run, done):
         print(f"$ {line}", file=sys.stderr, flush=True)
         if dry_run:
             continue
-        r = subprocess.run([PYTHON, os.path.join(HERE, step[0]), *step[1:]], cwd=ROOT, env=env)
+        r = subprocess.run(argv(step), cwd=ROOT, env=env)
         if r.returncode != 0:
             sys.exit(f"make.py {name}: `{line}` failed with exit code {r.returncode}")
     done.add(name)

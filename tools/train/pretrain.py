@@ -1,6 +1,6 @@
 """Pretrain a small BERT with BERT's own objective: masked LM + next-sentence prediction.
 
-    OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tools/train/pretrain.py en \
+    OPENBLAS_CORETYPE=Haswell /usr/bin/python3 -m tools.train.pretrain en \
         --layers 4 --hidden 128 --heads 4 --intermediate 512 --max-len 64 --steps 3000
 
 (tools/train/make.py holds the exact commands of each shipped model.)
@@ -40,13 +40,11 @@ import time
 import torch
 import torch.nn.functional as F
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
+from tools import reference_bert as rb
+from tools.safetensors_io import serialize
+from tools.train.wordpiece import WordPiece
 
-import reference_bert as rb  # noqa: E402
-from safetensors_io import serialize  # noqa: E402
-from wordpiece import WordPiece  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4
 N_SPECIAL = 5
@@ -381,7 +379,7 @@ def main():
     init_weights(model, config["initializer_range"])
     model.tie_weights()
     if init and not (a.resume and os.path.exists(os.path.join(out, "checkpoint.pt"))):
-        from safetensors_io import load_file
+        from tools.safetensors_io import load_file
         start = json.load(open(os.path.join(init, "config.json")))
         differ = [k for k in ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
                               "intermediate_size", "max_position_embeddings") if start[k] != config[k]]

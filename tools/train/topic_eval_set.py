@@ -2,18 +2,13 @@
 the same split finetune_topic.py holds out (15% of each fortunes topic, by a
 hash of the text), for tools/q8-accuracy.mjs. Needs the `fortunes` package.
 
-    /usr/bin/python3 tools/train/topic_eval_set.py > /tmp/topic-eval.jsonl
+    /usr/bin/python3 -m tools.train.topic_eval_set > /tmp/topic-eval.jsonl
 """
 import hashlib
 import json
-import os
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-import corpus  # noqa: E402
-from finetune_topic import TOPICS  # noqa: E402
+from tools.train import corpus
+from tools.train.finetune_topic import TOPICS
 
 for name in TOPICS:
     for c in corpus.read_fortunes(name):

@@ -1,6 +1,6 @@
 """Learn a WordPiece vocabulary from a corpus built by corpus.py, and tokenize with it.
 
-    /usr/bin/python3 tools/train/wordpiece.py en --size 8192
+    /usr/bin/python3 -m tools.train.wordpiece en --size 8192
     -> tools/train/build/en/vocab.txt, tokenizer_config.json
 
 How the vocabulary is learned (the same procedure as Hugging Face's
