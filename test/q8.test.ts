@@ -6,7 +6,7 @@
 import '../src/runtime/node-relaxed-simd.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linearNaive } from '../src/layers/matmul.ts';
-import { paddedK, qdotIntegers, qlinearReference, quantizeLinear, quantizeRows } from '../src/layers/quantize.ts';
+import { colSlot, paddedK, qdotIntegers, qlinearReference, quantizeLinear, quantizeRows } from '../src/layers/quantize.ts';
 import { jsKernels } from '../src/runtime/js-kernels.ts';
 import { wasmKernelTable } from '../src/runtime/wasm-kernels.ts';
 import { relaxedSimdSupported, wasmSimdSupported, type SimdVariant } from '../src/wasm/kernels.ts';
@@ -60,7 +60,7 @@ describe('the q8 scheme (src/layers/quantize.ts)', () => {
     qlinearReference(got, xq, rows, w, M);
     for (let m = 0; m < M; m++) {
       for (let n = 0; n < N; n++) {
-        const sx = rows[2 * m], sw = w.cols[(n >> 2) * 12 + (n & 3)];
+        const sx = rows[2 * m], sw = w.cols[colSlot(n, N)];
         let bound = 1e-5;
         for (let k = 0; k < K; k++) bound += (Math.abs(W[n * K + k]) * sx) / 2 + (Math.abs(x[m * K + k]) * sw) / 2 + (sx * sw) / 4;
         expect(Math.abs(got[m * N + n] - want[m * N + n]), `[${m}, ${n}]`).toBeLessThanOrEqual(bound);

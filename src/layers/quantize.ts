@@ -25,7 +25,11 @@ import type { TensorMemory } from '../tensor/alloc.ts';
 export interface QuantizedLinear {
   /** Wq [N, Kp]: int8, each row zero-padded from K to Kp = K rounded up to 16 */
   q: Int8Array;
-  /** per group of 4 output columns g: [sw ×4 | sw·ΣWq ×4 | bias ×4], [⌈N/4⌉, 12]; zeros past N */
+  /**
+   * per group g of 4 output columns (g, g + G, g + 2G, g + 3G with G = ⌈N/4⌉: the
+   * kernels' order, src/wasm/dot.ts): [sw ×4 | sw·ΣWq ×4 | bias ×4], [G, 12];
+   * zeros past N. Column n's sw is at colSlot(n, N)
+   */
   cols: Float32Array;
   N: number;
   K: number;
@@ -52,6 +56,12 @@ export function quantizeTable(E: Float32Array, bias: Float32Array | null, V: num
   for (let h = 0; h < H; h++) c[h] = c[h] > 0 ? c[h] / 127 : 1;
   const w = quantizeLinear(E, bias, V, H, memory, c);
   return { ...w, inputScale: c };
+}
+
+/** Where column n's sw lies in a QuantizedLinear's cols (its sw·ΣWq 4 floats on, its bias 8). */
+export function colSlot(n: number, N: number): number {
+  const G = Math.ceil(N / 4);
+  return (n % G) * 12 + Math.floor(n / G);
 }
 
 /** K rounded up to 16: the int8 kernels take 16 values per step. */
@@ -86,10 +96,10 @@ export function quantizeLinear(
       q[n * Kp + k] = v;
       sum += v;
     }
-    const g = n >> 2, j = n & 3;
-    cols[g * 12 + j] = sw;
-    cols[g * 12 + 4 + j] = sw * sum;
-    cols[g * 12 + 8 + j] = bias ? bias[n] : 0;
+    const c = colSlot(n, N);
+    cols[c] = sw;
+    cols[c + 4] = sw * sum;
+    cols[c + 8] = bias ? bias[n] : 0;
   }
   return { q, cols, N, K, Kp };
 }
@@ -160,7 +170,7 @@ export function qlinearReference(out: Float32Array, xq: Uint8Array, rows: Float3
     for (let n = 0; n < N; n++) {
       let acc = 0;
       for (let k = 0; k < Kp; k++) acc += xq[m * Kp + k] * q[n * Kp + k];
-      const c = (n >> 2) * 12 + (n & 3);
+      const c = colSlot(n, N);
       out[m * N + n] = f(f(f(acc) * f(cols[c] * sx)) - f(cols[c + 4] * sxz)) + cols[c + 8];
     }
   }

@@ -15,7 +15,7 @@ import { BertTsError } from '../errors.ts';
 import { activationScalar } from '../layers/activations.ts';
 import { wasmKernels, type WasmKernels } from '../wasm/kernels.ts';
 import { MR, NR } from '../wasm/panel.ts';
-import { dotGroups } from '../wasm/dot.ts';
+import { dotGroups, quarterBias } from '../wasm/dot.ts';
 import { attentionHeads, attentionScratchBytes } from '../wasm/attention.ts';
 import { heapAlloc, heapBuffer, heapF32, heapFree, heapMemory, heapOffset } from './heap.ts';
 import { CHUNKS_PER_THREAD, getThreads, parallelFor } from './pool.ts';
@@ -93,9 +93,7 @@ function linearDot(ws: Scratch, out: Float32Array, x: Float32Array, wPtr: number
     X.set(x.subarray(0, M * K));
     X.fill(0, M * K); // the padding row, if M is odd
   }
-  const Bv = heapF32(bPtr, Np);
-  if (bias) Bv.set(bias.subarray(0, N));
-  Bv.fill(0, bias ? N : 0);
+  quarterBias(heapF32(bPtr, Np), bias, N); // in the kernel's column order
   const chunks = Math.min(groups, CHUNKS_PER_THREAD * getThreads());
   const args = { xPtr, wPtr, bPtr, oPtr, K, N, pairs, groups, chunks, simd: simdArg() };
   if (!parallelFor(dotTask, chunks, args, 2 * pairs * K * N * WASM_WORK, ws.local)) dotGroups(kernels().dot, xPtr, wPtr, bPtr, oPtr, K, N, pairs, 0, groups);

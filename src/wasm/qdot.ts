@@ -15,7 +15,8 @@
  * way): then it is exact on every engine.
  *
  * Like dot.ts, one call computes a 2×4 tile of the output for each of `pairs`
- * pairs of x rows against 4 rows of Wq, K innermost, 16 values per step:
+ * pairs of x rows against 4 rows of Wq (columns in dot.ts's "quarters": group
+ * g takes columns g, g + G, g + 2G, g + 3G), K innermost, 16 values per step:
  * - 'relaxed': acc += dot_i16x8(relaxed_dot_i16x8(W, x), ones), 16 multiply-adds in
  *   three instructions (pmaddubsw, pmaddwd, paddd on x64). The pairwise widening
  *   sum is a dot with a vector of ones kept in a register: the same integers as
@@ -29,27 +30,27 @@
  * both give the one exact integer.
  */
 import { I32, V128, op, relaxed, type FuncDef } from './emit.ts';
-import { rowSums } from './dot.ts';
+import { quarterColumn, rowSums, storeLanes } from './dot.ts';
 
 /**
- * qdot(xp, w0, w1, w2, w3, k16, op, ldo, pairs, ldx, cp, rp): xq rows at xp (row
- * stride ldx bytes, 2·pairs rows), the 4 Wq rows at w0..w3, K = 16·k16 (rows
- * zero-padded to it), output 2 rows × 4 floats per pair at op (row stride ldo
- * bytes); cp: the 4 columns' [sw ×4 | sw·ΣWq ×4 | bias ×4] floats; rp: per row
- * [sx, sx·zp] floats, 2 rows per pair.
+ * qdot(xp, w0, w1, w2, w3, k16, op, ldo, pairs, ldx, cp, rp, lds): xq rows at xp
+ * (row stride ldx bytes, 2·pairs rows), the 4 Wq rows at w0..w3, K = 16·k16
+ * (rows zero-padded to it), output 2 rows × 4 floats per pair at op (row stride
+ * ldo bytes, the 4 floats of a row lds bytes apart); cp: the 4 columns' [sw ×4 |
+ * sw·ΣWq ×4 | bias ×4] floats; rp: per row [sx, sx·zp] floats, 2 rows per pair.
  */
 export type QdotFn = (
   xp: number, w0: number, w1: number, w2: number, w3: number, k16: number,
-  op: number, ldo: number, pairs: number, ldx: number, cp: number, rp: number,
+  op: number, ldo: number, pairs: number, ldx: number, cp: number, rp: number, lds: number,
 ) => void;
 
 export function qdotKernel(useRelaxed = false): FuncDef {
   // params
-  const XP = 0, W = [1, 2, 3, 4], K16 = 5, OP = 6, LDO = 7, PAIRS = 8, LDX = 9, CP = 10, RP = 11;
+  const XP = 0, W = [1, 2, 3, 4], K16 = 5, OP = 6, LDO = 7, PAIRS = 8, LDX = 9, CP = 10, RP = 11, LDS = 12;
   // locals
-  const k = 12, xa = 13, xb = 14, P = [15, 16, 17, 18];
-  const acc = (r: number, j: number) => 19 + 4 * r + j;
-  const XL = [27, 28], XH = [29, 30], WV = 31, WH = 32, T0 = 33, T1 = 34, ONES = 35;
+  const k = 13, xa = 14, xb = 15, P = [16, 17, 18, 19];
+  const acc = (r: number, j: number) => 20 + 4 * r + j;
+  const XL = [28, 29], XH = [30, 31], WV = 32, WH = 33, T0 = 34, T1 = 35, ONES = 36;
   const body: number[] = [];
   const emit = (...ins: (number[] | number)[]) => {
     for (const i of ins) typeof i === 'number' ? body.push(i) : body.push(...i);
@@ -90,15 +91,13 @@ export function qdotKernel(useRelaxed = false): FuncDef {
   emit(op.localGet(k), op.i32Const(1), op.i32Sub, op.localSet(k));
   emit(op.br(0), op.end, op.end);
   for (let r = 0; r < 2; r++) {
-    // the row's output address, its 4 integer sums (as dot.ts), then the epilogue
-    emit(op.localGet(OP));
-    if (r === 1) emit(op.localGet(LDO), op.i32Add);
+    // the row's 4 integer sums (as dot.ts), the epilogue, stored at the row's output address
     emit(rowSums([0, 1, 2, 3].map((j) => acc(r, j)), op.i32x4Add, T0, T1), op.f32x4ConvertI32x4S);
     // · (sw · sx) − (sw·ΣWq) · (sx·zp) + bias
     emit(op.localGet(CP), op.v128Load(0), op.localGet(RP), op.v128Load32Splat(8 * r), op.f32x4Mul, op.f32x4Mul);
     emit(op.localGet(CP), op.v128Load(16), op.localGet(RP), op.v128Load32Splat(8 * r + 4), op.f32x4Mul, op.f32x4Sub);
-    emit(op.localGet(CP), op.v128Load(32), op.f32x4Add);
-    emit(op.v128Store(0));
+    emit(op.localGet(CP), op.v128Load(32), op.f32x4Add, op.localSet(WV));
+    emit(storeLanes(OP, r === 1 ? LDO : null, LDS, WV, k));
   }
   // next pair: xp += 2·ldx, op += 2·ldo, rp += 2 rows of 2 floats
   emit(op.localGet(XP), op.localGet(LDX), op.i32Add, op.localGet(LDX), op.i32Add, op.localSet(XP));
@@ -108,7 +107,7 @@ export function qdotKernel(useRelaxed = false): FuncDef {
   emit(op.br(0), op.end, op.end);
   return {
     name: 'qdot',
-    params: new Array<number>(12).fill(I32),
+    params: new Array<number>(13).fill(I32),
     results: [],
     locals: [[7, I32], [17, V128]],
     body,
@@ -116,20 +115,20 @@ export function qdotKernel(useRelaxed = false): FuncDef {
 }
 
 /**
- * Output columns [4·g0, 4·g1) of the int8 product for 2·pairs quantized rows at
- * xPtr (row stride ldx bytes) and Wq [N, Kp] at wPtr, with the column groups'
- * parameters at cPtr ([⌈N/4⌉, 12] floats) and the rows' at rPtr; out at oPtr,
- * row stride ldo bytes, padded to whole groups. Columns past N read Wq's last
- * row again; their outputs lie in the padding.
+ * Column groups [g0, g1) of the int8 product, in dot.ts's quarters (group g:
+ * columns g + j·G, G = ⌈N/4⌉), for 2·pairs quantized rows at xPtr (row stride
+ * ldx bytes) and Wq [N, Kp] at wPtr, with the groups' parameters at cPtr ([G,
+ * 12] floats, in the same order: quantizeLinear) and the rows' at rPtr; out at
+ * oPtr, row stride ldo bytes, padded to 4G columns. Columns past N read Wq's
+ * last row again; their outputs lie in the padding.
  */
 export function qdotGroups(
   qdot: QdotFn, xPtr: number, ldx: number, wPtr: number, Kp: number, cPtr: number, rPtr: number, oPtr: number, ldo: number,
   N: number, pairs: number, g0: number, g1: number,
 ): void {
-  const row = (n: number) => wPtr + Math.min(n, N - 1) * Kp;
-  const k16 = Kp >> 4;
+  const G = Math.ceil(N / 4), k16 = Kp >> 4;
+  const row = (g: number, j: number) => wPtr + Math.min(quarterColumn(g, j, G), N - 1) * Kp;
   for (let g = g0; g < g1; g++) {
-    const n = 4 * g;
-    qdot(xPtr, row(n), row(n + 1), row(n + 2), row(n + 3), k16, oPtr + 4 * n, ldo, pairs, ldx, cPtr + 48 * g, rPtr);
+    qdot(xPtr, row(g, 0), row(g, 1), row(g, 2), row(g, 3), k16, oPtr + 4 * g, ldo, pairs, ldx, cPtr + 48 * g, rPtr, 4 * G);
   }
 }
