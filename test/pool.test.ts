@@ -116,6 +116,21 @@ describe('worker pool', () => {
     await setThreads(2, { stallMs: 30_000 });
   });
 
+  it('spins, then sleeps: tasks are taken while a worker polls and after it slept; spinMs is checked', async () => {
+    for (const spinMs of [-1, 1001, Number.NaN]) await expect(setThreads(2, { spinMs })).rejects.toThrow(/spinMs must be from 0 to 1000/);
+    for (const spinMs of [0, 20]) {
+      await setThreads(1);
+      await setThreads(2, { minMacs: 0, spinMs }); // a fresh pool, its worker started
+      const before = threadStats().workerTasks[0];
+      // back to back: with spinMs 20 the worker is still polling when the next task comes
+      for (let i = 0; i < 20; i++) expect(product(50 + i)).toBe(true);
+      await sleep(60); // longer than the spin: the worker sleeps in Atomics.wait, and is woken
+      expect(product(70)).toBe(true);
+      expect(threadStats().workerTasks[0] - before, `spinMs ${spinMs}: the worker took part`).toBeGreaterThan(0);
+    }
+    await setThreads(2, { spinMs: 0.25 });
+  });
+
   it('goes back to one thread', async () => {
     await setThreads(1);
     expect(getThreads()).toBe(1);

@@ -26,6 +26,16 @@
  *   (the host says so: worker-host.ts's callerMayBlock).
  * - tasks with less work than `minMacs` multiply-adds (default 2^20, about a
  *   quarter of a millisecond) stay on the calling thread.
+ * - spin, then sleep: after a task a worker polls the task number for
+ *   `spinMs` (default 0.25 ms) before it sleeps in Atomics.wait, and the
+ *   caller polls a worker's "done" as long before it waits. In a forward pass
+ *   the next product follows within microseconds, and waking a sleeping
+ *   thread costs tens of them (more in a VM): MiniLM-L6 at 1 × 128, q8, two
+ *   threads, spent 11 % of the caller's time in waiting and handing out, and
+ *   the caller did most products alone while the worker woke. The spin is
+ *   bounded so that an idle pool sleeps within a quarter of a millisecond
+ *   (onnxruntime's spinning default holds a core for much longer: see
+ *   ../shared/NOTES.md); `spinMs: 0` turns it off.
  * Workers are unref'd: a process exits normally while the pool is idle.
  */
 import { BertTsError } from '../errors.ts';
@@ -36,7 +46,7 @@ import type { ThreadScratch } from './scratch.ts';
 import { workerHost, type PoolWorker, type WorkerData, type WorkerHost } from './worker-host.ts';
 
 /** Int32 slots of the control block, one 64-byte line each; then one line per worker. */
-export const CTL = { seq: 0, counter: 16, completed: 32, workers: 48 } as const;
+export const CTL = { seq: 0, counter: 16, completed: 32, spin: 48, workers: 64 } as const;
 /** Offsets in a worker's line: its last task number, the task number it failed in, tasks run, started, a test fault. */
 export const LINE = { done: 0, error: 1, tasks: 2, started: 3, fault: 4, stride: 16 } as const;
 /** The argument block: [0] task index, [1] chunks, [2 …] the task's fields. */
@@ -53,6 +63,8 @@ export interface PoolOptions {
   minMacs?: number;
   /** Milliseconds without progress, chunks missing, before a worker counts as dead (default 30 000). */
   stallMs?: number;
+  /** Milliseconds a thread polls for the next task (a worker) or for "done" (the caller) before it sleeps (default 0.25; 0: sleep at once). */
+  spinMs?: number;
 }
 
 interface Pool {
@@ -69,7 +81,7 @@ interface Pool {
 }
 
 let pool: Pool | null = null;
-let settings = { minMacs: 2 ** 20, stallMs: 30_000 };
+let settings = { minMacs: 2 ** 20, stallMs: 30_000, spinMs: 0.25 };
 /** Task numbers, unique for the life of the process (linearBlock's pack key relies on it). */
 let taskNumber = 0;
 let parallelCalls = 0;
@@ -118,7 +130,10 @@ async function resize(n: number, options: PoolOptions): Promise<void> {
     stop(pool);
     pool = next;
   }
-  settings = { minMacs: options.minMacs ?? settings.minMacs, stallMs: options.stallMs ?? settings.stallMs };
+  const spinMs = options.spinMs ?? settings.spinMs;
+  if (!(spinMs >= 0 && spinMs <= 1000)) throw new BertTsError(`setThreads: spinMs must be from 0 to 1000 milliseconds, got ${spinMs}`);
+  settings = { minMacs: options.minMacs ?? settings.minMacs, stallMs: options.stallMs ?? settings.stallMs, spinMs };
+  if (pool) Atomics.store(pool.ctl, CTL.spin, Math.round(spinMs * 1000)); // microseconds, read by the workers
 }
 
 /** Counters for tests and the benchmark: tasks shared out over the pool, tasks each worker ran. */
@@ -155,6 +170,7 @@ function start(host: WorkerHost, count: number, wait: true): Promise<Pool>;
 function start(host: WorkerHost, count: number, wait: false): Pool;
 function start(host: WorkerHost, count: number, wait: boolean): Pool | Promise<Pool> {
   const ctl = new Int32Array(new SharedArrayBuffer((CTL.workers + count * LINE.stride) * 4));
+  Atomics.store(ctl, CTL.spin, Math.round(settings.spinMs * 1000));
   const args = new Float64Array(new SharedArrayBuffer(ARG_SLOTS * 8));
   const text = new Uint16Array(new SharedArrayBuffer(count * TEXT_CHARS * 2));
   const p: Pool = { workers: [], ctl, args, text, broken: false, busy: false, mayBlock: host.callerMayBlock?.() ?? true };
@@ -228,12 +244,23 @@ export function parallelFor<F extends string>(task: Task<F>, chunks: number, arg
   return true;
 }
 
+/** Poll `ready` for up to `ms` milliseconds (the clock read once every 64 polls); whether it came true. */
+export function spinUntil(ready: () => boolean, ms: number): boolean {
+  if (ms <= 0) return ready();
+  const until = performance.now() + ms;
+  for (let i = 0; ; i++) {
+    if (ready()) return true;
+    if ((i & 63) === 63 && performance.now() > until) return false;
+  }
+}
+
 function waitForWorkers(p: Pool, seq: number, chunks: number, name: string): void {
   const { ctl } = p;
   let seen = -1, since = performance.now();
   for (let w = 0; w < p.workers.length; w++) {
     const line = CTL.workers + w * LINE.stride;
     if (Atomics.load(ctl, line + LINE.started) === 0) continue; // not started yet: it skips this task
+    spinUntil(() => Atomics.load(ctl, line + LINE.done) === seq, settings.spinMs);
     for (let done = Atomics.load(ctl, line + LINE.done); done !== seq; done = Atomics.load(ctl, line + LINE.done)) {
       if (p.mayBlock) Atomics.wait(ctl, line + LINE.done, done, 20);
       const completed = Atomics.load(ctl, CTL.completed);

@@ -70,11 +70,22 @@ export const panelsTask = defineTask(
   },
 );
 
+/**
+ * Column groups per unit of a product's chunks. The products take columns in
+ * quarters (src/wasm/dot.ts): group g writes columns g, g + G, g + 2G, g + 3G,
+ * so 16 consecutive groups fill whole 64-byte lines of each output row, and
+ * threads given whole units never write the same cache line. In units of one
+ * group (or 4), both threads kept taking each other's output lines: MiniLM-L6
+ * at 1 × 128 on two threads took 36 ms with q8 and 44 ms with f32 (one thread:
+ * 41 and 68); in units of 16, 25 and 40.5 ms.
+ */
+const GROUP_STEP = 16;
+
 /** The in-place wasm product (W read where it lies): chunks of whole groups of 4 columns. */
 export const dotTask = defineTask('wasm dot', ['xPtr', 'wPtr', 'bPtr', 'oPtr', 'K', 'N', 'pairs', 'groups', 'chunks', 'simd'], (a) => {
   const { dot } = wasmKernels(heapMemory(), simdOf(a.simd));
   const groups = a.groups | 0, chunks = a.chunks | 0;
-  return (c) => dotGroups(dot, a.xPtr, a.wPtr, a.bPtr, a.oPtr, a.K, a.N, a.pairs, chunkStart(c, chunks, groups, 1), chunkStart(c + 1, chunks, groups, 1));
+  return (c) => dotGroups(dot, a.xPtr, a.wPtr, a.bPtr, a.oPtr, a.K, a.N, a.pairs, chunkStart(c, chunks, groups, GROUP_STEP), chunkStart(c + 1, chunks, groups, GROUP_STEP));
 });
 
 /** wasm attention, one (batch, head) pair per chunk; q and k followed by one row of padding. */
@@ -104,7 +115,7 @@ export const qdotTask = defineTask(
   (a) => {
     const { qdot } = wasmKernels(heapMemory(), simdOf(a.simd));
     const groups = a.groups | 0, chunks = a.chunks | 0;
-    return (c) => qdotGroups(qdot, a.xPtr, a.ldx, a.wPtr, a.Kp, a.cPtr, a.rPtr, a.oPtr, a.ldo, a.N, a.pairs, chunkStart(c, chunks, groups, 1), chunkStart(c + 1, chunks, groups, 1));
+    return (c) => qdotGroups(qdot, a.xPtr, a.ldx, a.wPtr, a.Kp, a.cPtr, a.rPtr, a.oPtr, a.ldo, a.N, a.pairs, chunkStart(c, chunks, groups, GROUP_STEP), chunkStart(c + 1, chunks, groups, GROUP_STEP));
   },
 );
 

@@ -1,6 +1,7 @@
 /**
- * One worker of the pool (pool.ts), for any platform: it sleeps in
- * Atomics.wait on the task number; woken, it reads the task's index and
+ * One worker of the pool (pool.ts), for any platform: it polls the task
+ * number for the pool's spin time, then sleeps in Atomics.wait on it; woken
+ * (or seeing a new number while it polls), it reads the task's index and
  * arguments from the shared argument block, claims chunks from the shared
  * counter and runs them with the task's runner from the one registry
  * (tasks.ts), then stores "done". No task has a branch of its own here.
@@ -9,7 +10,7 @@
 import { attachHeap } from './heap.ts';
 import { TASKS } from './tasks.ts';
 import { readArgs } from './task.ts';
-import { ARGS_AT, CTL, LINE, TEXT_CHARS } from './pool.ts';
+import { ARGS_AT, CTL, LINE, TEXT_CHARS, spinUntil } from './pool.ts';
 import { ThreadScratch } from './scratch.ts';
 import type { WorkerData } from './worker-host.ts';
 
@@ -28,7 +29,8 @@ export function runWorker(data: WorkerData, ready: () => void, exit: () => void)
   Atomics.store(ctl, line + LINE.done, seen);
   ready();
   for (;;) {
-    Atomics.wait(ctl, CTL.seq, seen);
+    spinUntil(() => Atomics.load(ctl, CTL.seq) !== seen, Atomics.load(ctl, CTL.spin) / 1000);
+    Atomics.wait(ctl, CTL.seq, seen); // returns at once when the number has changed
     const seq = Atomics.load(ctl, CTL.seq);
     if (seq < 0) return;
     if (seq === seen) continue;
