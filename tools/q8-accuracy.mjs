@@ -5,7 +5,7 @@
 //
 //   node tools/q8-accuracy.mjs --model weights/en                 # hidden states, masked-LM, cloze
 //   node tools/q8-accuracy.mjs --classifier weights/en-topic --data /tmp/topic-eval.jsonl
-//   node tools/q8-accuracy.mjs --embed weights/en-embed --pairs tools/train/eval/sts-en.tsv
+//   node tools/q8-accuracy.mjs --embed weights/en-embed --pairs tools/train/eval/sts-en-test.tsv
 //   node tools/q8-accuracy.mjs --random bench/models/bert-base    # random weights, random ids
 //   node tools/q8-accuracy.mjs --outliers weights/en              # the int8 inputs' outliers, by the probe hook
 //

@@ -27,8 +27,9 @@
  * - tasks with less work than `minMacs` multiply-adds (default 2^20, about a
  *   quarter of a millisecond) stay on the calling thread.
  * - spin, then sleep: after a task a worker polls the task number for
- *   `spinMs` (default 0.25 ms) before it sleeps in Atomics.wait, and the
- *   caller polls a worker's "done" as long before it waits. In a forward pass
+ *   `spinMs` (the host's default: 0.25 ms in Node, 0 in browsers) before it
+ *   sleeps in Atomics.wait, and the caller polls a worker's "done" as long
+ *   before it waits. In a forward pass
  *   the next product follows within microseconds, and waking a sleeping
  *   thread costs tens of them (more in a VM): MiniLM-L6 at 1 × 128, q8, two
  *   threads, spent 11 % of the caller's time in waiting and handing out, and
@@ -63,7 +64,7 @@ export interface PoolOptions {
   minMacs?: number;
   /** Milliseconds without progress, chunks missing, before a worker counts as dead (default 30 000). */
   stallMs?: number;
-  /** Milliseconds a thread polls for the next task (a worker) or for "done" (the caller) before it sleeps (default 0.25; 0: sleep at once). */
+  /** Milliseconds a thread polls for the next task (a worker) or for "done" (the caller) before it sleeps (default: the host's, Node 0.25, browsers 0; 0: sleep at once). */
   spinMs?: number;
 }
 
@@ -78,10 +79,12 @@ interface Pool {
   busy: boolean;
   /** the host's callerMayBlock(): false on a browser page's thread, which spins instead of Atomics.wait */
   mayBlock: boolean;
+  /** the host's spin, unless setThreads was given one (PoolOptions.spinMs) */
+  spinMs: number;
 }
 
 let pool: Pool | null = null;
-let settings = { minMacs: 2 ** 20, stallMs: 30_000, spinMs: 0.25 };
+let settings: { minMacs: number; stallMs: number; spinMs: number | null } = { minMacs: 2 ** 20, stallMs: 30_000, spinMs: null };
 /** Task numbers, unique for the life of the process (linearBlock's pack key relies on it). */
 let taskNumber = 0;
 let parallelCalls = 0;
@@ -115,6 +118,10 @@ export function setThreads(n: number, options: PoolOptions = {}): Promise<void> 
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
     return Promise.reject(new BertTsError(`setThreads: expected a whole number from 1 to ${MAX_THREADS}, got ${n}`));
   }
+  const spin = options.spinMs;
+  if (spin !== undefined && !(spin >= 0 && spin <= 1000)) {
+    return Promise.reject(new BertTsError(`setThreads: spinMs must be from 0 to 1000 milliseconds, got ${spin}`));
+  }
   // one resize at a time; a failed one does not fail the ones after it
   const run = pending.then(() => resize(n, options));
   pending = run.catch(() => undefined);
@@ -131,9 +138,14 @@ async function resize(n: number, options: PoolOptions): Promise<void> {
     pool = next;
   }
   const spinMs = options.spinMs ?? settings.spinMs;
-  if (!(spinMs >= 0 && spinMs <= 1000)) throw new BertTsError(`setThreads: spinMs must be from 0 to 1000 milliseconds, got ${spinMs}`);
   settings = { minMacs: options.minMacs ?? settings.minMacs, stallMs: options.stallMs ?? settings.stallMs, spinMs };
-  if (pool) Atomics.store(pool.ctl, CTL.spin, Math.round(spinMs * 1000)); // microseconds, read by the workers
+  if (pool) setSpin(pool, spinMs ?? cachedHost?.spinMs ?? 0);
+}
+
+/** The pool's spin, for the caller and (in microseconds, in the control block) the workers. */
+function setSpin(p: Pool, ms: number): void {
+  p.spinMs = ms;
+  Atomics.store(p.ctl, CTL.spin, Math.round(ms * 1000));
 }
 
 /** Counters for tests and the benchmark: tasks shared out over the pool, tasks each worker ran. */
@@ -170,10 +182,10 @@ function start(host: WorkerHost, count: number, wait: true): Promise<Pool>;
 function start(host: WorkerHost, count: number, wait: false): Pool;
 function start(host: WorkerHost, count: number, wait: boolean): Pool | Promise<Pool> {
   const ctl = new Int32Array(new SharedArrayBuffer((CTL.workers + count * LINE.stride) * 4));
-  Atomics.store(ctl, CTL.spin, Math.round(settings.spinMs * 1000));
   const args = new Float64Array(new SharedArrayBuffer(ARG_SLOTS * 8));
   const text = new Uint16Array(new SharedArrayBuffer(count * TEXT_CHARS * 2));
-  const p: Pool = { workers: [], ctl, args, text, broken: false, busy: false, mayBlock: host.callerMayBlock?.() ?? true };
+  const p: Pool = { workers: [], ctl, args, text, broken: false, busy: false, mayBlock: host.callerMayBlock?.() ?? true, spinMs: 0 };
+  setSpin(p, settings.spinMs ?? host.spinMs ?? 0);
   const ready: Promise<void>[] = [];
   for (let index = 0; index < count; index++) {
     const data: WorkerData = { index, ctl: ctl.buffer as SharedArrayBuffer, args: args.buffer as SharedArrayBuffer, text: text.buffer as SharedArrayBuffer, memory: heapMemory() };
@@ -260,7 +272,7 @@ function waitForWorkers(p: Pool, seq: number, chunks: number, name: string): voi
   for (let w = 0; w < p.workers.length; w++) {
     const line = CTL.workers + w * LINE.stride;
     if (Atomics.load(ctl, line + LINE.started) === 0) continue; // not started yet: it skips this task
-    spinUntil(() => Atomics.load(ctl, line + LINE.done) === seq, settings.spinMs);
+    spinUntil(() => Atomics.load(ctl, line + LINE.done) === seq, p.spinMs);
     for (let done = Atomics.load(ctl, line + LINE.done); done !== seq; done = Atomics.load(ctl, line + LINE.done)) {
       if (p.mayBlock) Atomics.wait(ctl, line + LINE.done, done, 20);
       const completed = Atomics.load(ctl, CTL.completed);

@@ -29,6 +29,14 @@ export interface WorkerHost {
    * for the workers (src/browser/web-pool.ts).
    */
   callerMayBlock?(): boolean;
+  /**
+   * Milliseconds a thread polls for its next task before it sleeps, unless
+   * setThreads is given spinMs (pool.ts): Node 0.25; default 0. A browser
+   * page runs threads of its own (rendering, the page's thread spinning while
+   * it waits): spinning workers there made small forwards up to ten times
+   * slower on two cores (test/browser.test.ts, minMacs 0).
+   */
+  spinMs?: number;
   /** Start a worker; ready() once it waits for tasks, exit(error?) if it fails to start or stops. */
   spawn(data: WorkerData, events: { ready(): void; exit(error?: unknown): void }): PoolWorker;
 }
@@ -66,6 +74,7 @@ async function nodeWorkerHost(): Promise<WorkerHost> {
   const here = import.meta.url;
   const script = new URL(here.endsWith('.ts') ? '../../dist/worker.js' : './worker.js', here);
   return {
+    spinMs: 0.25,
     spawn(data, events) {
       const worker = new wt.Worker(script, { workerData: data });
       worker.once('message', () => {

@@ -240,7 +240,8 @@ CARD = """# en-qa: a tiny question answerer on synthetic questions (bert-ts)
   `golden.safetensors`: PyTorch's outputs, `start_logits` and `end_logits`
   included) that the tests verify on both backends.
 - **Not in the npm package** (`package.json` `files`): it is for the examples
-  in a checkout. Rebuild it after retraining `{base}` with the command above.
+  in a checkout. Rebuild it after retraining `{base}` with
+  `/usr/bin/python3 -m tools.train.finetune_qa` (from the repository root).
 """
 
 if __name__ == "__main__":
