@@ -59,3 +59,19 @@ describe('shipped models: tokenizers agree with Hugging Face on the learned voca
     });
   }
 });
+
+describe('shipped models: each trained model card publishes what q8 costs', () => {
+  // tools/q8-accuracy.mjs --card writes the block; tools/train/card.py keeps it when a card is regenerated
+  const trained = readdirSync(WEIGHTS, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(WEIGHTS, d.name, 'README.md')))
+    .map((d) => d.name);
+  it('finds the cards', () => expect(trained.length).toBeGreaterThan(3));
+  for (const name of trained) {
+    it(`${name}: a q8 accuracy block with the hidden states' cosine to f32`, () => {
+      const card = readFileSync(join(WEIGHTS, name, 'README.md'), 'utf8');
+      const block = /<!-- q8 accuracy:[^\n]*-->\n([\s\S]*?)<!-- \/q8 accuracy -->/.exec(card);
+      expect(block, `${name}/README.md has no q8 block: run node tools/q8-accuracy.mjs … --card`).not.toBeNull();
+      expect(block![1]).toMatch(/cosine to f32 per token: mean 0\.99\d+, worst 0\.9\d+/);
+    });
+  }
+});

@@ -8,6 +8,8 @@
 //   node tools/q8-accuracy.mjs --embed weights/en-embed --pairs tools/train/eval/sts-en-test.tsv
 //   node tools/q8-accuracy.mjs --random bench/models/bert-base    # random weights, random ids
 //   node tools/q8-accuracy.mjs --outliers weights/en              # the int8 inputs' outliers, by the probe hook
+//   node tools/q8-accuracy.mjs --hidden weights/zh --sentences tools/eval/q8-sentences-zh.txt   # hidden states only
+//   add --card to write the figures into the model's card (DIR/README.md), in a block of their own
 //
 // --model:      token cosine of last_hidden_state (mean, worst) on tools/eval/q8-sentences.txt;
 //               masked-LM top-1 agreement and top-5 overlap, masking each word piece of those
@@ -21,7 +23,11 @@
 // --embed:      Spearman correlation between the f32 and the q8 cosine similarities of a TSV of
 //               sentence pairs (score <TAB> sentence1 <TAB> sentence2, or sentence1 <TAB> sentence2 [<TAB> score]), and each one's
 //               Spearman against the scores when given.
-import { readFileSync } from 'node:fs';
+// --hidden:     the token cosine of --model alone (models without a masked-LM head, other languages).
+// --card:       each model's lines also go into its card, between the markers Q8_BEGIN and Q8_END
+//               (replaced when present, else appended); the card generators in tools/train keep that
+//               block when they rewrite a card (tools/common.py, write_card).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -32,6 +38,7 @@ const { values: o } = parseArgs({
   options: {
     model: { type: 'string' }, classifier: { type: 'string' }, data: { type: 'string' },
     embed: { type: 'string' }, pairs: { type: 'string' }, random: { type: 'string' }, outliers: { type: 'string' },
+    hidden: { type: 'string' }, card: { type: 'boolean', default: false },
     sentences: { type: 'string', default: join(root, 'tools', 'eval', 'q8-sentences.txt') },
     cloze: { type: 'string', default: join(root, 'tools', 'train', 'eval', 'cloze-en.tsv') },
   },
@@ -39,6 +46,33 @@ const { values: o } = parseArgs({
 const lines = (f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
 
 const cosine = lib.cosineSimilarity;
+
+/** Figures per model folder, printed as they come and (--card) written into DIR/README.md at the end. */
+const figures = new Map();
+function report(dir, line) {
+  console.log(`${dir}: ${line}`);
+  if (!figures.has(dir)) figures.set(dir, []);
+  figures.get(dir).push(line);
+}
+const Q8_BEGIN = '<!-- q8 accuracy: written by tools/q8-accuracy.mjs --card; rerun it rather than editing -->';
+const Q8_END = '<!-- /q8 accuracy -->';
+function writeCards() {
+  for (const [dir, found] of figures) {
+    const path = join(dir, 'README.md');
+    const card = readFileSync(path, 'utf8');
+    const block = [
+      Q8_BEGIN, '## q8 (int8) accuracy', '',
+      "The same inputs through this model loaded with `dtype: 'q8'` (the encoder's matrices in int8, the",
+      'activations quantized per row: [docs/performance.md](../../docs/performance.md#q8-int8-matrices-opt-in))',
+      `and in f32, measured ${new Date().toISOString().slice(0, 10)} with \`node tools/q8-accuracy.mjs\`:`, '',
+      ...found.map((l) => `- ${l}`), Q8_END,
+    ].join('\n');
+    const a = card.indexOf(Q8_BEGIN), b = card.indexOf(Q8_END);
+    const next = a >= 0 && b > a ? card.slice(0, a) + block + card.slice(b + Q8_END.length) : `${card.replace(/\n*$/, '')}\n\n${block}\n`;
+    writeFileSync(path, next);
+    console.log(`wrote the q8 figures into ${path}`);
+  }
+}
 const topK = (l, k) => Array.from(l.keys()).sort((i, j) => l[j] - l[i]).slice(0, k);
 function ranks(xs) {
   const order = xs.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
@@ -88,7 +122,8 @@ if (o.model) {
       total++;
     }
   }
-  console.log(`${o.model}: token cosine to f32 mean ${(cs / n).toFixed(5)}, worst ${worst.toFixed(5)} (${n} tokens); masked-LM top-1 agreement ${pct(agree, total)}, top-5 overlap ${((100 * overlap) / total).toFixed(1)}%`);
+  report(o.model, `last hidden state, cosine to f32 per token: mean ${(cs / n).toFixed(5)}, worst ${worst.toFixed(5)} (${n} tokens of ${lines(o.sentences).length} held-out sentences)`);
+  report(o.model, `masked-LM, each word piece of those sentences masked in turn: top-1 agreement ${pct(agree, total)}, top-5 overlap ${((100 * overlap) / total).toFixed(1)}%`);
   const cloze = lines(o.cloze).map((l) => l.split('\t'));
   const hits = (nlp) => cloze.filter(([s, acc]) => {
     const r = nlp.fillMask(s, { topK: 5 });
@@ -96,7 +131,7 @@ if (o.model) {
     const words = new Set(acc.split('|').map((w) => w.trim().toLowerCase()));
     return list.some((c) => words.has(String(c.token_str ?? c.tokenStr).trim().toLowerCase()));
   }).length;
-  console.log(`${o.model}: cloze top-5 f32 ${hits(f)}/${cloze.length}, q8 ${hits(q)}/${cloze.length}`);
+  report(o.model, `the cloze set's top-5 score: f32 ${hits(f)}/${cloze.length}, q8 ${hits(q)}/${cloze.length}`);
 }
 if (o.classifier) {
   const [f, q] = await both(o.classifier);
@@ -112,7 +147,7 @@ if (o.classifier) {
     rf += a === want ? 1 : 0;
     rq += b === want ? 1 : 0;
   }
-  console.log(`${o.classifier}: label agreement q8 vs f32 ${pct(agree, data.length)}; accuracy f32 ${pct(rf, data.length)}, q8 ${pct(rq, data.length)}`);
+  report(o.classifier, `labels on the held-out set: q8 agrees with f32 on ${pct(agree, data.length)}; accuracy f32 ${pct(rf, data.length)}, q8 ${pct(rq, data.length)}`);
 }
 if (o.embed) {
   const [f, q] = await both(o.embed);
@@ -121,8 +156,25 @@ if (o.embed) {
   const sims = (nlp) => pairs.map(([a, b]) => cosine(...nlp.embed([a, b])));
   const sf = sims(f), sq = sims(q);
   const gold = pairs.every((p) => p.length > 2) ? pairs.map((p) => Number(p[2])) : null;
-  console.log(`${o.embed}: Spearman(q8 similarities, f32 similarities) ${spearman(sq, sf).toFixed(4)} on ${pairs.length} pairs` +
+  report(o.embed, `sentence similarity: Spearman between the q8 and the f32 cosine similarities ${spearman(sq, sf).toFixed(4)} on ${pairs.length} pairs (${o.pairs.split('/').pop()})` +
     (gold ? `; against the human scores f32 ${spearman(sf, gold).toFixed(3)}, q8 ${spearman(sq, gold).toFixed(3)}` : ''));
+}
+if (o.hidden) {
+  const [f, q] = await both(o.hidden);
+  const H = f.model.config.hiddenSize;
+  let cs = 0, n = 0, worst = 1;
+  const sentences = lines(o.sentences);
+  for (const s of sentences) {
+    const ids = Array.from(f.tokenizer.encode(s).inputIds);
+    const a = f.model.forward({ inputIds: [ids] }).lastHiddenState.data, b = q.model.forward({ inputIds: [ids] }).lastHiddenState.data;
+    for (let t = 0; t < ids.length; t++) {
+      const c = cosine(a.subarray(t * H, (t + 1) * H), b.subarray(t * H, (t + 1) * H));
+      cs += c;
+      n++;
+      worst = Math.min(worst, c);
+    }
+  }
+  report(o.hidden, `last hidden state, cosine to f32 per token: mean ${(cs / n).toFixed(5)}, worst ${worst.toFixed(5)} (${n} tokens of ${sentences.length} sentences, ${o.sentences.split('/').pop()})`);
 }
 if (o.random) {
   const f = lib.loadBertModel(o.random), q = lib.loadBertModel(o.random, { dtype: 'q8' });
@@ -171,3 +223,4 @@ if (o.outliers) {
   }
   for (const [kind, w] of worst) console.log(`${o.outliers}: ${kind}: max|x| / rms per row mean ${(w.sum / w.rows).toFixed(1)}, worst ${w.ratio.toFixed(1)} (dimension ${w.dim} of ${w.step}; H ${H})`);
 }
+if (o.card) writeCards();

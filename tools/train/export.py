@@ -24,6 +24,7 @@ from tools import reference_bert as rb
 from tools.safetensors_io import load_file, save_file
 from tools.train import make
 from tools.train.wordpiece import WordPiece
+from tools.train.card import write_card
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -418,7 +419,7 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               "", "## Golden case", "",
               "`inputs.json` + `golden.safetensors`: the PyTorch reference's outputs for these weights; "
               f"`npx bert-ts golden verify weights/{name}` checks bert-ts against them (npm test does, on both backends).", ""]
-    open(os.path.join(dst, "README.md"), "w").write("\n".join(lines))
+    write_card(os.path.join(dst, "README.md"), "\n".join(lines))
 
 
 def card_topic(run, dst, config, shipped, wp, vocab):
@@ -463,7 +464,7 @@ def card_topic(run, dst, config, shipped, wp, vocab):
               "", "## Golden case", "",
               "`inputs.json` + `golden.safetensors` (with `logits` [B, num_labels]): "
               "`npx bert-ts golden verify weights/en-topic`.", ""]
-    open(os.path.join(dst, "README.md"), "w").write("\n".join(lines))
+    write_card(os.path.join(dst, "README.md"), "\n".join(lines))
 
 
 def main():

@@ -17,6 +17,7 @@ from tools.safetensors_io import load_file, save_file
 from tools.train import corpus, make
 from tools.train.export import GOLDEN_TEXTS, batch_inputs, read_tokenizer
 from tools.train.finetune_embed import batch_ids, embed, read_sts, spearman
+from tools.train.card import write_card
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -212,6 +213,6 @@ def export_embed():
               "`inputs.json` + `golden.safetensors`: the PyTorch reference's outputs for these weights; "
               f"`npx bert-ts golden verify weights/{NAME}` checks bert-ts against them (npm test does, on both "
               "backends).", ""]
-    open(os.path.join(dst, "README.md"), "w").write("\n".join(lines))
+    write_card(os.path.join(dst, "README.md"), "\n".join(lines))
     print(f"wrote {dst}: test Spearman {sets['test'][1][0]:.3f} (base {sets['test'][2][0]:.3f}), "
           f"dev {sets['dev'][1][0]:.3f} (base {sets['dev'][2][0]:.3f})", file=sys.stderr)

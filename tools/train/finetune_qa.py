@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from tools import reference_bert as rb
 from tools.safetensors_io import load_file, save_file
 from tools.train.export import batch_inputs, read_tokenizer
+from tools.train.card import write_card
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -206,10 +207,10 @@ def main():
         f.write(json.dumps(inputs, ensure_ascii=False) + "\n")
     save_file(rb.run(reloaded, inputs), os.path.join(a.out, "golden.safetensors"), order="name")
     em16 = exact_match(reloaded, held)
-    with open(os.path.join(a.out, "README.md"), "w") as f:
-        f.write(CARD.format(base=os.path.relpath(a.base, ROOT), train=len(train), epochs=a.epochs, steps=steps,
-                            lr=a.lr, em=100 * em, em16=100 * em16, minutes=(time.time() - t0) / 60,
-                            held=", ".join(sorted(held_pools["place"]))))
+    write_card(os.path.join(a.out, "README.md"),
+               CARD.format(base=os.path.relpath(a.base, ROOT), train=len(train), epochs=a.epochs, steps=steps,
+                           lr=a.lr, em=100 * em, em16=100 * em16, minutes=(time.time() - t0) / 60,
+                           held=", ".join(sorted(held_pools["place"]))))
     print(f"wrote {a.out}: held-out exact match {em:.3f} (F16 as shipped: {em16:.3f})")
 
 
