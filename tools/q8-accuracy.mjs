@@ -96,21 +96,31 @@ function spearman(a, b) {
   return num / Math.sqrt(da * db);
 }
 const both = async (dir) => [await lib.loadPipeline(dir), await lib.loadPipeline(dir, { dtype: 'q8' })];
+
+/** Token cosines between two models' last hidden states on the same id rows: { mean, worst, n }. */
+function tokenCosines(f, q, rows) {
+  const H = f.config.hiddenSize;
+  let sum = 0, n = 0, worst = 1;
+  for (const ids of rows) {
+    const a = f.forward({ inputIds: [ids] }).lastHiddenState.data, b = q.forward({ inputIds: [ids] }).lastHiddenState.data;
+    for (let t = 0; t < ids.length; t++) {
+      const c = cosine(a.subarray(t * H, (t + 1) * H), b.subarray(t * H, (t + 1) * H));
+      sum += c;
+      n++;
+      worst = Math.min(worst, c);
+    }
+  }
+  return { mean: sum / n, worst, n };
+}
+const cosineLine = (c, what) => `last hidden state, cosine to f32 per token: mean ${c.mean.toFixed(5)}, worst ${c.worst.toFixed(5)} (${c.n} tokens of ${what})`;
 const pct = (a, b) => `${a}/${b} (${((100 * a) / b).toFixed(1)}%)`;
 
 if (o.model) {
   const [f, q] = await both(o.model);
-  const tok = f.tokenizer, H = f.model.config.hiddenSize, MASK = tok.tokenToId('[MASK]');
-  let cs = 0, n = 0, worst = 1, agree = 0, total = 0, overlap = 0;
-  for (const s of lines(o.sentences)) {
-    const ids = Array.from(tok.encode(s).inputIds);
-    const a = f.model.forward({ inputIds: [ids] }).lastHiddenState.data, b = q.model.forward({ inputIds: [ids] }).lastHiddenState.data;
-    for (let t = 0; t < ids.length; t++) {
-      const c = cosine(a.subarray(t * H, (t + 1) * H), b.subarray(t * H, (t + 1) * H));
-      cs += c;
-      n++;
-      worst = Math.min(worst, c);
-    }
+  const tok = f.tokenizer, MASK = tok.tokenToId('[MASK]');
+  const rows = lines(o.sentences).map((s) => Array.from(tok.encode(s).inputIds));
+  let agree = 0, total = 0, overlap = 0;
+  for (const ids of rows) {
     for (let t = 1; t < ids.length - 1; t++) {
       const m = ids.slice();
       m[t] = MASK;
@@ -122,7 +132,7 @@ if (o.model) {
       total++;
     }
   }
-  report(o.model, `last hidden state, cosine to f32 per token: mean ${(cs / n).toFixed(5)}, worst ${worst.toFixed(5)} (${n} tokens of ${lines(o.sentences).length} held-out sentences)`);
+  report(o.model, cosineLine(tokenCosines(f.model, q.model, rows), `${rows.length} held-out sentences`));
   report(o.model, `masked-LM, each word piece of those sentences masked in turn: top-1 agreement ${pct(agree, total)}, top-5 overlap ${((100 * overlap) / total).toFixed(1)}%`);
   const cloze = lines(o.cloze).map((l) => l.split('\t'));
   const hits = (nlp) => cloze.filter(([s, acc]) => {
@@ -161,37 +171,16 @@ if (o.embed) {
 }
 if (o.hidden) {
   const [f, q] = await both(o.hidden);
-  const H = f.model.config.hiddenSize;
-  let cs = 0, n = 0, worst = 1;
-  const sentences = lines(o.sentences);
-  for (const s of sentences) {
-    const ids = Array.from(f.tokenizer.encode(s).inputIds);
-    const a = f.model.forward({ inputIds: [ids] }).lastHiddenState.data, b = q.model.forward({ inputIds: [ids] }).lastHiddenState.data;
-    for (let t = 0; t < ids.length; t++) {
-      const c = cosine(a.subarray(t * H, (t + 1) * H), b.subarray(t * H, (t + 1) * H));
-      cs += c;
-      n++;
-      worst = Math.min(worst, c);
-    }
-  }
-  report(o.hidden, `last hidden state, cosine to f32 per token: mean ${(cs / n).toFixed(5)}, worst ${worst.toFixed(5)} (${n} tokens of ${sentences.length} sentences, ${o.sentences.split('/').pop()})`);
+  const rows = lines(o.sentences).map((s) => Array.from(f.tokenizer.encode(s).inputIds));
+  report(o.hidden, cosineLine(tokenCosines(f.model, q.model, rows), `${rows.length} sentences, ${o.sentences.split('/').pop()}`));
 }
 if (o.random) {
   const f = lib.loadBertModel(o.random), q = lib.loadBertModel(o.random, { dtype: 'q8' });
-  const H = f.config.hiddenSize, V = f.config.vocabSize;
-  let s = 99, cs = 0, n = 0, worst = 1;
+  const V = f.config.vocabSize;
+  let s = 99;
   const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  for (let r = 0; r < 8; r++) {
-    const ids = Array.from({ length: 64 }, (_, t) => (t === 0 ? 101 : t === 63 ? 102 : 1000 + Math.floor(rnd() * (V - 1000))));
-    const a = f.forward({ inputIds: [ids] }).lastHiddenState.data, b = q.forward({ inputIds: [ids] }).lastHiddenState.data;
-    for (let t = 0; t < 64; t++) {
-      const c = cosine(a.subarray(t * H, (t + 1) * H), b.subarray(t * H, (t + 1) * H));
-      cs += c;
-      n++;
-      worst = Math.min(worst, c);
-    }
-  }
-  console.log(`${o.random}: token cosine to f32 mean ${(cs / n).toFixed(5)}, worst ${worst.toFixed(5)} (${n} tokens, random ids)`);
+  const rows = Array.from({ length: 8 }, () => Array.from({ length: 64 }, (_, t) => (t === 0 ? 101 : t === 63 ? 102 : 1000 + Math.floor(rnd() * (V - 1000)))));
+  report(o.random, cosineLine(tokenCosines(f, q, rows), '8 rows of random ids'));
 }
 if (o.outliers) {
   const nlp = await lib.loadPipeline(o.outliers);
