@@ -116,9 +116,9 @@ export function dotKernel(fma = false): FuncDef {
  */
 export function storeLanes(base: number, add: number | null, lds: number, v: number, a: number): number[] {
   const out = [...op.localGet(base), ...(add === null ? [] : [...op.localGet(add), ...op.i32Add]), ...op.localSet(a)];
-  out.push(...op.localGet(lds), ...op.i32Const(4), 0x46 /* i32.eq */, 0x04, 0x40 /* if */);
+  out.push(...op.localGet(lds), ...op.i32Const(4), ...op.i32Eq, ...op.if);
   out.push(...op.localGet(a), ...op.localGet(v), ...op.v128Store(0));
-  out.push(0x05 /* else */);
+  out.push(...op.else);
   for (let j = 0; j < 4; j++) {
     if (j) out.push(...op.localGet(a), ...op.localGet(lds), ...op.i32Add, ...op.localSet(a));
     out.push(...op.localGet(a), ...op.localGet(v), ...op.f32x4ExtractLane(j), ...op.f32Store(0));
@@ -162,9 +162,9 @@ export function dotGroups(
   dot: DotFn, xPtr: number, wPtr: number, bPtr: number, oPtr: number, K: number, N: number, pairs: number, g0: number, g1: number,
 ): void {
   const G = Math.ceil(N / 4), k4 = K >> 2, kt = K & 3, ldw = 4 * K;
-  const row = (n: number) => wPtr + Math.min(n, N - 1) * ldw;
+  const row = (g: number, j: number) => wPtr + Math.min(quarterColumn(g, j, G), N - 1) * ldw;
   for (let g = g0; g < g1; g++) {
-    dot(xPtr, row(g), row(g + G), row(g + 2 * G), row(g + 3 * G), k4, kt, oPtr + 4 * g, 16 * G, pairs, 4 * K, bPtr + 16 * g, 4 * G);
+    dot(xPtr, row(g, 0), row(g, 1), row(g, 2), row(g, 3), k4, kt, oPtr + 4 * g, 16 * G, pairs, 4 * K, bPtr + 16 * g, 4 * G);
   }
 }
 

@@ -52,9 +52,13 @@ export const op = {
   i32Mul: [0x6c],
   i32Shl: [0x74],
   i32Eqz: [0x45],
+  i32Eq: [0x46],
   i32GeU: [0x4f],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
+  /** if (no result) … [else …] end */
+  if: [0x04, 0x40],
+  else: [0x05],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   end: [0x0b],

@@ -40,7 +40,6 @@ const f64x2 = {
   convertLowI32: [0xfd, 0xfe, 0x01],
   one: [0xfd, 0x0c, ...new Uint8Array(Float64Array.of(1, 1).buffer)],
 };
-const IF = [0x04, 0x40];
 /** float32 lanes 2, 3 moved to lanes 0, 1 (which promoteLow widens) */
 const HIGH_HALF = op.f32x4Shuffle(2, 3, 2, 3);
 /** the two float64 lanes swapped */
@@ -80,7 +79,7 @@ export function layerNormKernel(): FuncDef {
   emit(op.localGet(R), op.i32Eqz, op.brIf(1));
   // the row: x, or t = x + res (float32) stored into out first
   emit(op.localGet(X), op.localSet(src));
-  emit(op.localGet(HAS_RES), IF);
+  emit(op.localGet(HAS_RES), op.if);
   overRow(() => {
     emit(op.localGet(OUT), op.localGet(p), op.i32Add);
     emit(op.localGet(X), op.localGet(p), op.i32Add, op.v128Load(0), op.localGet(RES), op.localGet(p), op.i32Add, op.v128Load(0), op.f32x4Add);
