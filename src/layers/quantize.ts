@@ -86,15 +86,26 @@ export function quantizeLinear(
   const q = new Int8Array(qb.buffer, qb.byteOffset, N * Kp).fill(0);
   const cols = new Float32Array(cb.buffer, cb.byteOffset, G * 12).fill(0);
   for (let n = 0; n < N; n++) {
+    const row = n * K, qrow = n * Kp;
     let amax = 0;
-    for (let k = 0; k < K; k++) amax = Math.max(amax, Math.abs(W[n * K + k]));
-    // one scale per row, or (columnScale) per column with the row's scale 1
+    for (let k = 0; k < K; k++) amax = Math.max(amax, Math.abs(W[row + k]));
+    // one scale per row, or (columnScale) per column with the row's scale 1; a
+    // loop for each, so the inner loop has no branch (1.65× faster alone; a
+    // bert-base q8 load: 2.9 → 2.7 s, f32 1.2 s)
     const sw = columnScale ? 1 : Math.fround(amax > 0 ? amax / 127 : 1);
     let sum = 0;
-    for (let k = 0; k < K; k++) {
-      const v = Math.max(-127, Math.min(127, Math.round(W[n * K + k] / (columnScale ? columnScale[k] : sw))));
-      q[n * Kp + k] = v;
-      sum += v;
+    if (columnScale) {
+      for (let k = 0; k < K; k++) {
+        const v = Math.max(-127, Math.min(127, Math.round(W[row + k] / columnScale[k])));
+        q[qrow + k] = v;
+        sum += v;
+      }
+    } else {
+      for (let k = 0; k < K; k++) {
+        const v = Math.max(-127, Math.min(127, Math.round(W[row + k] / sw)));
+        q[qrow + k] = v;
+        sum += v;
+      }
     }
     const c = colSlot(n, N);
     cols[c] = sw;
