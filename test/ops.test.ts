@@ -70,6 +70,8 @@ describe('linear: every variant against linearNaive', () => {
     [1, 1, 1], [5, 3, 7], [13, 13, 13], [129, 17, 12], [12, 17, 129], [3, 33, 131], [50, 7, 9], [61, 64, 37], [0, 4, 5], [4, 0, 5],
     // M even and N a multiple of 4: the wasm kernel reads x and writes out where they lie
     [8, 24, 16], [6, 40, 20],
+    // more than one unit of 16 column groups (the pool's chunks of the wasm products), in place and padded
+    [8, 24, 160], [2, 16, 260], [3, 20, 133],
   ];
   const reference = (x: Float32Array, W: Float32Array, bias: Float32Array | null, M: number, K: number, N: number) => {
     const want = new Float32Array(M * N);
