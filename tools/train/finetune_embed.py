@@ -371,7 +371,6 @@ def main():
                     "negative the example of another synset sharing the most content words")
     ap.add_argument("--everyday-negatives", action="store_true", help="with --min-tag-count: the hard negatives' "
                     "swapped words and other senses come from such everyday senses too")
-    ap.add_argument("--repeat-sentences", type=int, default=1, help="sentence pairs appear this many times per epoch")
     ap.add_argument("--simcse", type=float, default=0.0, help="this fraction of each batch is unsupervised SimCSE: a "
                     "sentence paired with itself, told apart by dropout (WordNet examples and fortunes)")
     ap.add_argument("--dropout", type=float, default=0.0, help="hidden and attention dropout while training")
@@ -393,8 +392,6 @@ def main():
     train, held, counts = make_pairs(synsets, a.hard_negatives, a.seed, a.min_tag_count,
                                      a.kinds.split(",") if a.kinds else None, a.mined_negatives,
                                      a.everyday_negatives)
-    if a.repeat_sentences > 1:  # sentence pairs drawn more often than word pairs
-        train += [p for p in train if p[0] in SENTENCE_KINDS] * (a.repeat_sentences - 1)
     rng = random.Random(a.seed)
     rng.shuffle(held)
     held = held[:2048]
