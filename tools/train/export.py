@@ -187,9 +187,14 @@ def read_log(run):
     the latest run's: a resumed run logs them again (after a grown vocabulary they change)."""
     rows = [json.loads(l) for l in open(os.path.join(run, "log.jsonl"))]
     head = dict(rows[0])
+    kept = []
     for r in rows[1:]:
         if "resume" in r:
             head.update({k: r[k] for k in ("train_tokens", "train_documents", "eval_documents")})
+            # a run stopped after its last checkpoint logged steps that the resumed run does again: keep the latter
+            kept = [q for q in kept if q.get("step", 0) <= r["resume"]]
+        kept.append(r)
+    rows = rows[:1] + kept
     steps = [r for r in rows[1:] if "loss" in r]
     evals = [r for r in rows[1:] if r.get("eval")]
     return head, steps, evals

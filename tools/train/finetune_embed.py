@@ -13,6 +13,9 @@ Pairs (all from the Debian package `wordnet-base`; WordNet 3.0 licence):
   would not start" / "the automobile would not start"), or by its gloss when that is short ("the kitten
   slept" / "the young domestic cat slept"): paraphrases that keep everything else.
 A fixed 2% of synsets (by a hash of their offset) is held out: its pairs measure in-batch retrieval.
+With --min-tag-count N, pairs come only from synsets whose senses WordNet's Semantic Concordance tagged at least
+N times (`cntlist.rev`, in the same package): everyday senses ("car", "tired") rather than the rare words and
+senses that make up most of WordNet ("googolplex", "simony"), closer to the sentences search is asked about.
 
 Loss: multiple negatives ranking (in-batch negatives, as sentence-transformers' MultipleNegativesRankingLoss,
 both directions): for a batch of pairs (a_i, b_i), cross-entropy of scale * cos(a_i, b_j) over j, target i.
@@ -52,9 +55,26 @@ WORDNET = "/usr/share/wordnet"
 
 # ---------------------------------------------------------------- data
 
-def read_synsets():
-    """WordNet 3.0 synsets: {(pos, offset): {lemmas, gloss, examples, hypernyms}}."""
+def tag_counts():
+    """WordNet's sense counts (cntlist.rev: how often each sense was tagged in the Semantic Concordance), by
+    (lemma, ss_type, lex_filenum, lex_id): everyday senses have counts, rare words and senses have none."""
     out = {}
+    path = os.path.join(WORDNET, "cntlist.rev")
+    if not os.path.exists(path):
+        return out
+    for line in open(path, encoding="latin-1"):
+        key, _, count = line.split()
+        lemma, _, rest = key.partition("%")
+        ss_type, lex_filenum, lex_id = rest.split(":")[:3]
+        out[(lemma, int(ss_type), int(lex_filenum), int(lex_id))] = int(count)
+    return out
+
+
+def read_synsets():
+    """WordNet 3.0 synsets: {(pos, offset): {lemmas, gloss, examples, hypernyms, antonyms, tag_count}}."""
+    out = {}
+    counts = tag_counts()
+    ss_types = {"n": 1, "v": 2, "a": 3, "r": 4, "s": 5}
     for pos, tag in (("noun", "n"), ("verb", "v"), ("adj", "a"), ("adv", "r")):
         with open(os.path.join(WORDNET, f"data.{pos}"), encoding="latin-1") as f:
             for line in f:
@@ -77,9 +97,11 @@ def read_synsets():
                 defs = [p for p in parts if not p.startswith('"')]
                 examples = [p.strip('"').strip() for p in parts if p.startswith('"')]
                 examples = [e for e in examples if len(e.split()) >= 3]
+                tagged = sum(counts.get((w.lower(), ss_types[fields[2]], int(fields[1]), int(lex_id, 16)), 0)
+                             for w, lex_id in zip(fields[4:4 + 2 * wcnt:2], fields[5:5 + 2 * wcnt:2]))
                 if defs:
                     out[(tag, fields[0])] = {"lemmas": lemmas, "gloss": defs[0], "examples": examples,
-                                             "hypernyms": hyper, "antonyms": anto}
+                                             "hypernyms": hyper, "antonyms": anto, "tag_count": tagged}
     return out
 
 
@@ -114,14 +136,14 @@ def children_of(synsets):
     return kids
 
 
-def swapped(synsets, kids, key, sentence, rng):
+def swapped(synsets, kids, key, sentence, rng, min_tag=0):
     """`sentence` (an example of synset `key`) with its word replaced by an antonym ("the glass is empty" ->
     "the glass is full") or by a sibling under the same hypernym ("he bought a car" -> "he bought a truck"):
     nearly every word shared, the meaning changed."""
     s = synsets[key]
     others = [synsets[a]["lemmas"][0] for a in s["antonyms"] if a in synsets]
     if not others:
-        sib = [k for h in s["hypernyms"] for k in kids.get(h, []) if k != key]
+        sib = [k for h in s["hypernyms"] for k in kids.get(h, []) if k != key and synsets[k].get("tag_count", 0) >= min_tag]
         others = [synsets[rng.choice(sib)]["lemmas"][0]] if sib else []
     for w in s["lemmas"]:
         for o in others:
@@ -133,29 +155,78 @@ def swapped(synsets, kids, key, sentence, rng):
     return None
 
 
-def hard_negative(synsets, senses, kids, key, sentence, rng):
+def hard_negative(synsets, senses, kids, key, sentence, rng, min_tag=0):
     """A sentence that shares words with `sentence` (an example of synset `key`) but not its meaning: the
     example with its word swapped for an antonym or a sibling (swapped()), else an example of another sense
     of the same word ("he sat on the chair" for "chair" as the chair of a meeting)."""
-    t = swapped(synsets, kids, key, sentence, rng)
+    t = swapped(synsets, kids, key, sentence, rng, min_tag)
     if t:
         return t
     for w in synsets[key]["lemmas"]:
         if not re.search(r"\b" + re.escape(w) + r"s?\b", sentence, flags=re.IGNORECASE):
             continue
-        others = [k for k in senses.get(w.lower(), []) if k != key]
+        others = [k for k in senses.get(w.lower(), []) if k != key and synsets[k].get("tag_count", 0) >= min_tag]
         if others:
             return rng.choice(synsets[rng.choice(others)]["examples"])
     return None
 
 
-def make_pairs(synsets, hard=False, seed=0):
+STOP = set("""a an the and or but if of to in on at by for with from as into onto about over under after before than
+then so too very not no nor is are was were be been being am do does did has have had having it its it's this that these
+those there here he she they them his her their him i me my we us our you your what which who whom whose when where why
+how all any some each every more most much many other such only own same can could will would shall should may might must
+one two just also out up down off again once""".split())
+
+
+def content_words(text):
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3 and w not in STOP}
+
+
+class Overlap:
+    """The example sentences of WordNet (training synsets only) indexed by their content words: overlapping(s)
+    is an example of another synset that shares the most content words with `s` ("the team lost the game" ->
+    "the team played the game in the rain"): word overlap without the meaning, a hard negative."""
+
+    def __init__(self, synsets, max_df=3000):
+        self.texts, self.keys, index = [], [], {}
+        for key in sorted(synsets):
+            if held_out(key):
+                continue
+            for e in synsets[key]["examples"]:
+                for w in content_words(e):
+                    index.setdefault(w, []).append(len(self.texts))
+                self.texts.append(e)
+                self.keys.append(key)
+        self.index = {w: ids for w, ids in index.items() if len(ids) <= max_df}
+
+    def overlapping(self, key, sentence, rng):
+        shared = {}
+        for w in content_words(sentence):
+            for i in self.index.get(w, ()):
+                shared[i] = shared.get(i, 0) + 1
+        best = [i for i, n in shared.items() if self.keys[i] != key and self.texts[i].lower() != sentence.lower()]
+        if not best:
+            return None
+        top = max(shared[i] for i in best)
+        return self.texts[rng.choice(sorted(i for i in best if shared[i] == top))]
+
+
+SENTENCE_KINDS = ("example-gloss", "example-example", "substitution", "gloss-substitution")
+
+
+def make_pairs(synsets, hard=False, seed=0, min_tag=0, kinds=None, mined=0.0, everyday_negatives=False):
     """(train pairs, held-out pairs, counts per kind); each pair is (kind, text a, text b, hard negative or None):
-    with `hard`, a pair whose first text is an example sentence gets an example of another sense of its word."""
+    with `hard`, a pair whose first text is an example sentence gets an example of another sense of its word.
+    `min_tag`: only synsets whose senses WordNet's Semantic Concordance tagged at least this often (everyday
+    senses); `kinds`: only these kinds of pair; `mined`: this fraction of the sentence pairs get, as hard
+    negative, the example of another synset that shares the most content words (Overlap) instead."""
     train, held, counts = [], [], {}
     senses, kids, rng = other_senses(synsets), children_of(synsets), random.Random(seed)
+    overlap = Overlap(synsets) if mined else None
     for key in sorted(synsets):
         s = synsets[key]
+        if s.get("tag_count", 0) < min_tag:
+            continue
         lemmas = [l for l in s["lemmas"] if l]
         hyper = [synsets[h]["lemmas"][0] for h in s["hypernyms"] if h in synsets]
         pairs = [("example-gloss", e, s["gloss"]) for e in s["examples"]]
@@ -178,8 +249,14 @@ def make_pairs(synsets, hard=False, seed=0):
                         break
         out = []
         for p in pairs:
+            if kinds and p[0] not in kinds:
+                continue
             counts[p[0]] = counts.get(p[0], 0) + 1
-            neg = hard_negative(synsets, senses, kids, key, p[1], rng) if hard and p[0] in ("example-gloss", "example-example", "substitution", "gloss-substitution") else None
+            neg = None
+            if overlap and p[0] in SENTENCE_KINDS and rng.random() < mined:
+                neg = overlap.overlapping(key, p[1], rng)
+            elif hard and p[0] in SENTENCE_KINDS:
+                neg = hard_negative(synsets, senses, kids, key, p[1], rng, min_tag if everyday_negatives else 0)
             if neg is not None:
                 counts["with a hard negative"] = counts.get("with a hard negative", 0) + 1
             out.append((*p, neg))
@@ -285,6 +362,13 @@ def main():
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--hard-negatives", action="store_true", help="add, for example sentences, an example of "
                     "another sense of their word as an extra negative")
+    ap.add_argument("--min-tag-count", type=int, default=0, help="pairs only from synsets tagged at least this often "
+                    "in WordNet's sense counts (cntlist.rev): everyday senses")
+    ap.add_argument("--kinds", default="", help="only these kinds of pair (comma-separated, e.g. example-gloss,substitution)")
+    ap.add_argument("--mined-negatives", type=float, default=0.0, help="this fraction of sentence pairs get as hard "
+                    "negative the example of another synset sharing the most content words")
+    ap.add_argument("--everyday-negatives", action="store_true", help="with --min-tag-count: the hard negatives' "
+                    "swapped words and other senses come from such everyday senses too")
     ap.add_argument("--simcse", type=float, default=0.0, help="this fraction of each batch is unsupervised SimCSE: a "
                     "sentence paired with itself, told apart by dropout (WordNet examples and fortunes)")
     ap.add_argument("--dropout", type=float, default=0.0, help="hidden and attention dropout while training")
@@ -303,7 +387,9 @@ def main():
     config["architectures"] = ["BertModel"]
 
     synsets = read_synsets()
-    train, held, counts = make_pairs(synsets, a.hard_negatives, a.seed)
+    train, held, counts = make_pairs(synsets, a.hard_negatives, a.seed, a.min_tag_count,
+                                     a.kinds.split(",") if a.kinds else None, a.mined_negatives,
+                                     a.everyday_negatives)
     rng = random.Random(a.seed)
     rng.shuffle(held)
     held = held[:2048]
@@ -338,7 +424,8 @@ def main():
     step, elapsed, pairs_seen, tokens_seen = 0, 0.0, 0, 0
     log_path, ck_path = os.path.join(out, "log.jsonl"), os.path.join(out, "checkpoint.pt")
     head = {"args": vars(a), "base": os.path.relpath(base, ROOT), "train_pairs": len(train), "held_pairs": len(held),
-            "pair_kinds": counts, "synsets": len(synsets)}
+            "pair_kinds": counts, "synsets": len(synsets),
+            "synsets_used": sum(1 for v in synsets.values() if v["tag_count"] >= a.min_tag_count)}
     if a.resume and os.path.exists(ck_path):
         ck = torch.load(ck_path)
         bert.load_state_dict(ck["model"])

@@ -52,6 +52,11 @@ EN_MIX = "wordnet-base=1.5,fortunes=2,dict-gcide=0.6,python3.11-doc=0.3"
 EN2 = dict(layers=4, hidden=128, heads=4, intermediate=512, max_len=64, batch=32, dropout=0.0,
            warmup=100, lr=0.001, seed=1234, threads=1, eval_every=250)
 EN2_MIX = "wordnet-base=1.5,fortunes=2,dict-gcide=0.5,python3.11-doc=0.2"
+# Stage 2 continued (round two of issue 22): resumed at step 3,000 on a longer schedule, drawing fortunes (running
+# everyday prose) still more often and the dictionary and the manual less; shortened at step 7,000 to end in the
+# time the machine had.
+EN2_MIX2 = "wordnet-base=1.5,fortunes=3,dict-gcide=0.4,python3.11-doc=0.1"
+EN2_FLAGS = ["--init", "tools/train/build/en/run", "--whole-word", "--avoid-copies"]
 # What stage 1 ended with (its log, build/en/run/log.jsonl, was not kept on the machine that ran stage 2:
 # these are the figures of the card of weights/en at commit 8129f08, written from that log).
 EN_STAGE1 = {"commit": "8129f08", "step": 15000, "tokens_seen": 55439985, "wall_minutes": 190, "threads": 2,
@@ -75,8 +80,9 @@ RECIPES = {
                   ["corpus", "en2"],
                   ["copying", "--before", "en", "--after", "en2", "--docs", "2000", "--examples", "2000",
                    "--out", "tools/train/build/en2/copying.md"],
-                  pretrain("en2", 3000, False, ["--init", "tools/train/build/en/run", "--whole-word", "--avoid-copies",
-                                                "--mix", EN2_MIX], **EN2),
+                  pretrain("en2", 3000, False, EN2_FLAGS + ["--mix", EN2_MIX], **EN2),
+                  pretrain("en2", 18000, True, EN2_FLAGS + ["--mix", EN2_MIX2, "--stop-at", "7000"], **EN2),
+                  pretrain("en2", 13000, True, EN2_FLAGS + ["--mix", EN2_MIX2], **EN2),
                   ["export", "en"]],
         # the shipped weights come from the continuation's run, build/en2/run
         "run": "en2",
@@ -88,9 +94,10 @@ RECIPES = {
                   ["export", "en-topic"]],
     },
     "en-embed": {
-        # fine-tuned from the shipped weights/en (make.py en writes it), one core at low priority
+        # fine-tuned from the shipped weights/en (make.py en writes it), one core at low priority, on the pairs of
+        # WordNet's everyday senses (tagged 3+ times in its sense counts)
         "steps": [["finetune_embed", "--base", "weights/en", "--steps", "600", "--batch", "64", "--lr", "0.001",
-                   "--eval-every", "100", "--hard-negatives"],
+                   "--eval-every", "100", "--hard-negatives", "--min-tag-count", "3"],
                   ["export", "en-embed"]],
     },
     "zh": {

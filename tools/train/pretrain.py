@@ -316,6 +316,8 @@ def save(model, config, out_dir, vocab_dir, step, extra=None):
     with open(os.path.join(out_dir, "model.safetensors"), "wb") as f:
         f.write(serialize(state_for_export(model), metadata=meta))
     for name in ("vocab.txt", "tokenizer_config.json"):
+        if os.path.abspath(vocab_dir) == os.path.abspath(out_dir):
+            continue  # a resumed run's own vocabulary
         with open(os.path.join(vocab_dir, name), "rb") as src, open(os.path.join(out_dir, name), "wb") as dst:
             dst.write(src.read())
 
@@ -358,6 +360,8 @@ def main():
     os.makedirs(out, exist_ok=True)
     init = os.path.join(os.path.dirname(os.path.dirname(HERE)), a.init) if a.init else ""
     vocab_dir = init or d  # continuing a model keeps its vocabulary
+    if a.resume and os.path.exists(os.path.join(out, "checkpoint.pt")) and os.path.exists(os.path.join(out, "vocab.txt")):
+        vocab_dir = out  # a resumed run goes on with the vocabulary it saved (its --init folder need not exist any more)
     with open(os.path.join(vocab_dir, "vocab.txt"), encoding="utf-8") as f:
         vocab = [l.rstrip("\n") for l in f]
     tcfg = json.load(open(os.path.join(vocab_dir, "tokenizer_config.json")))
