@@ -373,13 +373,14 @@ def main():
                     "sentence paired with itself, told apart by dropout (WordNet examples and fortunes)")
     ap.add_argument("--dropout", type=float, default=0.0, help="hidden and attention dropout while training")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--out", default="", help="the run folder (default tools/train/build/en-embed/run)")
     ap.add_argument("--stop-at", type=int, default=0, help="stop after this step (keeping the --steps schedule)")
     ap.add_argument("--time-probe", type=int, default=0, help="time this many steps and exit")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
     base = a.base if os.path.isabs(a.base) else os.path.join(ROOT, a.base)
-    out = os.path.join(HERE, "build", "en-embed", "run")
+    out = os.path.join(ROOT, a.out) if a.out else os.path.join(HERE, "build", "en-embed", "run")
     os.makedirs(out, exist_ok=True)
     model, wp, vocab, _ = load_pretrained(base)
     bert = model.bert
