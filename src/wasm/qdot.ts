@@ -21,8 +21,9 @@
  *   three instructions (pmaddubsw, pmaddwd, paddd on x64). The pairwise widening
  *   sum is a dot with a vector of ones kept in a register: the same integers as
  *   i32x4.extadd_pairwise_i16x8_s, which V8 11.3 emits as a pmaddwd reading its
- *   ones from memory on every use; the kernel ran 8–10 % faster with the register
- *   (97–103 → 104–113 GOP/s on 128×768×768 … 128×384×1536 here);
+ *   ones from memory on every use; the kernel ran 5–8 % faster with the register
+ *   (97–103 → 102–109 GOP/s on 128×768×768 … 128×384×1536 here, as
+ *   docs/performance.md says);
  * - 'simd128': both operands widened to int16 (x unsigned, W signed) and
  *   i32x4.dot_i16x8_s on each half, then added.
  * Lane l of an accumulator sums the k ≡ 4l…4l+3 (mod 16) (relaxed) or
