@@ -7,6 +7,8 @@ export { readSafetensors, writeSafetensors, openCheckpoint, type ReadOptions, ty
 export { loadModel, loadTokenizer, loadPipeline, modelFiles, type ModelSource } from './load/node.ts';
 // the synchronous fast path for a folder on disk
 export { loadBertModel, readBertConfig } from './bert/load.ts';
+export { quantizeModelFolder, type QuantizeResult } from './bert/quantize-folder.ts';
+export { isQuantizedCheckpoint, QUANTIZATION_CONFIG } from './bert/quantized-checkpoint.ts';
 export { loadTokenizer as loadTokenizerFolder } from './tokenizer/load.ts';
 export { loadPipelineFolder, readEmbedDefaults } from './pipelines/load.ts';
 export { resolveModelFolder, checkBertConfig, type ResolveOptions, type ModelParts } from './hub/resolve.ts';

@@ -32,6 +32,7 @@ function edited(src: TensorSource, rename: (n: string) => string | null, extra: 
     },
     float32: (n) => extra[n]?.data ?? src.float32(map.get(n)!),
     ints: (n) => src.ints(map.get(n)!),
+    raw: (n) => src.raw(map.get(n)!),
   };
 }
 

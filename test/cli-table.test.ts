@@ -54,8 +54,8 @@ describe('the command table', () => {
       const r = await cli([...c.name.split(' '), '--help']);
       expect(r.out).toBe(commandHelp(c) + '\n');
       expect(c.examples.length).toBeGreaterThan(0);
-      // tokenize, serve, neighbours, analogy, download, inspect and index run no forward pass
-      if (!['tokenize', 'serve', 'neighbours', 'analogy', 'download', 'inspect', 'index'].includes(c.name)) for (const o of ['threads', 'backend']) expect(c.options[o], `${c.name} --${o}`).toBeDefined();
+      // tokenize, serve, neighbours, analogy, download, inspect, quantize and index run no forward pass
+      if (!['tokenize', 'serve', 'neighbours', 'analogy', 'download', 'inspect', 'quantize', 'index'].includes(c.name)) for (const o of ['threads', 'backend']) expect(c.options[o], `${c.name} --${o}`).toBeDefined();
       if (c.name !== 'golden verify' && c.name !== 'index') expect(c.options.model?.short, `${c.name} -m`).toBe('m');
       expect(c.options.json, `${c.name} --json`).toBeDefined();
     }

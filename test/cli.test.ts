@@ -4,6 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { buildPackage } from './helpers/built-cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -41,6 +43,30 @@ describe('bert-ts CLI', () => {
     const r = bertTs(['forward', '--model', 'test/fixtures/golden', '--seq', '4']);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toMatch(/^bert-ts: error: .*test\/fixtures\/golden/);
+  });
+  it('quantize writes a folder that fill-mask and inspect read as q8, with the same answers as --dtype q8', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bert-ts-cli-quantize-')), 'en-q8');
+    try {
+      const q = bertTs(['quantize', 'weights/en', out, '--json']);
+      expect(q.code, q.stderr).toBe(0);
+      const r = JSON.parse(q.stdout);
+      expect(r.quantized).toBe(4 * 6 + 1); // 4 layers of 6 matrices, and the word embeddings
+      expect(r.bytesOut).toBeLessThan(r.bytesIn * 0.6);
+      const a = bertTs(['fill-mask', '-m', out, 'The cat sat on the [MASK].', '--json']);
+      const b = bertTs(['fill-mask', '-m', 'weights/en', '--dtype', 'q8', 'The cat sat on the [MASK].', '--json']);
+      expect(a.code, a.stderr).toBe(0);
+      expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout));
+      const i = JSON.parse(bertTs(['inspect', out, '--json']).stdout);
+      expect(i.tensors.find((t: { name: string }) => t.name === 'bert.encoder.layer.0.attention.self.query.weight').dtype).toBe('I8');
+      const f = bertTs(['fill-mask', '-m', out, '--dtype', 'f32', 'The cat sat on the [MASK].']);
+      expect(f.code).toBe(2);
+      expect(f.stderr).toMatch(/^bert-ts: error: .*is int8 .*dtype 'f32'/);
+      const again = bertTs(['quantize', 'weights/en', out]);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/exists and is not an empty folder/);
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
   });
   it('forward runs a checkpoint and reports shapes and timings as JSON', () => {
     const r = bertTs(['forward', '--model', 'test/fixtures/golden/st-layout', '--seq', '8', '--batch', '2', '--repeat', '1', '--json']);

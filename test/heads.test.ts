@@ -89,6 +89,7 @@ describe('task heads', () => {
       names: () => src.names(),
       info: (n) => src.info(n),
       ints: (n) => src.ints(n),
+      raw: (n) => src.raw(n),
       float32: (n) => (n === 'classifier.bias' ? src.float32(n).map((v) => v + 0.01) : src.float32(n)),
     });
     const report = verifyGoldenCase(caseDir, undefined, wrong);

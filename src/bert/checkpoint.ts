@@ -20,6 +20,9 @@ import type { TensorSource } from '../tensor/safetensors.ts';
 import type { BertConfig } from './config.ts';
 import { chooseArchitecture, parseLabels, taskHeadOf, type Architecture, type LabelConfig } from './architecture.ts';
 import type { BertWeights, LayerNormWeights, LayerWeights, Linear } from './weights.ts';
+import { int8Linear, type QuantizedLinear } from '../layers/quantize.ts';
+import type { TensorMemory } from '../tensor/alloc.ts';
+import { SCALE_SUFFIX } from './quantized-checkpoint.ts';
 
 export interface LoadedWeights {
   weights: BertWeights;
@@ -41,6 +44,12 @@ export interface WeightOptions {
    * it there, so the float32 matrices never all exist at once)
    */
   encoderLinear?: (l: Linear) => Linear;
+  /**
+   * dtype 'q8': where int8 weights a quantized checkpoint stores (`bert-ts
+   * quantize`; src/bert/quantized-checkpoint.ts) go, laid out for the kernels.
+   * Without it, such a checkpoint is refused (it cannot give f32's results).
+   */
+  int8?: { memory?: TensorMemory };
 }
 
 const IGNORED = /(^|\.)position_ids$|(^|\.)num_batches_tracked$/;
@@ -82,8 +91,52 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
         'check that config.json belongs to this checkpoint (hidden_size, intermediate_size, vocab_size, max_position_embeddings, type_vocab_size)',
       );
     }
+    if (info.dtype === 'I8') {
+      throw new BertTsError(
+        `${info.file}: tensor ${quote(found)} is int8 but has no ${quote(found.replace(/weight$/, '') + SCALE_SUFFIX.slice(1))}; int8 is read only for the encoder's matrices and the word embeddings of a checkpoint \`bert-ts quantize\` wrote`,
+        'quantize the original float checkpoint again with bert-ts quantize',
+      );
+    }
     used.add(found);
     return source.float32(found);
+  };
+  /** does the file store `name` as int8 (a quantized checkpoint)? */
+  const isInt8 = (name: string): boolean => names.has(name) && source.info(name)!.dtype === 'I8';
+  /**
+   * int8 weights `name`.weight [rows, cols] and their scales `name`.weight_scale:
+   * [rows, 1] (one per output channel) or, for the word embeddings, [1, cols]
+   * (one per hidden dimension), as src/bert/quantized-checkpoint.ts writes them.
+   */
+  const int8Weights = (name: string, rows: number, cols: number, perColumn: boolean): { Wq: Int8Array; scale: Float32Array } => {
+    const wName = `${name}.weight`, sName = `${name}${SCALE_SUFFIX}`;
+    if (!options.int8) {
+      throw new BertTsError(
+        `${file}: tensor ${quote(wName)} is int8 (a checkpoint bert-ts quantize wrote) and the model is being loaded with dtype 'f32'`,
+        "load it with dtype 'q8' (CLI: --dtype q8), or leave dtype unset; int8 weights cannot give f32's exact results (quantize from the original float checkpoint for those)",
+      );
+    }
+    const wInfo = source.info(wName)!;
+    if (!sameShape(wInfo.shape, [rows, cols])) {
+      throw new BertTsError(`${wInfo.file}: tensor ${quote(wName)} has shape ${shapeString(wInfo.shape)}, expected ${shapeString([rows, cols])} from config.json`, 'check that config.json belongs to this checkpoint');
+    }
+    const want = perColumn ? [1, cols] : [rows, 1];
+    const sInfo = source.info(sName);
+    if (!sInfo) {
+      throw new BertTsError(`${wInfo.file}: int8 tensor ${quote(wName)} has no scales (${quote(sName)}, ${shapeString(want)})`, 'the quantized checkpoint is incomplete; write it again with bert-ts quantize');
+    }
+    if (!sameShape(sInfo.shape, want) || (sInfo.dtype !== 'F32' && sInfo.dtype !== 'F16' && sInfo.dtype !== 'BF16')) {
+      throw new BertTsError(`${sInfo.file}: tensor ${quote(sName)} is ${sInfo.dtype} ${shapeString(sInfo.shape)}, expected float scales of shape ${shapeString(want)} for ${quote(wName)}`, 'the quantized checkpoint is damaged; write it again with bert-ts quantize');
+    }
+    used.add(wName);
+    used.add(sName);
+    const raw = source.raw(wName);
+    return { Wq: new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength), scale: source.float32(sName) };
+  };
+  /** an encoder matrix (or an untied decoder) stored in int8, with its float bias */
+  const int8Matrix = (name: string, out: number, inp: number): Linear => {
+    const { Wq, scale } = int8Weights(name, out, inp, false);
+    const bias = get(`${name}.bias`, [out]);
+    return { weight: empty, bias, q8: int8Linear(Wq, scale, bias, out, inp, options.int8?.memory) };
   };
   const linear = (name: string, out: number, inp: number): Linear => ({
     weight: get(`${name}.weight`, [out, inp]),
@@ -95,8 +148,10 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
   });
 
   const p = prefix;
-  const embeddings = {
-    word_embeddings: get(`${p}embeddings.word_embeddings.weight`, [V, H]),
+  // a quantized checkpoint's word embeddings: int8 with one scale per hidden dimension (quantizeTable's scheme)
+  const tableInt8 = isInt8(`${p}embeddings.word_embeddings.weight`) ? int8Weights(`${p}embeddings.word_embeddings`, V, H, true) : null;
+  const embeddings: BertWeights['embeddings'] = {
+    word_embeddings: tableInt8 ? empty : get(`${p}embeddings.word_embeddings.weight`, [V, H]),
     position_embeddings: get(`${p}embeddings.position_embeddings.weight`, [P, H]),
     token_type_embeddings: get(`${p}embeddings.token_type_embeddings.weight`, [T, H]),
     LayerNorm: layerNorm(`${p}embeddings.LayerNorm`),
@@ -114,6 +169,7 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
   const layer: LayerWeights[] = [];
   const encoderLinear = options.encoderLinear ?? ((l: Linear) => l);
   const matrix = (name: string, out: number, inp: number): Linear => {
+    if (isInt8(`${name}.weight`)) return int8Matrix(name, out, inp);
     const l = linear(name, out, inp);
     return l.weight.length > 0 && l.bias.length > 0 ? encoderLinear(l) : l; // a missing tensor is reported below
   };
@@ -139,12 +195,27 @@ export function loadBertWeights(config: BertConfig, source: TensorSource, option
   if (names.has('cls.predictions.transform.dense.weight')) {
     const transform = { dense: linear('cls.predictions.transform.dense', H, H), LayerNorm: layerNorm('cls.predictions.transform.LayerNorm') };
     const tied = !names.has('cls.predictions.decoder.weight');
-    const weight = tied ? embeddings.word_embeddings : get('cls.predictions.decoder.weight', [V, H]);
     const biasName = names.has('cls.predictions.bias') ? 'cls.predictions.bias' : 'cls.predictions.decoder.bias';
-    const bias = get(biasName, [V]);
-    // the same bias is often saved twice (tied parameters); it is not "unused"
-    if (names.has('cls.predictions.decoder.bias')) used.add('cls.predictions.decoder.bias');
-    predictions = { transform, decoder: { weight, bias }, tied };
+    if (!tied && isInt8('cls.predictions.decoder.weight')) {
+      // an untied decoder a quantized checkpoint stores in int8 (its bias: cls.predictions.bias)
+      const { Wq, scale } = int8Weights('cls.predictions.decoder', V, H, false);
+      const bias = get(biasName, [V]);
+      if (names.has('cls.predictions.decoder.bias')) used.add('cls.predictions.decoder.bias');
+      predictions = { transform, decoder: { weight: empty, bias, q8: int8Linear(Wq, scale, bias, V, H, options.int8?.memory) }, tied };
+    } else {
+      const weight = tied ? embeddings.word_embeddings : get('cls.predictions.decoder.weight', [V, H]);
+      const bias = get(biasName, [V]);
+      // the same bias is often saved twice (tied parameters); it is not "unused"
+      if (names.has('cls.predictions.decoder.bias')) used.add('cls.predictions.decoder.bias');
+      predictions = { transform, decoder: { weight, bias }, tied };
+    }
+  }
+  if (tableInt8) {
+    // the table serves the gather and, tied, the decoder (with the decoder's bias), as q8Embeddings builds it
+    const decoderBias = predictions?.tied ? predictions.decoder.bias : null;
+    const table: QuantizedLinear = int8Linear(tableInt8.Wq, new Float32Array(V).fill(1), decoderBias, V, H, options.int8?.memory, tableInt8.scale);
+    embeddings.word_embeddings_q8 = table;
+    if (predictions?.tied) predictions = { ...predictions, decoder: { weight: empty, bias: predictions.decoder.bias, q8: table } };
   }
   const seq_relationship = names.has('cls.seq_relationship.weight') ? linear('cls.seq_relationship', 2, H) : null;
 

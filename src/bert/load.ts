@@ -12,6 +12,7 @@ import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
 import { MODEL_OPTION_KEYS, type ModelOptions } from '../load-options.ts';
 import { checkDType } from './quantize-weights.ts';
+import { isQuantizedConfig } from './quantized-checkpoint.ts';
 import { collectGarbage } from '../runtime/node-gc.ts';
 
 export function readBertConfig(dir: string): BertConfig {
@@ -28,12 +29,15 @@ export function readBertConfig(dir: string): BertConfig {
  * wasm kernels read them in place, on either backend; model.dispose() frees it.
  * Elsewhere they stay in JS memory (the wasm backend then packs a copy of each
  * linear weight into the heap). dtype 'q8' quantizes the encoder's matrices
- * to int8 at load (src/bert/quantize-weights.ts).
+ * to int8 at load (src/bert/quantize-weights.ts); a folder `bert-ts quantize`
+ * wrote holds them in int8 already (src/bert/quantized-checkpoint.ts) and
+ * loads as q8.
  */
 export function loadBertModel(dir: string, options: ModelOptions = {}): BertModel {
   checkOptions('loadBertModel', options, MODEL_OPTION_KEYS);
-  const dtype = checkDType(options.dtype, `loadBertModel(${dir})`);
   const config = readBertConfig(dir);
+  // a quantized checkpoint (bert-ts quantize) is q8 unless f32 is asked for, which loading it then refuses
+  const dtype = options.dtype === undefined && isQuantizedConfig(config) ? 'q8' : checkDType(options.dtype, `loadBertModel(${dir})`);
   const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;
   let model: BertModel;
   try {

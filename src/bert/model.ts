@@ -19,6 +19,7 @@ import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
 import { releaseWeight } from '../runtime/backend.ts';
 import type { BertWeights } from './weights.ts';
 import { checkDType, q8Embeddings, q8Linear, type DType } from './quantize-weights.ts';
+import { isQuantizedCheckpoint } from './quantized-checkpoint.ts';
 
 export type { IdRows, BertInput, ForwardOptions } from './input.ts';
 
@@ -78,11 +79,16 @@ export class BertModel {
    */
   static fromTensors(config: BertConfig | unknown, source: TensorSource, options: { arena?: Arena } & ModelOptions = {}): BertModel {
     const c = isParsed(config) ? config : parseBertConfig(config);
-    const dtype = checkDType(options.dtype, 'BertModel.fromTensors');
+    // a quantized checkpoint (bert-ts quantize) is q8 unless f32 is asked for, which it refuses (checkpoint.ts)
+    const dtype = options.dtype === undefined && isQuantizedCheckpoint(source) ? 'q8' : checkDType(options.dtype, 'BertModel.fromTensors');
     const arena = options.arena ?? (heapShared() ? new Arena('this BertModel') : null);
     // q8: each encoder matrix goes into the arena as int8 as soon as it is read (its float32 copy is dropped)
     const memory = arena?.tensorMemory();
-    const loaded = loadBertWeights(c, source, { architecture: options.architecture, encoderLinear: dtype === 'q8' ? q8Linear(memory) : undefined });
+    const loaded = loadBertWeights(c, source, {
+      architecture: options.architecture,
+      encoderLinear: dtype === 'q8' ? q8Linear(memory) : undefined,
+      int8: dtype === 'q8' ? { memory } : undefined,
+    });
     const { unused, architecture, labels } = loaded;
     const weights = dtype === 'q8' ? q8Embeddings(loaded.weights, memory) : loaded.weights;
     const model = new BertModel(c, arena ? placeInHeap(weights, arena) : weights, unused, arena, { architecture, labels });

@@ -40,6 +40,7 @@ export function q8Linear(memory?: TensorMemory): (l: Linear) => Linear {
  * the encoder's, the scales folded into its input, with the decoder's bias).
  */
 export function q8Embeddings(w: BertWeights, memory?: TensorMemory): BertWeights {
+  if (w.embeddings.word_embeddings_q8) return w; // read in int8 from a quantized checkpoint (checkpoint.ts)
   const table = w.embeddings.word_embeddings, H = w.embeddings.LayerNorm.weight.length, V = table.length / H;
   const p = w.cls.predictions;
   const tied = p !== null && p.tied;

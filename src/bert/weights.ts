@@ -23,7 +23,7 @@ export interface LayerNormWeights {
 
 export interface EmbeddingsWeights {
   word_embeddings: Float32Array; // [V, H]; empty when word_embeddings_q8 holds the table
-  /** dtype 'q8': the table in int8, one scale per row [V, H] (src/layers/quantize.ts), widened a row at a time */
+  /** dtype 'q8': the table in int8 [V, H], one scale per hidden dimension (src/layers/quantize.ts, quantizeTable), widened a row at a time */
   word_embeddings_q8?: QuantizedLinear;
   position_embeddings: Float32Array; // [P, H]
   token_type_embeddings: Float32Array; // [T, H]

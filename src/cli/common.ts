@@ -22,7 +22,7 @@ export const COMPUTE: Record<string, OptionSpec> = {
   threads: { type: 'string', value: 'N', help: 'threads for the matrix products and attention (default 1)' },
   backend: { type: 'string', value: 'B', help: 'js | wasm | auto: the kernels (default auto: WebAssembly SIMD where the runtime has it)' },
   simd: { type: 'string', value: 'V', help: 'relaxed | simd128 | auto: the wasm kernels\' instruction set (default auto: relaxed SIMD where the runtime has it; env BERT_TS_SIMD)' },
-  dtype: { type: 'string', value: 'T', help: "f32 | q8: f32 is exact (default); q8 runs the encoder's matrices in int8, faster and approximate (docs/performance.md)" },
+  dtype: { type: 'string', value: 'T', help: "f32 | q8: f32 is exact (the default, but for a folder bert-ts quantize wrote, which is q8); q8 runs the encoder's matrices in int8, faster and approximate (docs/performance.md)" },
 };
 /** COMPUTE without --dtype: for commands whose point is the exact float32 result (golden). */
 export const COMPUTE_EXACT: Record<string, OptionSpec> = { threads: COMPUTE.threads, backend: COMPUTE.backend, simd: COMPUTE.simd };
@@ -44,7 +44,8 @@ export interface Compute {
   threads: number;
   backend: 'js' | 'wasm' | 'auto';
   simd: SimdVariant | 'auto';
-  dtype: DType;
+  /** undefined: the model's own (f32; q8 for a folder bert-ts quantize wrote) */
+  dtype: DType | undefined;
 }
 
 /** --threads above this is refused (one worker per thread; more than the cores never helps). */
@@ -58,7 +59,7 @@ export function computeOptions(command: string, p: Parsed): Compute {
   if (backend === 'wasm' && !wasmSimdSupported()) throw new BertTsError(`${command}: --backend wasm: this runtime has no WebAssembly SIMD`, 'use --backend js');
   const simd = oneOf(command, p, 'simd', ['relaxed', 'simd128', 'auto'] as const, 'auto');
   if (simd === 'relaxed' && !relaxedSimdSupported()) throw new BertTsError(`${command}: --simd relaxed: this runtime has no relaxed SIMD`, 'use --simd simd128 or auto');
-  const dtype = oneOf(command, p, 'dtype', DTYPES, 'f32');
+  const dtype = p.values.dtype === undefined ? undefined : oneOf(command, p, 'dtype', DTYPES, 'f32');
   return { threads, backend, simd, dtype };
 }
 

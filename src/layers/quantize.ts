@@ -80,11 +80,8 @@ export const quantizedRowsBytes = (M: number, K: number): number => {
 export function quantizeLinear(
   W: Float32Array, bias: Float32Array | null, N: number, K: number, memory?: TensorMemory, columnScale?: Float32Array,
 ): QuantizedLinear {
-  const Kp = paddedK(K), G = Math.ceil(N / 4);
-  const bytes = (n: number): Uint8Array => (memory ? memory.bytes(n) : new Uint8Array(n));
-  const qb = bytes(N * Kp), cb = bytes(G * 48);
-  const q = new Int8Array(qb.buffer, qb.byteOffset, N * Kp).fill(0);
-  const cols = new Float32Array(cb.buffer, cb.byteOffset, G * 12).fill(0);
+  const { q, cols, Kp } = allocQuantized(N, K, memory);
+  const sws = new Float32Array(N), sums = new Float64Array(N);
   for (let n = 0; n < N; n++) {
     const row = n * K, qrow = n * Kp;
     let amax = 0;
@@ -107,12 +104,64 @@ export function quantizeLinear(
         sum += v;
       }
     }
+    sws[n] = sw;
+    sums[n] = sum;
+  }
+  fillCols(cols, sws, sums, bias, N);
+  return { q, cols, N, K, Kp };
+}
+
+/**
+ * A QuantizedLinear from int8 weights already quantized (a file `bert-ts
+ * quantize` wrote: src/bert/quantized-checkpoint.ts): Wq [N, K] row-major and
+ * sw [N] (all 1 with a columnScale), laid out as quantizeLinear lays them out,
+ * so the model computes the same bits as one quantized at load.
+ */
+export function int8Linear(
+  Wq: Int8Array, sw: Float32Array, bias: Float32Array | null, N: number, K: number, memory?: TensorMemory, columnScale?: Float32Array,
+): QuantizedLinear {
+  const { q, cols, Kp } = allocQuantized(N, K, memory);
+  const sums = new Float64Array(N);
+  for (let n = 0; n < N; n++) {
+    const row = Wq.subarray(n * K, n * K + K);
+    q.set(row, n * Kp);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += row[k];
+    sums[n] = sum;
+  }
+  fillCols(cols, sw, sums, bias, N);
+  const w: QuantizedLinear = { q, cols, N, K, Kp };
+  return columnScale ? { ...w, inputScale: columnScale } : w;
+}
+
+/** A QuantizedLinear's int8 rows without their padding, [N, K], and sw [N]: what a quantized file stores. */
+export function unpackInt8(w: QuantizedLinear): { Wq: Int8Array; sw: Float32Array } {
+  const { q, cols, N, K, Kp } = w;
+  const Wq = new Int8Array(N * K), sw = new Float32Array(N);
+  for (let n = 0; n < N; n++) {
+    Wq.set(q.subarray(n * Kp, n * Kp + K), n * K);
+    sw[n] = cols[colSlot(n, N)];
+  }
+  return { Wq, sw };
+}
+
+function allocQuantized(N: number, K: number, memory?: TensorMemory): { q: Int8Array; cols: Float32Array; Kp: number } {
+  const Kp = paddedK(K), G = Math.ceil(N / 4);
+  const bytes = (n: number): Uint8Array => (memory ? memory.bytes(n) : new Uint8Array(n));
+  const qb = bytes(N * Kp), cb = bytes(G * 48);
+  const q = new Int8Array(qb.buffer, qb.byteOffset, N * Kp).fill(0);
+  const cols = new Float32Array(cb.buffer, cb.byteOffset, G * 12).fill(0);
+  return { q, cols, Kp };
+}
+
+/** cols in the kernels' order: [sw | sw·ΣWq | bias] for each column (colSlot). */
+function fillCols(cols: Float32Array, sw: Float32Array, sums: Float64Array, bias: Float32Array | null, N: number): void {
+  for (let n = 0; n < N; n++) {
     const c = colSlot(n, N);
-    cols[c] = sw;
-    cols[c + 4] = sw * sum;
+    cols[c] = sw[n];
+    cols[c + 4] = sw[n] * sums[n];
     cols[c + 8] = bias ? bias[n] : 0;
   }
-  return { q, cols, N, K, Kp };
 }
 
 /** Round half to even, as WebAssembly's f32.nearest (Math.round rounds half up). */

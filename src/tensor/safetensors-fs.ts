@@ -13,7 +13,8 @@ import {
   MAX_HEADER_BYTES,
   SafetensorsFile,
   ShardedSafetensors,
-  type F32TensorToWrite,
+  tensorBytesToWrite,
+  type TensorToWrite,
   type SafetensorsHeader,
   type TensorInfo,
   type TensorSource,
@@ -113,12 +114,13 @@ function readStart(fd: number, bytes: Uint8Array, path: string): Uint8Array {
 }
 
 /**
- * Write F32 tensors (and optional string→string metadata) as a safetensors file
- * byte-identical to what Python's `safetensors.torch.save_file` writes for the
- * same tensors (sorted by name; see safetensorsHeader). The data is written
- * straight from each Float32Array, without assembling the file in memory.
+ * Write tensors (F32, or any dtype as raw bytes; optional string→string
+ * metadata) as a safetensors file byte-identical to what Python's
+ * `safetensors.torch.save_file` writes for the same tensors (see
+ * safetensorsHeader). The data is written straight from each tensor's bytes,
+ * without assembling the file in memory.
  */
-export function writeSafetensors(path: string, tensors: readonly F32TensorToWrite[], metadata?: Record<string, string>): void {
+export function writeSafetensors(path: string, tensors: readonly TensorToWrite[], metadata?: Record<string, string>): void {
   const { header, order } = safetensorsHeader(tensors, metadata);
   let fd: number;
   try {
@@ -132,7 +134,7 @@ export function writeSafetensors(path: string, tensors: readonly F32TensorToWrit
   }
   try {
     writeAll(fd, header);
-    for (const t of order) writeAll(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    for (const t of order) writeAll(fd, tensorBytesToWrite(t));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === undefined) throw e;

@@ -43,6 +43,8 @@ export interface TensorSource {
   float32(name: string): Float32Array;
   /** An integer tensor (e.g. position_ids), flattened, exactly. */
   ints(name: string): number[];
+  /** The tensor's bytes as stored (little-endian, its own dtype): e.g. a quantized file's int8 weights. */
+  raw(name: string): Uint8Array;
 }
 
 /** The reference implementation refuses headers above 100 MB; so do we. */
@@ -363,6 +365,10 @@ export class ShardedSafetensors implements TensorSource {
     return this.require(name).ints(name);
   }
 
+  raw(name: string): Uint8Array {
+    return this.require(name).raw(name);
+  }
+
   private require(name: string): SafetensorsFile {
     const shard = this.owner.get(name);
     if (shard === undefined) throw new BertTsError(`${this.indexFile}: no tensor named ${quote(name)} in any shard`);
@@ -371,7 +377,8 @@ export class ShardedSafetensors implements TensorSource {
 }
 
 // ---------------------------------------------------------------------------
-// Writing (F32 only: what the golden tools need)
+// Writing: F32 tensors (what the golden tools need), or any dtype as raw bytes
+// (a quantized checkpoint's int8 weights beside its F16 / F32 tensors)
 
 export interface F32TensorToWrite {
   name: string;
@@ -379,19 +386,39 @@ export interface F32TensorToWrite {
   data: Float32Array;
 }
 
+/** A tensor given as its stored bytes (little-endian) and dtype. */
+export interface RawTensorToWrite {
+  name: string;
+  shape: readonly number[];
+  dtype: DType;
+  bytes: Uint8Array;
+}
+
+export type TensorToWrite = F32TensorToWrite | RawTensorToWrite;
+
+/**
+ * The Rust writer's order of dtypes (its Dtype enum); tensors are written by
+ * descending dtype, then by name, so the largest alignments come first.
+ */
+const DTYPE_ORDER: readonly DType[] = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64'];
+
+const dtypeOf = (t: TensorToWrite): DType => ('dtype' in t ? t.dtype : 'F32');
+const bytesOf = (t: TensorToWrite): Uint8Array =>
+  'dtype' in t ? t.bytes : new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+
 /**
  * The 8-byte length plus the padded JSON header, and the order the data must
  * follow. Byte-compatible with the Python/Rust `safetensors` writer, which
- * sorts tensors by dtype (largest alignment first) and then by name; with F32
- * only, that is by name, compared as UTF-8 bytes (= code point order, which
- * differs from JS's UTF-16 `<` only above U+FFFF). Compact JSON, `__metadata__`
- * first, tensor keys in dtype, shape, data_offsets order, then spaces up to a
- * multiple of 8 so every tensor starts 8-byte aligned.
+ * sorts tensors by dtype (descending, in its Dtype enum's order: F32 before
+ * F16 before I8) and then by name, compared as UTF-8 bytes (= code point
+ * order, which differs from JS's UTF-16 `<` only above U+FFFF). Compact JSON,
+ * `__metadata__` first, tensor keys in dtype, shape, data_offsets order, then
+ * spaces up to a multiple of 8 so the data section starts 8-byte aligned.
  */
 export function safetensorsHeader(
-  tensors: readonly F32TensorToWrite[],
+  tensors: readonly TensorToWrite[],
   metadata?: Record<string, string>,
-): { header: Uint8Array; order: F32TensorToWrite[]; dataLength: number } {
+): { header: Uint8Array; order: TensorToWrite[]; dataLength: number } {
   // called from JavaScript too: anything but a list of { name, shape, data } is one line, not a TypeError
   if (!Array.isArray(tensors)) {
     throw new BertTsError(`cannot write safetensors: expected an array of { name, shape, data: Float32Array }, got ${describe(tensors)}`, 'pass [{ name, shape, data }, …]; an empty file is []');
@@ -402,7 +429,7 @@ export function safetensorsHeader(
   const seen = new Set<string>();
   for (const t of tensors as unknown[]) {
     if (!isTensorToWrite(t)) {
-      throw new BertTsError(`cannot write safetensors: ${quote(t)} is not { name: string, shape: number[], data: Float32Array }`, 'each tensor needs a name, a shape and Float32Array data');
+      throw new BertTsError(`cannot write safetensors: ${quote(t)} is not { name: string, shape: number[], data: Float32Array } (or { name, shape, dtype, bytes: Uint8Array })`, 'each tensor needs a name, a shape and Float32Array data');
     }
   }
   for (const t of tensors) {
@@ -410,7 +437,12 @@ export function safetensorsHeader(
     if (seen.has(t.name)) throw new BertTsError(`cannot write two tensors named ${quote(t.name)}`);
     seen.add(t.name);
     if (!isIntegerList(t.shape)) throw new BertTsError(`cannot write tensor ${quote(t.name)}: shape ${quote(t.shape)} is not a list of non-negative integers`);
-    if (numel(t.shape) !== t.data.length) {
+    if ('dtype' in t) {
+      const need = numel(t.shape) * DTYPE_SIZE[dtypeOf(t)];
+      if (need !== t.bytes.byteLength) {
+        throw new BertTsError(`cannot write tensor ${quote(t.name)}: shape ${shapeString(t.shape)} of ${dtypeOf(t)} needs ${need} bytes, the data has ${t.bytes.byteLength}`);
+      }
+    } else if (numel(t.shape) !== t.data.length) {
       throw new BertTsError(`cannot write tensor ${quote(t.name)}: shape ${shapeString(t.shape)} needs ${numel(t.shape)} elements, the data has ${t.data.length}`);
     }
   }
@@ -420,13 +452,14 @@ export function safetensorsHeader(
     }
   }
 
-  const order = [...tensors].sort((a, b) => compareCodePoints(a.name, b.name));
+  const rank = (t: TensorToWrite) => DTYPE_ORDER.indexOf(dtypeOf(t));
+  const order = [...tensors].sort((a, b) => rank(b) - rank(a) || compareCodePoints(a.name, b.name));
   const entries: string[] = [];
   if (metadata !== undefined) entries.push(`"__metadata__":${JSON.stringify(metadata)}`);
   let offset = 0;
   for (const t of order) {
-    const end = offset + t.data.byteLength;
-    entries.push(`${JSON.stringify(t.name)}:{"dtype":"F32","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${end}]}`);
+    const end = offset + bytesOf(t).byteLength;
+    entries.push(`${JSON.stringify(t.name)}:{"dtype":"${dtypeOf(t)}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${end}]}`);
     offset = end;
   }
   const json = new TextEncoder().encode(`{${entries.join(',')}}`);
@@ -437,21 +470,29 @@ export function safetensorsHeader(
   return { header, order, dataLength: offset };
 }
 
-function isTensorToWrite(t: unknown): t is F32TensorToWrite {
+function isTensorToWrite(t: unknown): t is TensorToWrite {
   if (t === null || typeof t !== 'object') return false;
-  const x = t as Partial<F32TensorToWrite>;
-  return typeof x.name === 'string' && Array.isArray(x.shape) && x.data instanceof Float32Array;
+  const x = t as Partial<F32TensorToWrite & RawTensorToWrite>;
+  if (typeof x.name !== 'string' || !Array.isArray(x.shape)) return false;
+  if ('dtype' in x) return isDType(x.dtype) && x.bytes instanceof Uint8Array;
+  return x.data instanceof Float32Array;
 }
 
-/** A whole safetensors file in memory (F32 tensors, optional string→string metadata). */
-export function serializeSafetensors(tensors: readonly F32TensorToWrite[], metadata?: Record<string, string>): Uint8Array {
+/** The bytes of a tensor to write, in order (for writers that stream them). */
+export function tensorBytesToWrite(t: TensorToWrite): Uint8Array {
+  return bytesOf(t);
+}
+
+/** A whole safetensors file in memory (F32 or raw tensors, optional string→string metadata). */
+export function serializeSafetensors(tensors: readonly TensorToWrite[], metadata?: Record<string, string>): Uint8Array {
   const { header, order, dataLength } = safetensorsHeader(tensors, metadata);
   const out = new Uint8Array(header.length + dataLength);
   out.set(header, 0);
   let at = header.length;
   for (const t of order) {
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
-    at += t.data.byteLength;
+    const b = bytesOf(t);
+    out.set(b, at);
+    at += b.byteLength;
   }
   return out;
 }

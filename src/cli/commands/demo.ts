@@ -208,9 +208,9 @@ export const demoCommand: Command = {
       const json = p.values.json === true;
       const say = (s: string) => json || io.stdout.write(s + '\n');
       say(`bert-ts demo (${kernelsLabel(backend)} kernels${compute.dtype === 'q8' ? ', dtype q8' : ''}): a small BERT trained by bert-ts's own tools, and what it learned\n`);
-      const en = await english(enDir, io, say, compute.dtype);
-      const topic = topicDir ? await topics(topicDir, io, say, compute.dtype) : undefined;
-      const sent = sentDir ? await sentences(sentDir, io, say, compute.dtype) : undefined;
+      const en = await english(enDir, io, say, compute.dtype ?? 'f32');
+      const topic = topicDir ? await topics(topicDir, io, say, compute.dtype ?? 'f32') : undefined;
+      const sent = sentDir ? await sentences(sentDir, io, say, compute.dtype ?? 'f32') : undefined;
       say(`\n7. Golden check: the English model's outputs against PyTorch's (${shown(join(enDir, 'golden.safetensors'))})`);
       const golden = goldenOf(enDir, en.nlp);
       if (golden && !json) printReport(golden, io);
@@ -218,7 +218,7 @@ export const demoCommand: Command = {
       if (topic?.golden) say(`  and the classifier's (${shown(topicDir!)}): ${topic.golden.ok ? 'OK' : 'NOT OK'}`);
       if (sent?.golden) say(`  and the sentence model's (${shown(sentDir!)}): ${sent.golden.ok ? 'OK' : 'NOT OK'}`);
       en.nlp.model.dispose();
-      const zh = zhDir ? await chinese(zhDir, io, say, compute.dtype) : undefined;
+      const zh = zhDir ? await chinese(zhDir, io, say, compute.dtype ?? 'f32') : undefined;
       const ok = (golden?.ok ?? true) && (topic?.golden?.ok ?? true) && (sent?.golden?.ok ?? true) && (zh?.golden?.ok ?? true);
       if (json) printJson(io, { backend, kernels: kernelsLabel(backend), dtype: compute.dtype, english: { ...en.result, golden }, classifier: topic, sentences: sent, chinese: zh, ok });
       return ok ? 0 : 1;

@@ -15,6 +15,7 @@ import { demoCommand } from './demo.ts';
 import { goldenRecordCommand, goldenVerifyCommand } from './golden.ts';
 import { downloadCommand } from './download.ts';
 import { inspectCommand } from './inspect.ts';
+import { quantizeCommand } from './quantize.ts';
 import { explainCommand } from './explain.ts';
 import { serveCommand } from './serve.ts';
 import { analogyCommand, neighboursCommand } from './word-vectors.ts';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   tokenizeCommand,
   downloadCommand,
   inspectCommand,
+  quantizeCommand,
   demoCommand,
   goldenVerifyCommand,
   goldenRecordCommand,
