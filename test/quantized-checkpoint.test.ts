@@ -16,7 +16,7 @@ import { readGoldenInputs } from '../src/golden/golden-case.ts';
 import type { BertOutput } from '../src/bert/model.ts';
 import { randomArray } from './helpers/random.ts';
 import { expectError } from './helpers/expect-error.ts';
-import { loadPipeline } from '../src/load/node.ts';
+import { loadModel, loadPipeline } from '../src/load/node.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIX = join(ROOT, 'test/fixtures/golden');
@@ -94,6 +94,22 @@ describe('bert-ts quantize: the same bits as q8 at load', () => {
       }
     });
   }
+
+  it('loads as q8 through the streaming loader too (File objects, as a page picks them)', async () => {
+    const out = join(tmp, 'untied-decoder');
+    const files = readdirSync(out).map((f) => new File([readFileSync(join(out, f))], f));
+    const streamed = await loadModel(files);
+    const folder = loadBertModel(out);
+    try {
+      expect(streamed.dtype).toBe('q8');
+      const input = readGoldenInputs(join(FIX, 'untied-decoder', 'inputs.json'));
+      const a = folder.forward(input, { mlm: true }), b = streamed.forward(input, { mlm: true });
+      expect(Array.from(b.mlmLogits!.data)).toEqual(Array.from(a.mlmLogits!.data));
+    } finally {
+      streamed.dispose();
+      folder.dispose();
+    }
+  });
 
   it('stores the documented names, dtypes and shapes, and a quantization_config', () => {
     const out = join(tmp, 'pretraining');
