@@ -141,10 +141,14 @@ export const relaxed = {
   /**
    * i16x8.relaxed_dot_i8x16_i7x16_s(a, b): lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1], a signed
    * int8, b in [0, 127] (exact then: |sum| ≤ 2·128·127 fits int16). One pmaddubsw on x64.
-   * (Its sibling i32x4.relaxed_dot_i8x16_i7x16_add_s returns twice the sum and drops the
-   * addend in Node 20's V8 11.3, measured here, so it is not used.)
    */
   i16x8DotI8x16I7x16S: [0xfd, ...uleb(0x112)],
+  /**
+   * i32x4.relaxed_dot_i8x16_i7x16_add_s(a, b, c): lane i = c[i] + the 4 products of a[4i..4i+3]
+   * and b[…]; one vpdpbusd where V8 lowers it with VNNI. Not in any kernel: in Node 20 it drops c
+   * in some register allocations and is slower than the pair above (bench/lib/ceiling.ts measures it).
+   */
+  i32x4DotI8x16I7x16AddS: [0xfd, ...uleb(0x113)],
 };
 
 export interface FuncDef {
