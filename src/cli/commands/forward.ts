@@ -100,6 +100,7 @@ export const forwardCommand: Command = {
         seq: input.inputIds[0].length,
         threads: getThreads(),
         backend,
+        dtype: model.dtype,
         loadMs: Math.round(loadMs),
         forwardMs: { median: +times[Math.floor(times.length / 2)].toFixed(1), min: +times[0].toFixed(1), max: +times[times.length - 1].toFixed(1), runs: repeat },
         peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -119,7 +120,7 @@ export const forwardCommand: Command = {
       if (p.values.json) printJson(io, result);
       else {
         const f = result.forwardMs as { median: number; min: number; max: number };
-        io.stdout.write(`model ${dir} (${model.architecture}): load ${result.loadMs} ms\n`);
+        io.stdout.write(`model ${dir} (${model.architecture}, ${model.dtype}): load ${result.loadMs} ms\n`);
         io.stdout.write(`forward [${result.batch}, ${result.seq}] on ${result.threads} thread(s), ${backend} backend: median ${f.median} ms (min ${f.min}, max ${f.max}, ${repeat} runs)\n`);
         io.stdout.write(`lastHiddenState ${shapeString(out.lastHiddenState.shape)}${out.poolerOutput ? `, poolerOutput ${shapeString(out.poolerOutput.shape)}` : ''}\n`);
         io.stdout.write(`lastHiddenState[0, 0, :6] = ${out.lastHiddenState.data.subarray(0, 6).reduce((s, x) => s + ` ${x.toFixed(4)}`, '').trim()} …\n`);
