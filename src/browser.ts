@@ -3,7 +3,7 @@
 import './browser/web-pool.ts'; // threads on Web Workers in a cross-origin isolated page
 export { Tensor, numel, shapeString } from './tensor/tensor.ts';
 export { BertTsError } from './errors.ts';
-export { parseSafetensors, serializeSafetensors, type TensorSource, type TensorInfo } from './tensor/safetensors.ts';
+export { parseSafetensors, serializeSafetensors, type TensorSource, type TensorInfo, type TensorToWrite, type F32TensorToWrite, type RawTensorToWrite } from './tensor/safetensors.ts';
 export type { TensorMemory } from './tensor/alloc.ts';
 export { parseBertConfig, type BertConfig } from './bert/config.ts';
 export { BertModel, type BertInput, type BertOutput, type ForwardOptions } from './bert/model.ts';

@@ -3,6 +3,7 @@
 import './runtime/node-relaxed-simd.ts';
 export * from './browser.ts';
 export { readSafetensors, writeSafetensors, openCheckpoint, type ReadOptions, type OpenOptions } from './tensor/safetensors-fs.ts';
+export type { TensorToWrite, F32TensorToWrite, RawTensorToWrite, TensorSource, TensorInfo } from './tensor/safetensors.ts';
 // loading (async): a folder, a model id (the Hugging Face cache, else the Hub), a URL, File objects
 export { loadModel, loadTokenizer, loadPipeline, modelFiles, type ModelSource } from './load/node.ts';
 // the synchronous fast path for a folder on disk
