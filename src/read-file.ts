@@ -8,7 +8,8 @@
  *   - a folder where a file belongs, permission problems, too-large files and
  *     invalid UTF-8 get their own line.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { join, relative } from 'node:path';
 import { BertTsError, quote } from './errors.ts';
 
 /** The largest text file (config, tokenizer.json, vocab.txt, inputs.json) read into a string. Change it here. */
@@ -127,4 +128,16 @@ export function readJsonFile(path: string, what = 'JSON file'): unknown {
   } catch (e) {
     throw new BertTsError(`${path}: not valid JSON (${String((e as Error)?.message).split('\n')[0].slice(0, 160)})`);
   }
+}
+
+/** Every file under a folder, following symlinks (a Hub snapshot's files are links to blobs), as '/'-separated paths relative to it, sorted. */
+export function listFolderFiles(dir: string, root = dir): { file: string; bytes: number }[] {
+  const out: { file: string; bytes: number }[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...listFolderFiles(p, root));
+    else out.push({ file: relative(root, p).split('\\').join('/'), bytes: st.size });
+  }
+  return out;
 }

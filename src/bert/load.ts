@@ -11,7 +11,7 @@ import { Arena, heapShared } from '../runtime/heap.ts';
 import { parseBertConfig, type BertConfig } from './config.ts';
 import { BertModel } from './model.ts';
 import { MODEL_OPTION_KEYS, type ModelOptions } from '../load-options.ts';
-import { checkDType } from './quantize-weights.ts';
+import { loadDType } from './quantize-weights.ts';
 import { isQuantizedConfig } from './quantized-checkpoint.ts';
 import { collectGarbage } from '../runtime/node-gc.ts';
 
@@ -36,8 +36,7 @@ export function readBertConfig(dir: string): BertConfig {
 export function loadBertModel(dir: string, options: ModelOptions = {}): BertModel {
   checkOptions('loadBertModel', options, MODEL_OPTION_KEYS);
   const config = readBertConfig(dir);
-  // a quantized checkpoint (bert-ts quantize) is q8 unless f32 is asked for, which loading it then refuses
-  const dtype = options.dtype === undefined && isQuantizedConfig(config) ? 'q8' : checkDType(options.dtype, `loadBertModel(${dir})`);
+  const dtype = loadDType(options.dtype, isQuantizedConfig(config), `loadBertModel(${dir})`);
   const arena = heapShared() ? new Arena(`the BertModel of ${dir}`) : null;
   let model: BertModel;
   try {

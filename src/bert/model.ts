@@ -18,7 +18,7 @@ import type { BertInput, ForwardOptions } from './input.ts';
 import { Arena, heapShared, placeInHeap } from '../runtime/heap.ts';
 import { releaseWeight } from '../runtime/backend.ts';
 import type { BertWeights } from './weights.ts';
-import { checkDType, q8Embeddings, q8Linear, type DType } from './quantize-weights.ts';
+import { loadDType, q8Embeddings, q8Linear, type DType } from './quantize-weights.ts';
 import { isQuantizedCheckpoint } from './quantized-checkpoint.ts';
 
 export type { IdRows, BertInput, ForwardOptions } from './input.ts';
@@ -79,8 +79,7 @@ export class BertModel {
    */
   static fromTensors(config: BertConfig | unknown, source: TensorSource, options: { arena?: Arena } & ModelOptions = {}): BertModel {
     const c = isParsed(config) ? config : parseBertConfig(config);
-    // a quantized checkpoint (bert-ts quantize) is q8 unless f32 is asked for, which it refuses (checkpoint.ts)
-    const dtype = options.dtype === undefined && isQuantizedCheckpoint(source) ? 'q8' : checkDType(options.dtype, 'BertModel.fromTensors');
+    const dtype = loadDType(options.dtype, isQuantizedCheckpoint(source), 'BertModel.fromTensors');
     const arena = options.arena ?? (heapShared() ? new Arena('this BertModel') : null);
     // q8: each encoder matrix goes into the arena as int8 as soon as it is read (its float32 copy is dropped)
     const memory = arena?.tensorMemory();

@@ -5,9 +5,9 @@
  * sentence-transformers modules, card) copied as is.
  */
 import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { BertTsError } from '../errors.ts';
-import { pathKind } from '../read-file.ts';
+import { listFolderFiles, pathKind } from '../read-file.ts';
 import { openCheckpoint, writeSafetensors, SINGLE_FILE } from '../tensor/safetensors-fs.ts';
 import { readBertConfig } from './load.ts';
 import { QUANTIZATION_CONFIG } from './quantized-checkpoint.ts';
@@ -36,7 +36,7 @@ export function quantizeModelFolder(dir: string, out: string): QuantizeResult {
   }
   const source = openCheckpoint(dir, { onDemand: true });
   const { tensors, quantized } = quantizeCheckpoint(config, source);
-  const files = walk(dir).filter((f) => !WEIGHTS.test(f) && f !== 'config.json');
+  const files = listFolderFiles(dir).map((f) => f.file).filter((f) => !WEIGHTS.test(f) && f !== 'config.json');
   mkdirSync(out, { recursive: true });
   writeSafetensors(join(out, SINGLE_FILE), tensors, { format: 'pt', quantization: QUANTIZATION_CONFIG.quant_method });
   writeFileSync(join(out, 'config.json'), JSON.stringify({ ...config.raw, quantization_config: QUANTIZATION_CONFIG }, null, 2) + '\n');
@@ -52,17 +52,4 @@ export function quantizeModelFolder(dir: string, out: string): QuantizeResult {
     bytesOut: statSync(join(out, SINGLE_FILE)).size,
     copied: files,
   };
-}
-
-/** Every file under dir (following links), as paths relative to it; hidden entries (.git, .cache) skipped. */
-function walk(dir: string, root = dir): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.')) continue;
-    const path = join(dir, name);
-    const kind = statSync(path);
-    if (kind.isDirectory()) found.push(...walk(path, root));
-    else if (kind.isFile()) found.push(relative(root, path));
-  }
-  return found;
 }

@@ -23,6 +23,15 @@ export function checkDType(dtype: unknown, where: string): DType {
   return dtype as DType;
 }
 
+/**
+ * The dtype a model loads as: the one asked for, else q8 for a quantized
+ * checkpoint (`bert-ts quantize`; asking it for 'f32' is refused as it loads),
+ * else 'f32'.
+ */
+export function loadDType(dtype: unknown, quantized: boolean, where: string): DType {
+  return dtype === undefined && quantized ? 'q8' : checkDType(dtype, where);
+}
+
 const EMPTY = new Float32Array(0);
 
 /** The hook that quantizes each encoder matrix into `memory` as it is read (WeightOptions.encoderLinear). */

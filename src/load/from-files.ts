@@ -17,6 +17,7 @@ import { BertTsError } from '../errors.ts';
 import { parseBertConfig } from '../bert/config.ts';
 import { BertModel } from '../bert/model.ts';
 import { isQuantizedConfig } from '../bert/quantized-checkpoint.ts';
+import { loadDType } from '../bert/quantize-weights.ts';
 import { Arena, heapShared } from '../runtime/heap.ts';
 import type { TensorMemory } from '../tensor/alloc.ts';
 import { ShardedSafetensors, parseSafetensorsIndex, type SafetensorsFile, type TensorSource } from '../tensor/safetensors.ts';
@@ -37,7 +38,7 @@ export async function readModel(files: ModelFiles, options: LoadModelOptions = {
   try {
     // q8 quantizes from JS memory into the arena, so the heap (which never shrinks) never holds the float32
     // weights; a quantized checkpoint (bert-ts quantize) is q8 too, and its int8 is laid out into the arena
-    const q8 = options.dtype === 'q8' || (options.dtype === undefined && isQuantizedConfig(config));
+    const q8 = loadDType(options.dtype, isQuantizedConfig(config), `${files.where}`) === 'q8';
     const weights = await readWeights(files, q8 ? undefined : arena?.tensorMemory(), options.onProgress);
     model = BertModel.fromTensors(config, weights, { arena: arena ?? undefined, architecture: options.architecture, dtype: options.dtype });
   } catch (e) {

@@ -1,9 +1,8 @@
 // bert-ts download MODEL [--revision R]: fill the Hugging Face cache with what
 // bert-ts needs of a model (config, weights, tokenizer, sentence-transformers
 // files) and print the snapshot folder; --json lists what it holds.
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { BertTsError } from '../../errors.ts';
+import { listFolderFiles } from '../../read-file.ts';
 import { resolveModelFolder } from '../../hub/resolve.ts';
 import type { ProgressCallback } from '../../load-options.ts';
 import { str, type Command, type OptionSpec, type Parsed } from '../command.ts';
@@ -44,18 +43,7 @@ export interface DownloadResult {
 /** Resolve the model into the cache; the result lists the snapshot's files. */
 export async function download(o: HubCommandOptions, onProgress?: ProgressCallback): Promise<DownloadResult> {
   const path = await resolveModelFolder(o.name, { revision: o.revision, cacheDir: o.cacheDir, token: o.token, onProgress, parts: 'all' });
-  return { repo: o.name, revision: o.revision ?? 'main', commit: path.split(/[\\/]/).pop() ?? '', path, files: listFiles(path) };
-}
-
-function listFiles(dir: string, root = dir): { file: string; bytes: number }[] {
-  const out: { file: string; bytes: number }[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    const st = statSync(p); // follows the snapshot's symlinks to the blobs
-    if (st.isDirectory()) out.push(...listFiles(p, root));
-    else out.push({ file: relative(root, p).split('\\').join('/'), bytes: st.size });
-  }
-  return out;
+  return { repo: o.name, revision: o.revision ?? 'main', commit: path.split(/[\\/]/).pop() ?? '', path, files: listFolderFiles(path) };
 }
 
 export const downloadCommand: Command = {
