@@ -4,11 +4,10 @@
 import { BertTsError } from '../../errors.ts';
 import { resolveModelFolder } from '../../hub/resolve.ts';
 import { quantizeModelFolder, type QuantizeResult } from '../../bert/quantize-folder.ts';
-import type { Command } from '../command.ts';
+import { str, type Command } from '../command.ts';
 import { JSON_OUT, MODEL, printJson } from '../common.ts';
 import { formatBytes, progressReporter } from '../progress-bar.ts';
 import { HUB } from './download.ts';
-import { str } from '../command.ts';
 
 export const quantizeCommand: Command = {
   name: 'quantize',
