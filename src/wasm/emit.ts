@@ -138,6 +138,8 @@ export const op = {
 export const relaxed = {
   /** f32x4.relaxed_madd(a, b, c) = a·b + c, fused where the CPU has FMA */
   f32x4Madd: [0xfd, ...uleb(0x105)],
+  /** f32x4.relaxed_nmadd(a, b, c) = −(a·b) + c, fused where the CPU has FMA */
+  f32x4Nmadd: [0xfd, ...uleb(0x106)],
   /**
    * i16x8.relaxed_dot_i8x16_i7x16_s(a, b): lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1], a signed
    * int8, b in [0, 127] (exact then: |sum| ≤ 2·128·127 fits int16). One pmaddubsw on x64.

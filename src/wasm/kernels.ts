@@ -81,7 +81,7 @@ export function resetSimdProbes(): void {
 
 function kernelsOf(variant: SimdVariant): FuncDef[] {
   const r = variant === 'relaxed';
-  return [panelKernel(r), dotKernel(r), geluKernel(), softmaxKernel(), qdotKernel(r), quantizeKernel(), layerNormKernel()];
+  return [panelKernel(r), dotKernel(r), geluKernel(r), softmaxKernel(r), qdotKernel(r), quantizeKernel(), layerNormKernel()];
 }
 
 const modules = new Map<string, WebAssembly.Module>();

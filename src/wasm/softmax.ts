@@ -11,8 +11,10 @@
  * works in float64: the two agree to float32 rounding (tested in ops.test.ts).
  * Masked scores (float32 min) add to float32 min exactly, so a fully masked
  * row comes out uniform, as in PyTorch.
+ * With `fma` (the relaxed module), s · scale + m, the range reduction and each
+ * Horner step are fused multiply-adds (f32x4.relaxed_madd / relaxed_nmadd).
  */
-import { F32, I32, V128, op, type FuncDef } from './emit.ts';
+import { F32, I32, V128, op, relaxed, type FuncDef } from './emit.ts';
 
 /**
  * softmax(sp, lds, mp, pp, ldp, rows, n4, scale): `rows` rows of 4·n4 scores at
@@ -27,7 +29,7 @@ const P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1
 /** below this exp is 0 here (2ⁿ must stay a normal float32: n ≥ −126) */
 const LOWEST = -87;
 
-export function softmaxKernel(): FuncDef {
+export function softmaxKernel(fma = false): FuncDef {
   const SP = 0, LDS = 1, MP = 2, PP = 3, LDP = 4, ROWS = 5, N4 = 6, SCALE = 7; // params
   const j = 8, s = 9, m = 10, p = 11; // i32 locals
   const sum = 12; // f32
@@ -50,12 +52,21 @@ export function softmaxKernel(): FuncDef {
     emit(op.localTee(x), op.f32x4Const(LOWEST), op.f32x4Ge, op.localSet(keep));
     emit(op.localGet(x), op.f32x4Const(LOWEST), op.f32x4Pmax, op.localSet(x));
     emit(op.localGet(x), op.f32x4Const(LOG2E), op.f32x4Mul, op.f32x4Nearest, op.localSet(fx));
-    emit(op.localGet(x), op.localGet(fx), op.f32x4Const(LN2_HI), op.f32x4Mul, op.f32x4Sub);
-    emit(op.localGet(fx), op.f32x4Const(LN2_LO), op.f32x4Mul, op.f32x4Sub, op.localSet(r));
+    if (fma) {
+      emit(op.localGet(fx), op.f32x4Const(LN2_HI), op.localGet(x), relaxed.f32x4Nmadd);
+      emit(op.localSet(r), op.localGet(fx), op.f32x4Const(LN2_LO), op.localGet(r), relaxed.f32x4Nmadd, op.localSet(r));
+    } else {
+      emit(op.localGet(x), op.localGet(fx), op.f32x4Const(LN2_HI), op.f32x4Mul, op.f32x4Sub);
+      emit(op.localGet(fx), op.f32x4Const(LN2_LO), op.f32x4Mul, op.f32x4Sub, op.localSet(r));
+    }
     emit(op.f32x4Const(P[0]), op.localSet(y));
-    for (const c of P.slice(1)) emit(op.localGet(y), op.localGet(r), op.f32x4Mul, op.f32x4Const(c), op.f32x4Add, op.localSet(y));
+    for (const c of P.slice(1)) {
+      if (fma) emit(op.localGet(y), op.localGet(r), op.f32x4Const(c), relaxed.f32x4Madd, op.localSet(y));
+      else emit(op.localGet(y), op.localGet(r), op.f32x4Mul, op.f32x4Const(c), op.f32x4Add, op.localSet(y));
+    }
     // (y · r² + r + 1) · 2ⁿ, 2ⁿ built in the exponent bits: (n + 127) << 23
-    emit(op.localGet(y), op.localGet(r), op.f32x4Mul, op.localGet(r), op.f32x4Mul, op.localGet(r), op.f32x4Add, op.f32x4Const(1), op.f32x4Add);
+    if (fma) emit(op.localGet(y), op.localGet(r), op.f32x4Mul, op.localGet(r), op.localGet(r), relaxed.f32x4Madd, op.f32x4Const(1), op.f32x4Add);
+    else emit(op.localGet(y), op.localGet(r), op.f32x4Mul, op.localGet(r), op.f32x4Mul, op.localGet(r), op.f32x4Add, op.f32x4Const(1), op.f32x4Add);
     emit(op.localGet(fx), op.i32x4TruncSatF32x4S, op.i32x4Const(127), op.i32x4Add, op.i32Const(23), op.i32x4Shl, op.f32x4Mul);
     emit(op.localGet(keep), op.v128And); // 0 below LOWEST (and for −∞, NaN)
   };
@@ -70,7 +81,8 @@ export function softmaxKernel(): FuncDef {
   // pass 1: x = s · scale + m, kept in the score row; its max
   emit(op.f32x4Const(-Infinity), op.localSet(vmax));
   vectors(() => {
-    emit(op.localGet(s), op.localGet(s), op.v128Load(0), op.localGet(vscale), op.f32x4Mul, op.localGet(m), op.v128Load(0), op.f32x4Add, op.localTee(x));
+    if (fma) emit(op.localGet(s), op.localGet(s), op.v128Load(0), op.localGet(vscale), op.localGet(m), op.v128Load(0), relaxed.f32x4Madd, op.localTee(x));
+    else emit(op.localGet(s), op.localGet(s), op.v128Load(0), op.localGet(vscale), op.f32x4Mul, op.localGet(m), op.v128Load(0), op.f32x4Add, op.localTee(x));
     emit(op.v128Store(0), op.localGet(vmax), op.localGet(x), op.f32x4Pmax, op.localSet(vmax));
   }, [s, m]);
   across(vmax, op.f32x4Pmax);
