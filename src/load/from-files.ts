@@ -38,9 +38,9 @@ export async function readModel(files: ModelFiles, options: LoadModelOptions = {
   try {
     // q8 quantizes from JS memory into the arena, so the heap (which never shrinks) never holds the float32
     // weights; a quantized checkpoint (bert-ts quantize) is q8 too, and its int8 is laid out into the arena
-    const q8 = loadDType(options.dtype, isQuantizedConfig(config), `${files.where}`) === 'q8';
-    const weights = await readWeights(files, q8 ? undefined : arena?.tensorMemory(), options.onProgress);
-    model = BertModel.fromTensors(config, weights, { arena: arena ?? undefined, architecture: options.architecture, dtype: options.dtype });
+    const dtype = loadDType(options.dtype, isQuantizedConfig(config), files.where);
+    const weights = await readWeights(files, dtype === 'q8' ? undefined : arena?.tensorMemory(), options.onProgress);
+    model = BertModel.fromTensors(config, weights, { arena: arena ?? undefined, architecture: options.architecture, dtype });
   } catch (e) {
     arena?.dispose();
     throw e;
