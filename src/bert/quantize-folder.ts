@@ -31,7 +31,8 @@ const WEIGHTS = /(^|\/)(model\.safetensors\.index\.json|[^/]*\.(safetensors|bin|
 
 export function quantizeModelFolder(dir: string, out: string): QuantizeResult {
   const config = readBertConfig(dir);
-  if (pathKind(out) === 'folder' ? readdirSync(out).length > 0 : pathKind(out) !== 'missing') {
+  const kind = pathKind(out);
+  if (kind === 'folder' ? readdirSync(out).length > 0 : kind !== 'missing') {
     throw new BertTsError(`${out}: exists and is not an empty folder`, 'give a new folder for the quantized model');
   }
   const source = openCheckpoint(dir, { onDemand: true });

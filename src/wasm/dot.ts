@@ -130,6 +130,10 @@ export function storeLanes(base: number, add: number | null, lds: number, v: num
 /** Output column j (< 4) of column group g of G = ⌈N/4⌉ ("quarters": see the top of this file). */
 export const quarterColumn = (g: number, j: number, G: number): number => g + j * G;
 
+/** The byte offset of W's row for column j of group g (W [N, ·] at wPtr, rows ldw bytes apart); past N, the last row. */
+export const quarterRow = (wPtr: number, ldw: number, g: number, j: number, G: number, N: number): number =>
+  wPtr + Math.min(quarterColumn(g, j, G), N - 1) * ldw;
+
 /**
  * The instructions that leave [Σ a, Σ b, Σ c, Σ d] on the stack, the lane sums
  * of 4 accumulators (locals `acc`), with `add` (f32x4.add or i32x4.add) and two
@@ -162,7 +166,7 @@ export function dotGroups(
   dot: DotFn, xPtr: number, wPtr: number, bPtr: number, oPtr: number, K: number, N: number, pairs: number, g0: number, g1: number,
 ): void {
   const G = Math.ceil(N / 4), k4 = K >> 2, kt = K & 3, ldw = 4 * K;
-  const row = (g: number, j: number) => wPtr + Math.min(quarterColumn(g, j, G), N - 1) * ldw;
+  const row = (g: number, j: number) => quarterRow(wPtr, ldw, g, j, G, N);
   for (let g = g0; g < g1; g++) {
     dot(xPtr, row(g, 0), row(g, 1), row(g, 2), row(g, 3), k4, kt, oPtr + 4 * g, 16 * G, pairs, 4 * K, bPtr + 16 * g, 4 * G);
   }

@@ -31,7 +31,7 @@
  * both give the one exact integer.
  */
 import { I32, V128, op, relaxed, type FuncDef } from './emit.ts';
-import { quarterColumn, rowSums, storeLanes } from './dot.ts';
+import { quarterRow, rowSums, storeLanes } from './dot.ts';
 
 /**
  * qdot(xp, w0, w1, w2, w3, k16, op, ldo, pairs, ldx, cp, rp, lds): xq rows at xp
@@ -128,7 +128,7 @@ export function qdotGroups(
   N: number, pairs: number, g0: number, g1: number,
 ): void {
   const G = Math.ceil(N / 4), k16 = Kp >> 4;
-  const row = (g: number, j: number) => wPtr + Math.min(quarterColumn(g, j, G), N - 1) * Kp;
+  const row = (g: number, j: number) => quarterRow(wPtr, Kp, g, j, G, N);
   for (let g = g0; g < g1; g++) {
     qdot(xPtr, row(g, 0), row(g, 1), row(g, 2), row(g, 3), k16, oPtr + 4 * g, ldo, pairs, ldx, cPtr + 48 * g, rPtr, 4 * G);
   }
