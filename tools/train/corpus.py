@@ -32,6 +32,7 @@ PACKAGES = {
     "zh": ["fortunes-zh", "manpages-zh", "debian-reference-zh-cn"],
 }
 PACKAGES["en2"] = PACKAGES["en"]
+PACKAGES["en3"] = PACKAGES["en"] + ["bible-kjv"]
 EVAL_PERCENT = 2
 # Copyright files that are not machine-readable (no DEP-5 `License:` short names): the licence as
 # read by hand from /usr/share/doc/<package>/copyright.
@@ -40,6 +41,7 @@ LICENCE_BY_HAND = {
     "fortunes": ["BSD (University of California)"],
     "fortunes-min": ["BSD (University of California)"],
     "python3.11-doc": ["PSF-2.0 and others listed in the copyright file"],
+    "bible-kjv-text": ["public domain (the 1611 translation; the package's software is GPL-2+)"],
 }
 _SHORT_NAME = re.compile(r"^[\w.+-]+( (or|and|with) [\w.+-]+)*$")
 
@@ -346,6 +348,33 @@ def python_docs():
             yield from html_documents(path, f"python-doc/{rel}", python_sentences)
 
 
+def kjv_docs():
+    """The King James Bible (Debian `bible-kjv`, text in `bible-kjv-text`): running narrative prose in a
+    plain, everyday vocabulary (bread, water, father, daughter, eyes, rain, the sea), which the
+    dictionaries and manuals above lack. `bible` prints each chapter as a "Book N" line and then one
+    "  V text" line per verse; a document is eight consecutive verses of one chapter, so neighbouring
+    sentences are true next sentences for NSP.
+    """
+    out = subprocess.run(["/usr/bin/bible", "-l100000", "gen1:1-rev22:21"], capture_output=True, text=True,
+                         check=True).stdout
+    chapter, verses = "", []
+
+    def flush():
+        for i in range(0, len(verses), 8):
+            sents = [s for v in verses[i:i + 8] for s in split_sentences_en(v)]
+            if sents:
+                yield f"kjv/{chapter}/{i + 1}", sents
+
+    for line in out.split("\n"):
+        m = re.match(r"^\s+\d+ (.*)$", line)
+        if m:
+            verses.append(m.group(1).strip())
+        elif line.strip():
+            yield from flush()
+            chapter, verses = line.strip().replace(" ", ""), []
+    yield from flush()
+
+
 # ---------------------------------------------------------------- Chinese sources
 
 def fortune_docs_zh():
@@ -421,6 +450,8 @@ SOURCES = {
            ("fortunes", fortune_docs_en), ("python3.11-doc", python_docs)],
     "en2": [("wordnet-base", wordnet_docs_apart), ("dict-gcide", gcide_docs_apart),
             ("fortunes", fortune_docs_en), ("python3.11-doc", python_docs)],
+    "en3": [("wordnet-base", wordnet_docs_apart), ("dict-gcide", gcide_docs_apart),
+            ("fortunes", fortune_docs_en), ("python3.11-doc", python_docs), ("bible-kjv-text", kjv_docs)],
     "zh": [("fortunes-zh", fortune_docs_zh), ("manpages-zh", manpage_docs_zh),
            ("debian-reference-zh-cn", debref_docs_zh)],
 }
