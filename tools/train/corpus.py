@@ -450,11 +450,10 @@ SOURCES = {
            ("fortunes", fortune_docs_en), ("python3.11-doc", python_docs)],
     "en2": [("wordnet-base", wordnet_docs_apart), ("dict-gcide", gcide_docs_apart),
             ("fortunes", fortune_docs_en), ("python3.11-doc", python_docs)],
-    "en3": [("wordnet-base", wordnet_docs_apart), ("dict-gcide", gcide_docs_apart),
-            ("fortunes", fortune_docs_en), ("python3.11-doc", python_docs), ("bible-kjv-text", kjv_docs)],
     "zh": [("fortunes-zh", fortune_docs_zh), ("manpages-zh", manpage_docs_zh),
            ("debian-reference-zh-cn", debref_docs_zh)],
 }
+SOURCES["en3"] = SOURCES["en2"] + [("bible-kjv-text", kjv_docs)]
 
 
 # ---------------------------------------------------------------- main
