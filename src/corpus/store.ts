@@ -210,16 +210,19 @@ export async function openCorpusWriter(db: string, name: string, info: CorpusMod
         { schema },
       );
       // LanceDB retries a commit that lost a race a few times within 30 s; under many
-      // shard writers that can run out, and a failed merge committed nothing, so try again
+      // shard writers that can run out, and a failed merge committed nothing, so try again.
+      // An "incompatible transaction" names a commit made since this handle's version: the
+      // retry starts from the table's latest version, or it would meet the same commit again.
       for (let attempt = 1; ; attempt++) {
         try {
           await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
           return;
         } catch (e) {
           if (attempt >= WRITE_ATTEMPTS || !/conflict|retr|commit|concurrent/i.test(String((e as Error)?.message))) {
-            throw lanceError(db, `writing ${rows.length} rows to table ${quote(name)}`, e);
+            throw lanceError(db, `writing ${rows.length} rows to table ${quote(name)}${attempt > 1 ? ` (attempt ${attempt})` : ''}`, e);
           }
           await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 200));
+          await table.checkoutLatest();
         }
       }
     },
