@@ -215,6 +215,7 @@ export async function openCorpusWriter(db: string, name: string, info: CorpusMod
       // retry starts from the table's latest version, or it would meet the same commit again.
       for (let attempt = 1; ; attempt++) {
         try {
+          if (attempt > 1) await table.checkoutLatest();
           await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
           return;
         } catch (e) {
@@ -222,7 +223,6 @@ export async function openCorpusWriter(db: string, name: string, info: CorpusMod
             throw lanceError(db, `writing ${rows.length} rows to table ${quote(name)}${attempt > 1 ? ` (attempt ${attempt})` : ''}`, e);
           }
           await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 200));
-          await table.checkoutLatest();
         }
       }
     },
