@@ -338,28 +338,22 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               f"documents ({head['eval_documents']:,}, chosen by a hash of their text) is held out for evaluation. "
               "Each package's licence is in `/usr/share/doc/<package>/copyright`; a model trained on GPL-licensed "
               "text is offered here under the same terms as its most restrictive source.", ""]
-    if make.RECIPES[name].get("stage2"):
+    if make.RECIPES[name].get("stage1"):
         lines += [f"The table is the corpus of stage 3 (`corpus.py {make.run_of(name)}`). Stage 2 read the same "
                   "packages without the Bible (`corpus.py en2`). Stage 1 read them without the Bible too, as "
                   f"`corpus.py {name}` lays them out: GCIDE senses as \"Headword: definition.\", and each WordNet "
                   "synset's definition, synonyms and examples side by side. Held-out documents are chosen by a hash of "
                   "their text, so an earlier stage may have trained on text that a later one holds out.", ""]
-    elif make.RECIPES[name].get("stage1"):
-        lines += [f"The table is the corpus of stage 2 (`corpus.py {make.run_of(name)}`). Stage 1 read the same "
-                  f"packages as `corpus.py {name}` lays them out: GCIDE senses as \"Headword: definition.\", and each "
-                  "WordNet synset's definition, synonyms and examples side by side. Held-out documents are chosen "
-                  "by a hash of their text, so stage 1 may have trained on text that stage 2 holds out.", ""]
     check_recipe(name, a, last)
     schedule = schedule_text(name, a)
     lines += ["## Training", "", "Rebuild from scratch with one command (Debian's `python3-torch`; see "
               "`tools/train/README.md`):", "", "```sh", make.command_line(["make", name]), "```", "",
               "which runs (setting `OPENBLAS_CORETYPE` for the CPU):", "", "```sh", *recipe_lines(name), "```", ""]
+    # a staged model (en): stages 1 and 2 from make.py's records of their cards, stage 3 from its run's log
     stage1, stage2 = make.RECIPES[name].get("stage1"), make.RECIPES[name].get("stage2")
-    last_stage = 3 if stage2 else 2
     if stage1:
         a1 = recipe_args(name, name)
-        lines += [f"{'Three' if stage2 else 'Two'} stages. **Stage 1** (`build/{name}`, "
-                  f"{'an earlier' if stage2 else 'the previous'} `weights/{name}`, commit {stage1['commit']}): "
+        lines += [f"Three stages. **Stage 1** (`build/{name}`, an earlier `weights/{name}`, commit {stage1['commit']}): "
                   "masked LM (15% of tokens; 80% `[MASK]`, 10% random, 10% kept) + next-sentence prediction on the "
                   f"`{name}` corpus, {stage1['step']:,} steps of batch {int(a1['batch'])}, peak learning rate "
                   f"{a1['lr']:g}, {schedule_text(name, a1, name)}; {stage1['tokens_seen']:,} tokens seen, "
@@ -369,34 +363,27 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
                   f"{stage1['cloze_copies']} of 50 cases. (These stage-1 figures are those of the card at commit "
                   f"{stage1['commit']}, written from its log; the copying count was measured on that commit's "
                   "weights with `cloze.py`.)", ""]
-        en2_text = ("keeps each dictionary headword out of its definitions and WordNet's examples apart from their "
-                    "definitions (see Copying below)")
-        if stage2:
-            a2 = recipe_args(name, "en2")
-            lines += [f"**Stage 2** (`build/en2`, the previous `weights/{name}`, commit {stage2['commit']}): from stage "
-                      "1's weights (`--init`) with a fresh optimizer, on the `en2` corpus, the packages of stage 1 laid "
-                      f"out so that it {en2_text}; {objective_text(a2)}; {stage2['step']:,} steps of batch "
-                      f"{int(a2['batch'])}, peak learning rate {a2['lr']:g}, {schedule_text(name, a2, 'en2')}; "
-                      f"{stage2['tokens_seen']:,} tokens seen, {stage2['wall_minutes']} min ({int(a2['threads'])} "
-                      f"thread{'s' if a2['threads'] > 1 else ''}); held-out MLM top-1 {100 * stage2['mlm_top1']:.1f}%, "
-                      f"cloze set top-1 {stage2['cloze_top1']}/50, top-5 {stage2['cloze_top5']}/50, copying "
-                      f"{stage2['cloze_copies']}/50 (the figures of the card at commit {stage2['commit']}).", "",
-                      f"**Stage 3** (`build/{make.run_of(name)}`, this model): from stage 2's weights "
-                      f"(`--init {a.get('init')}`) with a fresh optimizer, on the corpus described above: stage 2's, "
-                      "and the King James Bible, running prose in the everyday words the dictionaries and the manual "
-                      "lack;", ""]
-        else:
-            lines += [f"**Stage 2** (`build/{make.run_of(name)}`, this model): from stage 1's weights "
-                      f"(`--init`; on the machine that ran it, the shipped F16 weights of stage 1, `{a.get('init')}`) "
-                      f"with a fresh optimizer, on the corpus described above, which {en2_text};", ""]
-        before = stage1["tokens_seen"] + (stage2["tokens_seen"] if stage2 else 0)
+        a2 = recipe_args(name, "en2")
+        lines += [f"**Stage 2** (`build/en2`, the previous `weights/{name}`, commit {stage2['commit']}): from stage "
+                  "1's weights (`--init`) with a fresh optimizer, on the `en2` corpus, the packages of stage 1 laid "
+                  f"out so that it keeps each dictionary headword out of its definitions and WordNet's examples "
+                  f"apart from their definitions (see Copying below); {objective_text(a2)}; {stage2['step']:,} steps of batch "
+                  f"{int(a2['batch'])}, peak learning rate {a2['lr']:g}, {schedule_text(name, a2, 'en2')}; "
+                  f"{stage2['tokens_seen']:,} tokens seen, {stage2['wall_minutes']} min ({int(a2['threads'])} "
+                  f"thread{'s' if a2['threads'] > 1 else ''}); held-out MLM top-1 {100 * stage2['mlm_top1']:.1f}%, "
+                  f"cloze set top-1 {stage2['cloze_top1']}/50, top-5 {stage2['cloze_top5']}/50, copying "
+                  f"{stage2['cloze_copies']}/50 (the figures of the card at commit {stage2['commit']}).", "",
+                  f"**Stage 3** (`build/{make.run_of(name)}`, this model): from stage 2's weights "
+                  f"(`--init {a.get('init')}`) with a fresh optimizer, on the corpus described above: stage 2's, "
+                  "and the King James Bible, running prose in the everyday words the dictionaries and the manual "
+                  "lack;", ""]
         lines += [f"- objective: {objective_text(a)}",
                   f"- {last['step']:,} steps of batch {a['batch']}, sequences up to {a['max_len']} tokens, AdamW, "
                   f"peak learning rate {a['lr']}, {schedule}; seed {a['seed']}",
-                  f"- tokens seen: {last['tokens_seen']:,} ({'all' if stage2 else 'both'} stages: "
-                  f"{before + last['tokens_seen']:,}); wall time {last['time'] / 60:.0f} min on a shared 2-core x86-64 "
+                  f"- tokens seen: {last['tokens_seen']:,} (all stages: "
+                  f"{stage1['tokens_seen'] + stage2['tokens_seen'] + last['tokens_seen']:,}); wall time {last['time'] / 60:.0f} min on a shared 2-core x86-64 "
                   f"({a['threads']} thread{'s' if a['threads'] > 1 else ''}, at low priority)", "",
-                  f"![stage {last_stage}: training loss and held-out MLM top-1 against tokens seen](loss.svg)", ""]
+                  "![stage 3: training loss and held-out MLM top-1 against tokens seen](loss.svg)", ""]
     else:
         lines += [f"- objective: masked LM (15% of tokens; 80% `[MASK]`, 10% random, 10% kept) + next-sentence prediction",
                   f"- {last['step']:,} steps of batch {a['batch']}, sequences up to {a['max_len']} tokens, AdamW, "
@@ -413,7 +400,7 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
                   "sequence). Punctuation and short function words repeat in any text, so the content-word column "
                   "(4 letters or more) is the one to read: WordNet's definition + synonyms + examples, and GCIDE's "
                   "\"Headword: definition\" senses, let the model copy far more often than running prose "
-                  f"(fortunes) does. The second table is the stage-2 corpus{' (stage 3 adds the Bible)' if stage2 else ''} with whole-word masking, before "
+                  "(fortunes) does. The second table is the stage-2 corpus (stage 3 adds the Bible) with whole-word masking, before "
                   "`--avoid-copies`, which then leaves no masked content word visible elsewhere in its sequence.",
                   "", open(copying_md).read().strip(), ""]
     lines += ["## Evaluation (held-out split)", "",
@@ -443,8 +430,6 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
             lines.append(f"- {mark}: `{row['text']}` ({'/'.join(row['answers'])}{oov}) → "
                          + ", ".join(f"{w} ({p:.2f})" for w, p in row["predictions"]))
         lines += ["", "</details>", ""]
-    copies_before = (f"{stage1['cloze_copies']} after stage 1, {stage2['cloze_copies']} after stage 2" if stage2 else
-                     f"{stage1['cloze_copies']} before stage 2" if stage1 else "")
     lines += ["## Example predictions", "", "Fill-mask, top 5 (computed by the PyTorch reference from the shipped weights):", ""]
     for t in FILL_MASK[name]:
         preds = fill_mask(model, wp, vocab, inv, t)
@@ -457,7 +442,7 @@ def card_pretrained(name, lang_title, run, dst, config, shipped, model, wp, voca
               f"({CORPUS_STYLE[name]}), and fails at facts it saw rarely.",
               "- Its text is old, technical or jokey: expect the style of those sources, and their biases.",
               *([f"- It still answers with a word of the sentence itself in {r['copies']} of the {r['n']} cloze cases "
-                 f"({copies_before}): a model this small leans on the words it can see."]
+                 f"({stage1['cloze_copies']} after stage 1, {stage2['cloze_copies']} after stage 2): a model this small leans on the words it can see."]
                 if stage1 and r else []),
               f"- It knows nothing beyond {config['max_position_embeddings']} tokens, and was never fine-tuned for a task.",
               "", "## Golden case", "",
